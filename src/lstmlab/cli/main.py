@@ -1,0 +1,53 @@
+"""Entry point of the ``lstmlab`` command: one sub-command per module of this package.
+
+Each module ``lstmlab.cli.<name>`` has ``register(subparsers)``, which adds its parser and sets
+``func`` to a function ``(args) -> int``. Heavy imports (torch, matplotlib) happen inside those
+functions, so ``lstmlab --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from importlib import import_module
+from importlib.util import find_spec
+
+import lstmlab
+
+COMMANDS = ("trace", "forecast", "datasets", "memory", "demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lstmlab",
+        description="See inside LSTMs, measure what they remember, and forecast with them honestly.",
+    )
+    parser.add_argument("--version", action="version", version=f"lstmlab {lstmlab.__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        if find_spec(f"lstmlab.cli.{name}") is not None:
+            import_module(f"lstmlab.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("lstmlab: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, KeyError, OSError) as exc:
+        if args.verbose:
+            raise
+        print(f"lstmlab {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

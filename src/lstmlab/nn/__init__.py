@@ -1,0 +1,1 @@
+"""Torch models and training: the fast path for experiments. Imports torch when used."""

@@ -1,0 +1,50 @@
+"""One torch sequence model for every cell type: a recurrent stack and a linear head."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+
+
+def check_cell(cell: str) -> str:
+    """Return ``cell`` if it names a known cell type, else raise a ValueError naming the choices."""
+    if cell not in CELLS:
+        raise ValueError(f"unknown cell {cell!r}: expected one of {', '.join(CELLS)}")
+    return cell
+
+
+class SequenceModel(nn.Module):
+    """``cell`` recurrent layers (batch_first) followed by a linear head.
+
+    Parameters
+    ----------
+    input_size, hidden_size, output_size : int
+        Features per step in, units per layer, outputs of the head.
+    cell : {"lstm", "gru", "rnn"}
+        The recurrent cell; "rnn" is the tanh Elman RNN.
+    num_layers : int
+        Stacked recurrent layers.
+    dropout : float
+        Dropout between recurrent layers (ignored for one layer, as torch does).
+    head : {"last", "all"}
+        "last" applies the head to the final step only: (B, T, I) -> (B, O);
+        "all" applies it to every step: (B, T, I) -> (B, T, O).
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, output_size: int, cell: str = "lstm",
+                 num_layers: int = 1, dropout: float = 0.0, head: str = "last") -> None:
+        super().__init__()
+        if head not in ("last", "all"):
+            raise ValueError(f"unknown head {head!r}: expected 'last' or 'all'")
+        self.cell, self.head_mode = check_cell(cell), head
+        self.rnn = CELLS[cell](input_size, hidden_size, num_layers, batch_first=True,
+                               dropout=dropout if num_layers > 1 else 0.0)
+        self.head = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(x)  # (B, T, H)
+        if self.head_mode == "last":
+            out = out[:, -1]  # (B, H)
+        return self.head(out)  # (B, O) or (B, T, O)
