@@ -1,0 +1,78 @@
+"""``lstmlab demo``: run the whole tour and write a self-contained HTML report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+DESCRIPTION = """\
+Run the LSTM tour end to end and write one HTML report you open in a browser:
+(1) the memory problem, measured (gradient flow, the "born in <country>" task),
+(2) the gates of the trained LSTM on one sentence, (3) an LSTM stepped by hand,
+(4) hidden and cell state plots, (5) RNN vs GRU vs LSTM with error bars,
+(6) forecasting against baselines and the tutorial's own method.
+Every number is computed in the run. Writes DIR/report.html, the PNGs and DIR/summary.json.
+A section that fails is shown as failed in the report and makes the exit code 1.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("demo", help="run the whole LSTM tour and write an HTML report",
+                              description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", default="lstmlab-demo", metavar="DIR",
+                   help="output folder (default: lstmlab-demo); files of the same names are replaced")
+    p.add_argument("--quick", action="store_true",
+                   help="smaller data and shorter training (about 45 s instead of about 3 min), for CI")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of every random choice (default: 0)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from lstmlab.demo import DemoConfig, run_demo
+
+    config = DemoConfig(quick=args.quick, seed=args.seed)
+    try:
+        result = run_demo(config, args.out, on_progress=Progress())
+    except KeyboardInterrupt:
+        print(f"\nlstmlab demo: interrupted; nothing was written to {args.out}", file=sys.stderr)
+        return 130
+    print(format_summary(result.results))
+    for r in result.failed:
+        print(f"section '{r.title}' failed: {r.error.splitlines()[0]}", file=sys.stderr)
+    print(f"report: {result.report}")
+    return 1 if result.failed else 0
+
+
+class Progress:
+    """Progress display on stderr: one line per section, steps shown as they happen."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.t0 = time.perf_counter()
+        self.tty = getattr(self.stream, "isatty", lambda: False)()
+
+    def __call__(self, index: int, total: int, title: str, message: str) -> None:
+        stamp = f"[{time.perf_counter() - self.t0:6.1f} s] [{index}/{total}] {title}"
+        final = message.startswith(("done", "FAILED"))
+        if self.tty:  # rewrite the section's line in place, keep the final one
+            self.stream.write(f"\r\033[K{stamp}: {message}" + ("\n" if final else ""))
+        else:
+            self.stream.write(f"{stamp}: {message}\n")
+        self.stream.flush()
+
+
+def format_summary(results) -> str:
+    """The headline figures of every section as a plain-text table."""
+    rows = [("section", "measure", "value")]
+    for i, r in enumerate(results, 1):
+        name = f"{i}. {r.key}"
+        if not r.ok:
+            rows.append((name, "FAILED", r.error.splitlines()[0][:60]))
+        for label, value in r.headline:
+            rows.append((name, label, value))
+        rows.append((name, "time (s)", f"{r.seconds:.1f}"))
+    widths = [max(len(row[k]) for row in rows) for k in range(3)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

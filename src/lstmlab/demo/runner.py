@@ -1,0 +1,213 @@
+"""Run the demo's sections in order and write the report, the PNGs and summary.json atomically."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import platform
+import sys
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from importlib import import_module
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from lstmlab.demo.config import DemoConfig
+from lstmlab.demo.context import DemoContext
+from lstmlab.demo.result import SectionResult
+from lstmlab.demo.staging import Staging
+
+log = logging.getLogger(__name__)
+
+DPI = 100  # PNG resolution: sharp enough on screen, small enough to embed six sections' worth
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the tour: ``module`` (in lstmlab.demo) has ``run(ctx) -> SectionResult``."""
+
+    key: str
+    title: str
+    module: str
+
+    def load(self) -> Callable[[DemoContext], SectionResult]:
+        return import_module(f"lstmlab.demo.{self.module}").run
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("memory", "The memory problem, measured", "memory_problem"),
+    Section("gates", "The gates of a trained LSTM on one sentence", "gates"),
+    Section("glassbox", "An LSTM stepped by hand", "glassbox_steps"),
+    Section("states", "How the hidden and cell states evolve", "states"),
+    Section("cells", "RNN, GRU and LSTM on a long-memory task", "cells"),
+    Section("forecast", "Forecasting with an LSTM, honestly", "forecasting"),
+)
+
+# on_progress(index, total, title, message): index is 1-based; message "start", a step, or "done ..."
+ProgressFn = Callable[[int, int, str, str], None]
+
+
+@dataclass
+class DemoRun:
+    """What ``run_demo`` returns: where the report is, the summary (as written) and the results."""
+
+    out: Path
+    report: Path
+    summary: dict[str, Any]
+    results: list[SectionResult]
+
+    @property
+    def failed(self) -> list[SectionResult]:
+        return [r for r in self.results if not r.ok]
+
+
+def run_demo(config: DemoConfig, out: str | os.PathLike, on_progress: ProgressFn | None = None,
+             sections: Sequence[Section] = SECTIONS) -> DemoRun:
+    """Run every section, then write ``out/report.html``, the PNGs and ``out/summary.json``.
+
+    A section that raises does not stop the run: its part of the report shows the error (and
+    summary.json records it). An interruption (KeyboardInterrupt) or an error while writing stops
+    the run and leaves nothing new at ``out``: files are staged beside it and moved in at the end,
+    ``report.html`` last.
+
+    Parameters
+    ----------
+    config : DemoConfig
+    out : path
+        Output folder (created if missing; files of the same names are replaced).
+    on_progress : callable, optional
+        ``on_progress(index, total, title, message)``, called when a section starts, reports a
+        step, and ends.
+    sections : sequence of Section
+        The parts to run, in order (all six by default).
+
+    Returns
+    -------
+    DemoRun
+    """
+    if not isinstance(config, DemoConfig):
+        raise TypeError(f"config must be a DemoConfig, got {type(config).__name__}")
+    staging = Staging(out)  # fails here, before any work, if the folder cannot be written
+    try:
+        started = datetime.now(timezone.utc)
+        t0 = time.perf_counter()
+        ctx = DemoContext(config)
+        results = [_run_section(ctx, s, i, len(sections), on_progress) for i, s in enumerate(sections, 1)]
+        summary = _summary(config, results, started, time.perf_counter() - t0)
+        for r in results:
+            for name, plot in zip(summary_png_names(r), r.plots):
+                staging.write(name, plot.png)
+        staging.write("summary.json", json.dumps(summary, indent=2, default=_jsonable) + "\n")
+        from lstmlab.viz.report import build_report
+        staging.write("report.html", build_report(results, summary))
+        out_path = staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+    return DemoRun(out_path, out_path / "report.html", summary, results)
+
+
+def summary_png_names(result: SectionResult) -> list[str]:
+    """File names of a section's PNGs: ``<key>-<plot name>.png``."""
+    return [f"{result.key}-{p.name}.png" for p in result.plots]
+
+
+def _run_section(ctx: DemoContext, section: Section, index: int, total: int,
+                 on_progress: ProgressFn | None) -> SectionResult:
+    def say(message: str) -> None:
+        if on_progress is not None:
+            on_progress(index, total, section.title, message)
+
+    say("start")
+    ctx.on_progress = say
+    t0 = time.perf_counter()
+    try:
+        result = section.load()(ctx)
+        result.key, result.title = section.key, section.title
+        for plot in result.plots:
+            _render(plot)
+    except Exception as exc:  # noqa: BLE001 - one failing section must not hide the others
+        log.exception("section %s failed", section.key)
+        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4))
+        result = SectionResult(section.key, section.title, error=f"{type(exc).__name__}: {exc}\n\n{tb}")
+    finally:
+        _close_figures()
+    result.seconds = time.perf_counter() - t0
+    say(f"done in {result.seconds:.1f} s" if result.ok else f"FAILED after {result.seconds:.1f} s")
+    return result
+
+
+def _render(plot) -> None:
+    """Render a Plot's matplotlib figure to PNG bytes and drop the figure."""
+    if plot.png is None:
+        buf = io.BytesIO()
+        plot.figure.savefig(buf, format="png", dpi=DPI)
+        plot.png = buf.getvalue()
+    if plot.figure is not None and "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close(plot.figure)
+    plot.figure = None
+
+
+def _close_figures() -> None:
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def _summary(config: DemoConfig, results: list[SectionResult], started: datetime, seconds: float) -> dict:
+    return {
+        "config": asdict(config),
+        "versions": _versions(),
+        "started_utc": started.isoformat(timespec="seconds"),
+        "total_seconds": round(seconds, 2),
+        "sections": [{
+            "key": r.key,
+            "title": r.title,
+            "status": "ok" if r.ok else "error",
+            "seconds": round(r.seconds, 2),
+            "numbers": _finite(r.numbers),
+            "headline": [list(pair) for pair in r.headline],
+            "conclusions": r.conclusions,
+            "figures": summary_png_names(r),
+            "error": r.error,
+        } for r in results],
+    }
+
+
+def _versions() -> dict[str, str]:
+    import lstmlab
+
+    versions = {"lstmlab": lstmlab.__version__, "python": platform.python_version(),
+                "platform": platform.platform(), "cpu_count": str(os.cpu_count())}
+    for name in ("numpy", "torch", "pandas", "matplotlib"):
+        mod = sys.modules.get(name)
+        versions[name] = getattr(mod, "__version__", "not loaded")
+    if "torch" in sys.modules:
+        versions["torch_threads"] = str(sys.modules["torch"].get_num_threads())
+    return versions
+
+
+def _finite(value: Any) -> Any:
+    """Replace NaN and infinities (not valid JSON) by None, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot write {type(value).__name__} to summary.json")
