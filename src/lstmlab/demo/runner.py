@@ -133,7 +133,7 @@ def _run_section(ctx: DemoContext, section: Section, index: int, total: int,
         for plot in result.plots:
             _render(plot)
     except Exception as exc:  # noqa: BLE001 - one failing section must not hide the others
-        log.exception("section %s failed", section.key)
+        log.warning("section %s failed: %s: %s", section.key, type(exc).__name__, exc)
         tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4))
         result = SectionResult(section.key, section.title, error=f"{type(exc).__name__}: {exc}\n\n{tb}")
     finally:
@@ -163,7 +163,7 @@ def _summary(config: DemoConfig, results: list[SectionResult], started: datetime
     return {
         "config": asdict(config),
         "versions": _versions(),
-        "started_utc": started.isoformat(timespec="seconds"),
+        "started_utc": started.strftime("%Y-%m-%d %H:%M:%S"),
         "total_seconds": round(seconds, 2),
         "sections": [{
             "key": r.key,

@@ -35,9 +35,9 @@ figure { margin: 1.2em 0; }
 figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { color: var(--muted); font-size: .9em; margin-top: .3em; }
 table { border-collapse: collapse; margin: .6em 0 1.2em; font-size: .88em; }
-th, td { border: 1px solid var(--line); padding: .25em .6em; text-align: right; }
+th, td { border: 1px solid var(--line); padding: .25em .6em; text-align: left; }
 th { background: #f0f2f6; }
-td:first-child, th:first-child { text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 caption { caption-side: top; text-align: left; color: var(--muted); padding-bottom: .3em; }
 .scroll { overflow-x: auto; }
 nav ol { padding-left: 1.3em; }
@@ -72,7 +72,7 @@ def build_report(results: Sequence[Any], summary: dict[str, Any], title: str = "
         f"<h1>{_e(title)}</h1>",
         '<p class="sub">Every number, table and picture below was computed in this run '
         f"(seed {_e(config.get('seed'))}{', quick mode' if config.get('quick') else ''}, "
-        f"started {_e(summary.get('started_utc', ''))} UTC, {_e(_fmt(summary.get('total_seconds')))} s in all). "
+        f"started {_e(summary.get('started_utc', ''))} UTC, {_e(summary.get('total_seconds'))} s in all). "
         "Run it again with another seed and the numbers, and the sentences drawn from them, may change.</p>",
         _overview(results),
         _toc(results),
@@ -87,9 +87,9 @@ def _overview(results: Sequence[Any]) -> str:
     rows = []
     for i, r in enumerate(results, 1):
         if not r.ok:
-            rows.append([f"{i}. {r.title}", "section failed (see below)", "", _fmt(r.seconds)])
+            rows.append([f"{i}. {r.title}", "section failed (see below)", "", f"{r.seconds:.1f}"])
         for label, value in r.headline:
-            rows.append([f"{i}. {r.title}", label, value, _fmt(r.seconds)])
+            rows.append([f"{i}. {r.title}", label, value, f"{r.seconds:.1f}"])
     return "<h3>At a glance</h3>" + _table("Headline figures of this run", ["section", "measure", "value", "time (s)"],
                                            rows)
 
@@ -103,7 +103,7 @@ def _toc(results: Sequence[Any]) -> str:
 def _section(index: int, r: Any) -> str:
     badge = '<span class="badge">ok</span>' if r.ok else '<span class="badge bad">failed</span>'
     out = [f'<section id="{_e(r.key)}"><h2>{index}. {_e(r.title)}{badge}</h2>',
-           f'<p class="meta">{_fmt(r.seconds)} s</p>']
+           f'<p class="meta">{r.seconds:.1f} s</p>']
     if r.intro:
         out.append('<div class="intro">' + "".join(f"<p>{_e(p.strip())}</p>" for p in r.intro.split("\n\n")
                                                    if p.strip()) + "</div>")
@@ -136,9 +136,14 @@ def _footer(summary: dict[str, Any]) -> str:
 
 def _table(caption: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{_e(_fmt(v))}</td>" for v in row) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
     return (f'<div class="scroll"><table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
+
+
+def _cell(value: Any) -> str:
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool) or type(value).__module__ == "numpy"
+    return f'<td class="num">{_e(_fmt(value))}</td>' if numeric else f"<td>{_e(_fmt(value))}</td>"
 
 
 def _fmt(value: Any) -> str:
