@@ -1,0 +1,143 @@
+"""What every forecaster here shares: input kinds, parameters, intervals, prediction from a new history.
+
+A subclass implements ``_fit(series)`` (learn from validated series), ``_forecast(X)`` (forecast
+(N, H) from (N, T) histories) and ``min_history`` (the shortest history it can forecast from).
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from lstmlab.forecast.data import SeriesData, to_output, to_series_list
+from lstmlab.forecast.intervals import check_level, conformal_quantiles, conformal_scores
+from lstmlab.forecast.windows import sliding_windows
+
+
+class BaseForecaster:
+    """scikit-learn style: ``__init__`` stores parameters; ``fit`` returns self; learned state ends in ``_``."""
+
+    horizon: int
+
+    # ---- parameters (the scikit-learn contract, so backtests can clone) ----
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        return [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+
+    def get_params(self) -> dict:
+        """The constructor arguments, as given."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params) -> "BaseForecaster":
+        for name, value in params.items():
+            if name not in self._param_names():
+                raise ValueError(f"{type(self).__name__} has no parameter {name!r}")
+            setattr(self, name, value)
+        return self
+
+    def clone(self) -> "BaseForecaster":
+        """A new unfitted forecaster with the same parameters."""
+        return type(self)(**self.get_params())
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    # ---- what subclasses provide ----
+    @property
+    def min_history(self) -> int:  # pragma: no cover - overridden
+        return 1
+
+    def _fit(self, series: list[SeriesData]) -> None:
+        """Learn from validated series (default: nothing to learn)."""
+
+    def _forecast(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _scale(self, X: np.ndarray) -> np.ndarray | None:
+        """Per-history interval scale (N, 1), or None for absolute widths."""
+        return None
+
+    # ---- public API ----
+    def fit(self, y) -> "BaseForecaster":
+        """Fit on a 1-D array, a pandas Series, or a long DataFrame (``unique_id, ds, y``). Returns self."""
+        self._check_horizon(self.horizon, "horizon")
+        series, kind = to_series_list(y)
+        self._fit(series)
+        self.series_, self.kind_ = series, kind
+        if not hasattr(self, "calibration_scores_"):
+            self.calibration_scores_ = self._insample_scores(series)
+        return self
+
+    def predict(self, horizon: int | None = None, y=None, level: float | None = None):
+        """Forecast ``horizon`` steps after the fitted series, or after the new history ``y``.
+
+        Parameters
+        ----------
+        horizon : steps ahead, at most the ``horizon`` the forecaster was built with (default: that).
+        y : optional new history, of the same kind as in ``fit`` (array, Series or long DataFrame).
+        level : if given (e.g. 0.9), also return conformal interval bounds ``lo``/``hi``.
+
+        Returns
+        -------
+        Same kind as the input: ndarray (h,), Series indexed by future dates, or a long DataFrame
+        (``unique_id, ds, y_hat``). With ``level``, a DataFrame with ``y_hat, lo, hi``.
+        """
+        self._check_fitted()
+        h = self.horizon if horizon is None else self._check_horizon(horizon, "horizon", self.horizon)
+        series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
+        preds, los, his = [], [], []
+        q = None if level is None else conformal_quantiles(self.calibration_scores_, check_level(level))
+        for s in series:
+            if len(s.values) < self.min_history:
+                raise ValueError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
+                                 f"at least {self.min_history} to forecast")
+            X = s.values[None, :]  # (1, T)
+            f = self._forecast(X)[0, :h]  # (h,)
+            preds.append(f)
+            if q is not None:
+                scale = self._scale(X)
+                width = q[:h] * (1.0 if scale is None else scale[0, 0])  # (h,)
+                los.append(f - width)
+                his.append(f + width)
+        extra = None if q is None else {"lo": los, "hi": his}
+        return to_output(kind, series, preds, extra)
+
+    def predict_interval(self, level: float = 0.9, horizon: int | None = None, y=None):
+        """Shortcut for ``predict(horizon, y, level=level)``: a DataFrame with ``y_hat, lo, hi``."""
+        return self.predict(horizon=horizon, y=y, level=level)
+
+    def predict_windows(self, X: np.ndarray) -> np.ndarray:
+        """Forecast (N, H) from many histories at once, (N, T) with T >= ``min_history``."""
+        self._check_fitted()
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] < self.min_history:
+            raise ValueError(f"histories of shape {X.shape}: expected (N, T) with T >= {self.min_history}")
+        return self._forecast(X)
+
+    # ---- helpers ----
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "series_"):
+            raise ValueError(f"this {type(self).__name__} is not fitted yet: call fit(y) first")
+
+    @staticmethod
+    def _check_horizon(h, name: str, most: int | None = None) -> int:
+        if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
+            raise ValueError(f"{name}={h!r}: expected a positive integer")
+        if most is not None and h > most:
+            raise ValueError(f"{name}={h} is longer than the {most} steps this model was fitted for: "
+                             f"refit with horizon={h}")
+        return int(h)
+
+    def _insample_scores(self, series: list[SeriesData]) -> np.ndarray:
+        """Conformal scores of rolling forecasts over the fitted history (for parameter-free baselines)."""
+        blocks = []
+        for s in series:
+            if len(s.values) >= self.min_history + self.horizon:
+                X, Y = sliding_windows(s.values, self.min_history, self.horizon)
+                blocks.append(conformal_scores(Y, self._forecast(X), self._scale(X)))
+        if not blocks:
+            raise ValueError(f"series too short for {type(self).__name__} with horizon={self.horizon}: need at "
+                             f"least {self.min_history + self.horizon} points")
+        return np.concatenate(blocks)

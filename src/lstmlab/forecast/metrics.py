@@ -1,0 +1,80 @@
+"""Forecast accuracy in NumPy: MAE, RMSE, MASE, sMAPE, MAPE and interval coverage.
+
+All take arrays of the same shape (any shape: (H,), (N, H), ...) and return a float over every
+element; ``axis`` gives per-step or per-window values instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"y_true has shape {a.shape} but y_pred has shape {b.shape}: expected the same")
+    if a.size == 0:
+        raise ValueError("no values to score: y_true is empty")
+    return a, b
+
+
+def mae(y_true, y_pred, axis=None):
+    """Mean absolute error."""
+    a, b = _pair(y_true, y_pred)
+    return np.mean(np.abs(a - b), axis=axis)
+
+
+def rmse(y_true, y_pred, axis=None):
+    """Root mean squared error."""
+    a, b = _pair(y_true, y_pred)
+    return np.sqrt(np.mean((a - b) ** 2, axis=axis))
+
+
+def mape(y_true, y_pred, axis=None):
+    """Mean absolute percentage error, in percent. Undefined (raises) if any actual value is 0."""
+    a, b = _pair(y_true, y_pred)
+    if np.any(a == 0):
+        raise ValueError("MAPE is undefined when an actual value is 0: use sMAPE or MASE")
+    return 100 * np.mean(np.abs((a - b) / a), axis=axis)
+
+
+def smape(y_true, y_pred, axis=None):
+    """Symmetric MAPE in percent, 0..200: mean of 2|y - ŷ| / (|y| + |ŷ|), with 0/0 counted as 0."""
+    a, b = _pair(y_true, y_pred)
+    den = np.abs(a) + np.abs(b)
+    ratio = np.divide(2 * np.abs(a - b), den, out=np.zeros_like(den), where=den > 0)
+    return 100 * np.mean(ratio, axis=axis)
+
+
+def mase(y_true, y_pred, y_train, seasonal_period: int = 1, axis=None):
+    """Mean absolute scaled error: MAE divided by the in-sample MAE of the seasonal naive forecast.
+
+    ``y_train`` (T,) is the history the forecast was made from; ``seasonal_period`` m gives the
+    scale ``mean |y_t - y_{t-m}|`` over it (Hyndman & Koehler, 2006).
+    """
+    y_train = np.asarray(y_train, dtype=np.float64)
+    m = int(seasonal_period)
+    if len(y_train) <= m:
+        raise ValueError(f"MASE needs a history longer than the seasonal period {m} (got {len(y_train)})")
+    scale = np.mean(np.abs(y_train[m:] - y_train[:-m]))
+    if scale == 0:
+        raise ValueError("MASE is undefined: the seasonal naive forecast is exact on the history (scale 0)")
+    return mae(y_true, y_pred, axis=axis) / scale
+
+
+def coverage(y_true, lower, upper, axis=None):
+    """Fraction of actual values inside [lower, upper]."""
+    a, lo = _pair(y_true, lower)
+    _, hi = _pair(y_true, upper)
+    return np.mean((a >= lo) & (a <= hi), axis=axis)
+
+
+def evaluate(y_true, y_pred, y_train=None, seasonal_period: int = 1) -> dict[str, float]:
+    """All point metrics as a dict (MASE only with ``y_train``; MAPE only without zeros)."""
+    a, _ = _pair(y_true, y_pred)
+    out = {"mae": float(mae(y_true, y_pred)), "rmse": float(rmse(y_true, y_pred)),
+           "smape": float(smape(y_true, y_pred))}
+    out["mape"] = float(mape(y_true, y_pred)) if np.all(a != 0) else float("nan")
+    if y_train is not None:
+        out["mase"] = float(mase(y_true, y_pred, y_train, seasonal_period))
+    return out
