@@ -19,9 +19,9 @@ _EXPORTS = {
     "read_csv": "data", "sliding_windows": "windows", "split_windows": "windows",
     "mae": "metrics", "rmse": "metrics", "mase": "metrics", "smape": "metrics", "mape": "metrics",
     "coverage": "metrics", "evaluate": "metrics",
-    "backtest": "backtest", "BacktestResult": "backtest",
+    "backtest": "backtesting", "BacktestResult": "backtesting",
     "save": "io", "load": "io",
-    "seed_reference": "seed_reference",
+    "seed_reference": "reference", "SeedReferenceResult": "reference",
 }
 __all__ = sorted(_EXPORTS)
 

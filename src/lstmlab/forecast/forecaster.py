@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -46,6 +46,7 @@ class ResolvedConfig:
     learning_rate: float
     val_fraction: float
     patience: int | None
+    refit: str
     seed: int
 
 
@@ -86,6 +87,11 @@ class LSTMForecaster(BaseForecaster):
     batch_size, learning_rate : Adam with a one-cycle schedule peaking at learning_rate.
     val_fraction : share of each series' windows kept for validation (early stopping, intervals).
     patience : epochs without validation improvement before stopping; default epochs // 4.
+    refit : after early stopping has chosen the number of epochs on the validation windows, train
+        a fresh network (same seed) on all windows, validation ones included, for that many epochs
+        ("best"), or for the full ``epochs`` ("full"); False keeps the early-stopped network. The
+        validation windows are the most recent data, which matters most for a short series.
+        Intervals are calibrated on the first network's validation errors either way.
     seed : seeds initialisation, dropout and shuffling (the global RNG is left untouched).
     progress : show a progress bar on stderr while training.
 
@@ -99,12 +105,13 @@ class LSTMForecaster(BaseForecaster):
                  cell: str = "lstm", hidden_size: int = 64, num_layers: int = 1, dropout: float = 0.0,
                  patch_len: int | None = None, scaler: str = "revin", epochs: int | None = None,
                  batch_size: int = 128, learning_rate: float = 5e-3, val_fraction: float = 0.2,
-                 patience: int | None = None, seed: int = 0, progress: bool = False) -> None:
+                 patience: int | None = None, refit: bool | str = True, seed: int = 0,
+                 progress: bool = False) -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
         self.patch_len, self.scaler, self.epochs, self.batch_size = patch_len, scaler, epochs, batch_size
         self.learning_rate, self.val_fraction, self.patience = learning_rate, val_fraction, patience
-        self.seed, self.progress = seed, progress
+        self.refit, self.seed, self.progress = refit, seed, progress
 
     @property
     def min_history(self) -> int:
@@ -149,12 +156,16 @@ class LSTMForecaster(BaseForecaster):
         if self.scaler == "standard":  # fitted on training targets' span only: no look at validation
             part = np.concatenate([s.values[:sl.stop + L + H - 1] for s, (_, sl, _) in zip(series, splits)])
             loc, scale = float(part.mean()), float(part.std() or 1.0)
+        refit = {True: "best", False: "none"}.get(self.refit, self.refit)
+        if refit not in ("best", "full", "none"):
+            raise ValueError(f"refit={self.refit!r}: expected True, False, 'best' or 'full'")
         steps = math.ceil(n_train_total / self.batch_size)
         epochs = self.epochs if self.epochs is not None else int(np.clip(math.ceil(1000 / steps), 30, 500))
         self._check_horizon(epochs, "epochs")
         config = ResolvedConfig(H, int(m), int(L), int(p), self.cell, self.hidden_size, self.num_layers,
                                 float(self.dropout), self.scaler, loc, scale, int(epochs), self.batch_size,
-                                float(self.learning_rate), float(self.val_fraction), self.patience, int(self.seed))
+                                float(self.learning_rate), float(self.val_fraction), self.patience, refit,
+                                int(self.seed))
         return config, splits
 
     def _fit(self, series: list[SeriesData]) -> None:
@@ -172,17 +183,26 @@ class LSTMForecaster(BaseForecaster):
         X, Y = W[:, :L], W[:, L:]  # views
         train_idx = torch.cat([torch.arange(o + sl.start, o + sl.stop) for o, sl, _ in splits])  # windows
         val_idx = torch.cat([torch.arange(o + sl.start, o + sl.stop) for o, _, sl in splits])  # never cross series
-        with torch.random.fork_rng(devices=[]):  # weights drawn from the seed; global RNG untouched
-            torch.manual_seed(cfg.seed)
-            model = ForecastNet(L, H, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout, cfg.patch_len,
-                                revin=cfg.scaler == "revin", loc=cfg.loc, scale=cfg.scale)
+        def new_model() -> ForecastNet:
+            with torch.random.fork_rng(devices=[]):  # weights drawn from the seed; global RNG untouched
+                torch.manual_seed(cfg.seed)
+                return ForecastNet(L, H, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout, cfg.patch_len,
+                                   revin=cfg.scaler == "revin", loc=cfg.loc, scale=cfg.scale)
+
         tcfg = TrainConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, learning_rate=cfg.learning_rate,
                            patience=cfg.patience, seed=cfg.seed, progress=self.progress)
+        model = new_model()
         self.history_ = train(model, normalized_mse, X, Y, train_idx, val_idx, tcfg)
         self.model_, self.config_ = model, cfg
         Xv = X[val_idx].double().numpy()  # (n_val, L)
         self.calibration_scores_ = conformal_scores(Y[val_idx].double().numpy(), self._forecast(Xv),
-                                                    self._scale(Xv))  # (n_val, H)
+                                                    self._scale(Xv))  # (n_val, H): out-of-sample errors
+        if cfg.refit != "none":
+            all_idx = torch.cat([torch.arange(o, o + sl.stop) for o, _, sl in splits])  # every window
+            epochs = self.history_.best_epoch + 1 if cfg.refit == "best" else cfg.epochs
+            self.model_ = new_model()
+            self.refit_history_ = train(self.model_, normalized_mse, X, Y, all_idx, None,
+                                        replace(tcfg, epochs=max(epochs, 1)))
 
     # ---- forecasting ----
     def _forecast(self, X: np.ndarray) -> np.ndarray:

@@ -1,0 +1,184 @@
+"""Rolling-origin evaluation: forecast from many cut-off points, model and baselines side by side.
+
+At each origin the forecaster sees only the data before it (expanding: everything before; sliding:
+the last ``window_size`` points), forecasts ``horizon`` steps, and is scored on what followed.
+Origins are counted back from the end of each series, ``stride`` apart, so series of different
+lengths line up at their ends.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lstmlab.forecast._base import BaseForecaster
+from lstmlab.forecast.baselines import make_baselines
+from lstmlab.forecast.data import SeriesData, seasonal_period_from_freq, to_series_list
+
+
+@dataclass
+class BacktestResult:
+    """Every forecast of a backtest, one row per (model, series, origin, step).
+
+    ``frame`` columns: model, unique_id, origin (points seen), ds, step (1..H), y, y_hat, lo, hi
+    (NaN without a level), scale (in-sample seasonal-naive MAE of the history, for MASE).
+    """
+
+    frame: pd.DataFrame
+    level: float | None
+    seasonal_period: int
+
+    def summary(self) -> pd.DataFrame:
+        """Per model: MAE, RMSE, MASE, sMAPE, coverage (with a level) and the number of forecasts."""
+        f = self.frame
+        err = f["y"] - f["y_hat"]
+        den = f["y"].abs() + f["y_hat"].abs()
+        parts = pd.DataFrame({
+            "model": f["model"], "ae": err.abs(), "se": err ** 2, "se_scaled": err.abs() / f["scale"],
+            "sape": np.where(den > 0, 2 * err.abs() / den.where(den > 0, 1), 0.0) * 100,
+            "inside": (f["y"] >= f["lo"]) & (f["y"] <= f["hi"]),
+        })
+        g = parts.groupby("model", sort=False)
+        out = pd.DataFrame({"mae": g["ae"].mean(), "rmse": np.sqrt(g["se"].mean()), "mase": g["se_scaled"].mean(),
+                            "smape": g["sape"].mean()})
+        if self.level is not None:
+            out["coverage"] = g["inside"].mean()
+        out["n"] = g.size()
+        return out.sort_values("mae")
+
+    def by_step(self, metric: str = "mae") -> pd.DataFrame:
+        """Error by horizon step (rows) for each model (columns): "mae" or "rmse"."""
+        if metric not in ("mae", "rmse"):
+            raise ValueError(f"metric={metric!r}: expected 'mae' or 'rmse'")
+        f = self.frame.assign(e=(self.frame["y"] - self.frame["y_hat"]).abs())
+        if metric == "rmse":
+            f["e"] = f["e"] ** 2
+        table = f.pivot_table(index="step", columns="model", values="e", aggfunc="mean", sort=False)
+        return np.sqrt(table) if metric == "rmse" else table
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write ``frame`` to ``path`` atomically (temp file, then rename)."""
+        return write_csv_atomic(self.frame, path)
+
+
+def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a DataFrame as CSV without ever leaving a half-written file at ``path``."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="") as fh:
+            frame.to_csv(fh, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _origins(lengths: list[int], horizon: int, n_windows: int, stride: int) -> list[list[int]]:
+    """Cut-offs per origin (oldest first), one per series: T_i - horizon - stride * k."""
+    return [[T - horizon - stride * k for T in lengths] for k in reversed(range(n_windows))]
+
+
+def _history(s: SeriesData, cut: int, window: str, window_size: int | None) -> SeriesData:
+    start = 0 if window == "expanding" else max(0, cut - window_size)
+    return SeriesData(s.uid, s.values[start:cut], s.index[start:cut], s.freq)
+
+
+def _as_input(hist: list[SeriesData], kind: str):
+    """Give a forecaster the histories in the kind it was given (keeps dates and frequencies)."""
+    if kind == "long":
+        return pd.concat([pd.DataFrame({"unique_id": h.uid, "ds": h.index, "y": h.values}) for h in hist],
+                         ignore_index=True)
+    h = hist[0]
+    return pd.Series(h.values, index=None if h.freq is None else h.index, name=h.uid)
+
+
+def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: int = 1,
+             stride: int | None = None, window: str = "expanding", window_size: int | None = None,
+             refit: bool | int = True, level: float | None = 0.9, baselines: bool | dict = True,
+             seasonal_period: int | None = None) -> BacktestResult:
+    """Rolling-origin backtest of ``model`` (and baselines) on ``y``.
+
+    Parameters
+    ----------
+    model : an unfitted or fitted forecaster; it is cloned, never modified.
+    y : array (T,), Series or long DataFrame, as for ``fit``.
+    horizon : steps per forecast (default: the model's horizon).
+    n_windows : number of origins; the last is ``horizon`` points before the end.
+    stride : points between origins (default: horizon, so forecasts do not overlap).
+    window : "expanding" (all history before the origin) or "sliding" (the last ``window_size``).
+    refit : True: fit at every origin; False: fit once at the first origin and then only feed the
+        new history to ``predict``; an integer k: refit every k origins.
+    level : conformal interval level (None: no intervals).
+    baselines : True for :func:`~lstmlab.forecast.baselines.make_baselines`, a dict name ->
+        forecaster, or False.
+    seasonal_period : for MASE and the baselines (default: the model's, else from the dates).
+
+    Returns
+    -------
+    BacktestResult
+    """
+    series, kind = to_series_list(y)
+    h = int(horizon or model.horizon)
+    BaseForecaster._check_horizon(h, "horizon")
+    BaseForecaster._check_horizon(n_windows, "n_windows")
+    stride = BaseForecaster._check_horizon(stride if stride is not None else h, "stride")
+    if window not in ("expanding", "sliding"):
+        raise ValueError(f"window={window!r}: expected 'expanding' or 'sliding'")
+    if window == "sliding" and not window_size:
+        raise ValueError("window='sliding' needs window_size (points of history per fit)")
+    every = 1 if refit is True else (0 if refit is False else BaseForecaster._check_horizon(refit, "refit"))
+    m = seasonal_period or getattr(model, "seasonal_period", None) or seasonal_period_from_freq(series[0].freq)
+    origins = _origins([len(s.values) for s in series], h, n_windows, stride)
+    if min(min(o) for o in origins) < 2:
+        raise ValueError(f"{n_windows} origins {stride} apart with horizon {h} need longer series "
+                         f"(shortest has {min(len(s.values) for s in series)} points)")
+    models = {type(model).__name__: model}
+    if baselines is True:
+        baselines = make_baselines(h, m)
+    models.update(baselines or {})
+    rows = []
+    for name, proto in models.items():
+        fitted = None
+        for k, cuts in enumerate(origins):
+            hist = [_history(s, c, window, window_size) for s, c in zip(series, cuts)]
+            if fitted is None or (every and k % every == 0):
+                fitted = proto.clone().set_params(horizon=h).fit(_as_input(hist, kind))
+            out = fitted.predict(horizon=h, y=_as_input(hist, kind), level=level)
+            out = _per_series(out, kind, len(series))
+            for s, c, hs, f in zip(series, cuts, hist, out):
+                scale = _mase_scale(hs.values, m)
+                rows.append(pd.DataFrame({
+                    "model": name, "unique_id": s.uid, "origin": c, "ds": s.index[c:c + h],
+                    "step": np.arange(1, h + 1), "y": s.values[c:c + h], "y_hat": f[0],
+                    "lo": f[1], "hi": f[2], "scale": scale}))
+    return BacktestResult(pd.concat(rows, ignore_index=True), level, int(m))
+
+
+def _per_series(out, kind: str, n: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(y_hat, lo, hi) per series from any predict output (NaN bounds without a level)."""
+    if kind == "long":
+        groups = [g for _, g in out.groupby("unique_id", sort=False)]
+    elif isinstance(out, pd.DataFrame):
+        groups = [out]
+    else:
+        return [(np.asarray(out, np.float64), np.full(len(out), np.nan), np.full(len(out), np.nan))]
+    res = []
+    for g in groups:
+        yh = g["y_hat"].to_numpy(np.float64)
+        lo = g["lo"].to_numpy(np.float64) if "lo" in g else np.full(len(yh), np.nan)
+        hi = g["hi"].to_numpy(np.float64) if "hi" in g else np.full(len(yh), np.nan)
+        res.append((yh, lo, hi))
+    return res
+
+
+def _mase_scale(history: np.ndarray, m: int) -> float:
+    m = m if len(history) > m else 1
+    d = np.abs(history[m:] - history[:-m])
+    return float(d.mean()) if d.size and d.mean() > 0 else np.nan

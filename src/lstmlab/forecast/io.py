@@ -1,0 +1,146 @@
+"""Save and load a fitted LSTMForecaster as a directory; loading never unpickles anything.
+
+Layout of a model directory::
+
+    config.json        format, version, constructor parameters, resolved settings, SHA-256 of the weights
+    state.json         fitted series (values, dates, frequency), conformal scores, loss history
+    model.safetensors  the network's weights (safetensors: tensors only, no code)
+
+The directory is written next to its destination under a temporary name and renamed into place,
+so an interrupted save leaves either the old model or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lstmlab.forecast.data import SeriesData
+
+FORMAT, VERSION = "lstmlab-forecaster", 1
+FILES = ("config.json", "state.json", "model.safetensors")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _series_to_json(s: SeriesData) -> dict:
+    index = [str(t) for t in s.index] if s.freq is not None else int(s.index[0])
+    return {"uid": s.uid, "values": s.values.tolist(), "index": index, "freq": s.freq}
+
+
+def _series_from_json(d: dict) -> SeriesData:
+    values = np.asarray(d["values"], dtype=np.float64)
+    if d["freq"] is None:
+        index = pd.RangeIndex(int(d["index"]), int(d["index"]) + len(values))
+    else:
+        index = pd.DatetimeIndex(pd.to_datetime(d["index"]), freq=d["freq"])
+    if len(index) != len(values) or not np.all(np.isfinite(values)):
+        raise ValueError(f"series {d['uid']!r}: index and values disagree or values are not finite")
+    return SeriesData(str(d["uid"]), values, index, d["freq"])
+
+
+def save(model, path: str | Path) -> Path:
+    """Write a fitted :class:`~lstmlab.forecast.forecaster.LSTMForecaster` to directory ``path``
+    (replacing an existing model directory there). Returns the path."""
+    from safetensors.torch import save_file
+
+    from lstmlab.forecast.forecaster import LSTMForecaster
+
+    if not isinstance(model, LSTMForecaster):
+        raise TypeError(f"can only save an LSTMForecaster, not {type(model).__name__}")
+    model._check_fitted()
+    path = Path(path)
+    if path.exists() and not (path.is_dir() and (path / "config.json").exists() or
+                              path.is_dir() and not any(path.iterdir())):
+        raise ValueError(f"{path} exists and is not a model directory: refusing to replace it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.tmp"))
+    try:
+        weights = tmp / "model.safetensors"
+        save_file({k: v.detach().contiguous() for k, v in model.model_.state_dict().items()}, str(weights))
+        h = model.history_
+        state = {"series": [_series_to_json(s) for s in model.series_], "kind": model.kind_,
+                 "calibration_scores": model.calibration_scores_.tolist(),
+                 "history": {"train_loss": h.train_loss, "val_loss": h.val_loss, "best_epoch": h.best_epoch}}
+        (tmp / "state.json").write_text(json.dumps(state))
+        config = {"format": FORMAT, "version": VERSION, "params": model.get_params(),
+                  "config": asdict(model.config_), "sha256": {"model.safetensors": _sha256(weights),
+                                                               "state.json": _sha256(tmp / "state.json")}}
+        (tmp / "config.json").write_text(json.dumps(config, indent=2))
+        if path.exists():  # swap: old aside, new in, old removed
+            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old"))
+            os.replace(path, old / "model")
+            os.replace(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
+def load(path: str | Path):
+    """Read a model directory written by :func:`save`; every file is checked before use.
+
+    Raises
+    ------
+    ValueError : missing, corrupted or tampered files (naming which and why).
+    """
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    from lstmlab.forecast.forecaster import LSTMForecaster, ResolvedConfig
+    from lstmlab.forecast.model import ForecastNet
+    from lstmlab.forecast.train import TrainHistory
+
+    path = Path(path)
+    if not path.is_dir():
+        raise ValueError(f"{path} is not a model directory (expected one written by lstmlab forecast fit)")
+    missing = [f for f in FILES if not (path / f).is_file()]
+    if missing:
+        raise ValueError(f"model directory {path} is incomplete: missing {', '.join(missing)}")
+    try:
+        config = json.loads((path / "config.json").read_text())
+        state = json.loads((path / "state.json").read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"model directory {path} is corrupted: {exc}") from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise ValueError(f"{path}/config.json is not an lstmlab forecaster config")
+    if config.get("version") != VERSION:
+        raise ValueError(f"{path}: format version {config.get('version')!r}, this lstmlab reads {VERSION}")
+    for name in ("model.safetensors", "state.json"):
+        if _sha256(path / name) != config.get("sha256", {}).get(name):
+            raise ValueError(f"{path}/{name} does not match the checksum in config.json: the file was "
+                             "modified or corrupted after saving")
+    try:
+        model = LSTMForecaster(**config["params"])
+        names = {f.name for f in fields(ResolvedConfig)}
+        if set(config["config"]) != names:
+            raise ValueError(f"settings {sorted(set(config['config']) ^ names)} unexpected or missing")
+        cfg = ResolvedConfig(**config["config"])
+        net = ForecastNet(cfg.input_size, cfg.horizon, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout,
+                          cfg.patch_len, revin=cfg.scaler == "revin", loc=cfg.loc, scale=cfg.scale)
+        net.load_state_dict(load_file(str(path / "model.safetensors")), strict=True)
+        series = [_series_from_json(d) for d in state["series"]]
+        scores = np.asarray(state["calibration_scores"], dtype=np.float64)
+        if scores.ndim != 2 or scores.shape[1] != cfg.horizon:
+            raise ValueError(f"calibration scores of shape {scores.shape}, expected (n, {cfg.horizon})")
+        hist = state["history"]
+    except (KeyError, TypeError, RuntimeError, SafetensorError) as exc:
+        raise ValueError(f"model directory {path} is inconsistent: {exc}") from None
+    net.eval()
+    model.model_, model.config_, model.series_, model.kind_ = net, cfg, series, state.get("kind", "series")
+    model.calibration_scores_ = scores
+    model.history_ = TrainHistory(list(hist["train_loss"]), list(hist["val_loss"]), int(hist["best_epoch"]))
+    return model
