@@ -1,0 +1,39 @@
+"""Each section's conclusion sentences are computed from its numbers: flip the numbers, the sentences flip."""
+
+from __future__ import annotations
+
+import copy
+
+from lstmlab.demo import forecasting
+
+FORECAST = {
+    "level": 0.9, "tutorial_epochs": 50,
+    "synthetic": {"mae": {"LSTMForecaster": 0.8, "seasonal_naive": 1.4, "naive": 5.0, "drift": 5.1,
+                          "window_mean": 6.0, "tutorial (leak)": 1.6, "tutorial (leak fixed)": 1.8},
+                  "coverage": {"LSTMForecaster": 0.91, "seasonal_naive": 0.95},
+                  "forecasts": 18, "horizon": 10, "points_scored": 180},
+    "airpassengers": {"mae": {"LSTMForecaster": 60.0, "seasonal_naive": 47.6, "naive": 80.0, "drift": 70.0,
+                              "window_mean": 62.0, "tutorial (leak)": 90.0, "tutorial (leak fixed)": 80.0},
+                      "coverage": {"LSTMForecaster": 0.75, "seasonal_naive": 0.5},
+                      "forecasts": 2, "horizon": 12, "points_scored": 24},
+}
+
+
+def test_forecast_conclusions_follow_the_numbers():
+    text = forecasting.conclude(FORECAST)
+    assert text[0].startswith("On the synthetic series (18 forecasts of 10 steps, 180 points): "
+                              "LSTM forecaster beat seasonal naive on test MAE: 0.8 against 1.4.")
+    assert "Lowest MAE of all 7 methods: LSTM forecaster (0.8)" in text[0]
+    assert "11% lower with the leak than without (1.6 against 1.8), so in this run the leak flattered" in text[1]
+    assert "covered 91.0% of the 180 test points of the synthetic series, within 5 points of nominal" in text[2]
+    assert "LSTM forecaster did not beat seasonal naive on test MAE in this run; seasonal naive was better" in text[3]
+    assert "Lowest MAE of all 7 methods: seasonal naive (47.6)" in text[3]
+    assert "12% higher with the leak than without (90 against 80), so in this run the leak did not flatter" in text[4]
+    assert "below nominal: the intervals were too narrow" in text[5]
+    assert not any("Quick mode" in t for t in text)
+
+
+def test_forecast_conclusions_mention_a_reduced_tutorial_budget():
+    quick = copy.deepcopy(FORECAST)
+    quick["tutorial_epochs"] = 4
+    assert forecasting.conclude(quick)[-1].startswith("Quick mode: the tutorial's method trained for 4 epochs")
