@@ -6,6 +6,7 @@ with :func:`to_series_list`, and turns forecasts back into the caller's kind wit
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,11 +45,21 @@ class SeriesData:
         return pd.date_range(self.index[-1], periods=horizon + 1, freq=self.freq)[1:]
 
 
+def _parses_as_float(v) -> bool:
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def _check_values(values, name: str) -> np.ndarray:
     """Return ``values`` as finite float64, or raise a ValueError/TypeError naming the problem."""
     arr = np.asarray(values)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        bad = next((v for v in arr.ravel() if not isinstance(v, (int, float, np.number))), arr.dtype)
+        flat = arr.ravel()
+        bad = next((v for v in flat if not _parses_as_float(v)),
+                   next((v for v in flat if not isinstance(v, (int, float, np.number))), arr.dtype))
         raise TypeError(f"series {name!r} has non-numeric values (e.g. {bad!r}): expected numbers")
     arr = arr.astype(np.float64)
     if arr.ndim != 1:
@@ -75,7 +86,7 @@ def _check_index(index: pd.Index, name: str) -> tuple[pd.Index, str | None]:
         if pd.api.types.is_integer_dtype(index) and index.is_monotonic_increasing and index.is_unique:
             return pd.RangeIndex(len(index)) if (len(index) and index[0] == 0) else index, None
         try:
-            index = pd.DatetimeIndex(pd.to_datetime(index))
+            index = pd.DatetimeIndex(pd.to_datetime(index, format="mixed"))
         except (ValueError, TypeError) as exc:
             raise ValueError(f"series {name!r}: cannot parse time stamps as dates ({exc})") from None
     if index.hasnans:
@@ -89,7 +100,13 @@ def _check_index(index: pd.Index, name: str) -> tuple[pd.Index, str | None]:
                          f"{index[pos - 1]}): sort by date first")
     if len(index) < 3:
         raise ValueError(f"series {name!r} has {len(index)} time stamps: need at least 3 to infer a frequency")
-    freq = index.freq.freqstr if index.freq is not None else pd.infer_freq(index)
+    if index.freq is not None:
+        freq = index.freq.freqstr
+    else:
+        with warnings.catch_warnings():  # pandas 3 announces infer_freq's future return type
+            warnings.simplefilter("ignore")
+            inferred = pd.infer_freq(index)
+        freq = None if inferred is None else pd.tseries.frequencies.to_offset(inferred).freqstr
     if freq is None:
         raise ValueError(f"series {name!r} has irregular time stamps (gaps or uneven spacing, e.g. "
                          f"{index[0]} -> {index[1]} -> {index[2]}): resample to a regular frequency first")

@@ -1,0 +1,89 @@
+"""Input validation: every kind of bad series gives a clear error naming the problem."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstmlab.forecast.data import make_series, read_csv, seasonal_period_from_freq, to_output, to_series_list
+
+
+def monthly(n=24, start="2020-01-01"):
+    return pd.Series(np.arange(n, dtype=float) + 1, index=pd.date_range(start, periods=n, freq="MS"), name="sales")
+
+
+def test_array_series_and_long_kinds():
+    s, kind = to_series_list(np.arange(5.0))
+    assert kind == "array" and s[0].freq is None and list(s[0].index) == [0, 1, 2, 3, 4]
+    s, kind = to_series_list(monthly())
+    assert kind == "series" and s[0].freq == "MS" and s[0].uid == "sales"
+    long = pd.DataFrame({"unique_id": ["a"] * 4 + ["b"] * 4,
+                         "ds": list(pd.date_range("2021-01-01", periods=4, freq="D")) * 2,
+                         "y": np.arange(8.0)})
+    s, kind = to_series_list(long)
+    assert kind == "long" and [x.uid for x in s] == ["a", "b"] and s[1].values.tolist() == [4, 5, 6, 7]
+
+
+def test_output_returns_the_same_kind_with_future_dates():
+    series, kind = to_series_list(monthly(12))
+    out = to_output(kind, series, [np.array([1.0, 2.0])])
+    assert isinstance(out, pd.Series) and list(out.index) == list(pd.date_range("2021-01-01", periods=2, freq="MS"))
+    series, kind = to_series_list(np.arange(10.0))
+    out = to_output(kind, series, [np.array([1.0, 2.0])])
+    assert isinstance(out, np.ndarray)
+    framed = to_output("series", *to_series_list(monthly(12))[:1], [np.array([1.0])], {"lo": [np.array([0.0])]})
+    assert list(framed.columns) == ["y_hat", "lo"]
+
+
+@pytest.mark.parametrize("values, message", [
+    ([1.0, np.nan, 3.0], "NaN/inf value.*position 1"),
+    ([1.0, np.inf, 3.0], "NaN/inf"),
+    ([], "is empty"),
+    ([[1.0, 2.0]], "one dimension"),
+])
+def test_bad_values(values, message):
+    with pytest.raises(ValueError, match=message):
+        make_series(values)
+
+
+def test_non_numeric_values():
+    with pytest.raises(TypeError, match="non-numeric values.*'abc'"):
+        make_series(np.array([1, "abc", 3], dtype=object))
+
+
+def test_duplicate_unsorted_irregular_dates():
+    idx = pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-02", "2020-01-03"])
+    with pytest.raises(ValueError, match="duplicate time stamps"):
+        make_series([1.0, 2, 3, 4], idx)
+    idx = pd.to_datetime(["2020-01-01", "2020-01-03", "2020-01-02", "2020-01-04"])
+    with pytest.raises(ValueError, match="unsorted time stamps"):
+        make_series([1.0, 2, 3, 4], idx)
+    idx = pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-05", "2020-01-06"])
+    with pytest.raises(ValueError, match="irregular time stamps"):
+        make_series([1.0, 2, 3, 4], idx)
+    with pytest.raises(ValueError, match="cannot parse time stamps"):
+        make_series([1.0, 2, 3], ["a", "b", "c"])
+
+
+def test_long_frame_missing_columns():
+    with pytest.raises(KeyError, match=r"missing column\(s\) \['ds'\]"):
+        to_series_list(pd.DataFrame({"unique_id": ["a"], "y": [1.0]}))
+
+
+def test_read_csv(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("month,passengers\n2020-01-01,1\n2020-02-01,2\n2020-03-01,3\n")
+    y = read_csv(p, date_col="month", value_col="passengers")
+    assert y.tolist() == [1, 2, 3] and isinstance(y.index, pd.DatetimeIndex)
+    assert to_series_list(y)[0][0].freq == "MS"
+    with pytest.raises(KeyError, match="no value column 'sales'"):
+        read_csv(p, value_col="sales")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ds,y\n2020-01-01,1\n2020-02-01,oops\n2020-03-01,3\n")
+    with pytest.raises(TypeError, match="non-numeric.*'oops'"):
+        to_series_list(read_csv(bad))
+
+
+def test_seasonal_period_from_freq():
+    assert seasonal_period_from_freq("MS") == 12
+    assert seasonal_period_from_freq("D") == 7
+    assert seasonal_period_from_freq(None) == 1
