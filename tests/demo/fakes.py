@@ -28,3 +28,16 @@ def failing(ctx) -> SectionResult:
 
 def interrupted(ctx) -> SectionResult:
     raise KeyboardInterrupt
+
+
+def dies(ctx) -> SectionResult:
+    import os
+
+    os._exit(3)  # a crash that no exception handler sees
+
+
+def sleeping(ctx) -> SectionResult:
+    import time
+
+    time.sleep(60)
+    return SectionResult("x", "x")

@@ -114,7 +114,7 @@ def test_cli_unwritable_output_exit_code_2(tmp_path, capsys, monkeypatch):
 
 
 def test_cli_failed_section_exit_code_1_and_summary(tmp_path, capsys, fake_sections):
-    code = main(["demo", "--out", str(tmp_path / "out"), "--seed", "4"])
+    code = main(["demo", "--out", str(tmp_path / "out"), "--seed", "4", "--jobs", "1"])
     out, err = capsys.readouterr()
     assert code == 1
     assert "report: " + str(tmp_path / "out" / "report.html") in out
@@ -125,7 +125,7 @@ def test_cli_failed_section_exit_code_1_and_summary(tmp_path, capsys, fake_secti
 
 def test_cli_interrupt_says_nothing_was_written(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(Section, "load", lambda self: fakes.interrupted)
-    assert main(["demo", "--out", str(tmp_path / "out")]) == 130
+    assert main(["demo", "--out", str(tmp_path / "out"), "--jobs", "1"]) == 130
     assert "interrupted; nothing was written" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 

@@ -25,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--quick", action="store_true",
                    help="smaller data and shorter training (about 45 s instead of about 3 min), for CI")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of every random choice (default: 0)")
+    p.add_argument("--jobs", type=int, default=2, choices=(1, 2),
+                   help="2 (default): run the forecasting section in a second process at the same time; "
+                        "1: everything in one process. The numbers are the same either way")
     p.set_defaults(func=run)
 
 
@@ -33,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = DemoConfig(quick=args.quick, seed=args.seed)
     try:
-        result = run_demo(config, args.out, on_progress=Progress())
+        result = run_demo(config, args.out, on_progress=Progress(), jobs=args.jobs)
     except KeyboardInterrupt:
         print(f"\nlstmlab demo: interrupted; nothing was written to {args.out}", file=sys.stderr)
         return 130
@@ -45,20 +48,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 class Progress:
-    """Progress display on stderr: one line per section, steps shown as they happen."""
+    """Progress display on stderr: a line per step, with the time since the start and the section.
+
+    Plain lines rather than a redrawn bar: two sections may run at once, and logs stay readable.
+    """
 
     def __init__(self, stream=None) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.t0 = time.perf_counter()
-        self.tty = getattr(self.stream, "isatty", lambda: False)()
 
     def __call__(self, index: int, total: int, title: str, message: str) -> None:
-        stamp = f"[{time.perf_counter() - self.t0:6.1f} s] [{index}/{total}] {title}"
-        final = message.startswith(("done", "FAILED"))
-        if self.tty:  # rewrite the section's line in place, keep the final one
-            self.stream.write(f"\r\033[K{stamp}: {message}" + ("\n" if final else ""))
-        else:
-            self.stream.write(f"{stamp}: {message}\n")
+        self.stream.write(f"[{time.perf_counter() - self.t0:6.1f} s] [{index}/{total}] {title}: {message}\n")
         self.stream.flush()
 
 

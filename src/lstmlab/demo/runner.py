@@ -9,12 +9,14 @@ import os
 import platform
 import sys
 import time
+import threading
 import traceback
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -30,14 +32,21 @@ DPI = 100  # PNG resolution: sharp enough on screen, small enough to embed six s
 
 @dataclass(frozen=True)
 class Section:
-    """One part of the tour: ``module`` (in lstmlab.demo) has ``run(ctx) -> SectionResult``."""
+    """One part of the tour: ``module`` (in lstmlab.demo) has ``run(ctx) -> SectionResult``.
+
+    ``background`` sections need nothing from the others; with ``jobs=2`` they run in a second
+    process while the main one runs the rest.
+    """
 
     key: str
     title: str
     module: str
+    background: bool = False
 
     def load(self) -> Callable[[DemoContext], SectionResult]:
-        return import_module(f"lstmlab.demo.{self.module}").run
+        """The section's function: ``lstmlab.demo.<module>.run``, or ``"package.module:function"``."""
+        module, _, func = self.module.partition(":")
+        return getattr(import_module(module if func else f"lstmlab.demo.{module}"), func or "run")
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -46,7 +55,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("glassbox", "An LSTM stepped by hand", "glassbox_steps"),
     Section("states", "How the hidden and cell states evolve", "states"),
     Section("cells", "RNN, GRU and LSTM on a long-memory task", "cells"),
-    Section("forecast", "Forecasting with an LSTM, honestly", "forecasting"),
+    Section("forecast", "Forecasting with an LSTM, honestly", "forecasting", background=True),
 )
 
 # on_progress(index, total, title, message): index is 1-based; message "start", a step, or "done ..."
@@ -68,7 +77,7 @@ class DemoRun:
 
 
 def run_demo(config: DemoConfig, out: str | os.PathLike, on_progress: ProgressFn | None = None,
-             sections: Sequence[Section] = SECTIONS) -> DemoRun:
+             sections: Sequence[Section] = SECTIONS, jobs: int = 1) -> DemoRun:
     """Run every section, then write ``out/report.html``, the PNGs and ``out/summary.json``.
 
     A section that raises does not stop the run: its part of the report shows the error (and
@@ -86,6 +95,10 @@ def run_demo(config: DemoConfig, out: str | os.PathLike, on_progress: ProgressFn
         step, and ends.
     sections : sequence of Section
         The parts to run, in order (all six by default).
+    jobs : {1, 2}
+        1 runs every section here, one after the other; 2 runs the ``background`` sections in a
+        second process at the same time. Either way each lane trains on one thread, so the numbers
+        are the same.
 
     Returns
     -------
@@ -93,13 +106,14 @@ def run_demo(config: DemoConfig, out: str | os.PathLike, on_progress: ProgressFn
     """
     if not isinstance(config, DemoConfig):
         raise TypeError(f"config must be a DemoConfig, got {type(config).__name__}")
+    if jobs not in (1, 2):
+        raise ValueError(f"jobs must be 1 or 2, got {jobs!r}")
     staging = Staging(out)  # fails here, before any work, if the folder cannot be written
     try:
         started = datetime.now(timezone.utc)
         t0 = time.perf_counter()
-        ctx = DemoContext(config)
-        results = [_run_section(ctx, s, i, len(sections), on_progress) for i, s in enumerate(sections, 1)]
-        summary = _summary(config, results, started, time.perf_counter() - t0)
+        results = _run_sections(config, sections, jobs, on_progress)
+        summary = _summary(config, results, started, time.perf_counter() - t0, jobs)
         for r in results:
             for name, plot in zip(summary_png_names(r), r.plots):
                 staging.write(name, plot.png)
@@ -111,6 +125,53 @@ def run_demo(config: DemoConfig, out: str | os.PathLike, on_progress: ProgressFn
         staging.discard()
         raise
     return DemoRun(out_path, out_path / "report.html", summary, results)
+
+
+def _run_sections(config: DemoConfig, sections: Sequence[Section], jobs: int,
+                  on_progress: ProgressFn | None) -> list[SectionResult]:
+    lock = threading.Lock()
+
+    def say(*args) -> None:  # two lanes may report at once
+        if on_progress is not None:
+            with lock:
+                on_progress(*args)
+
+    indexed = list(enumerate(sections, 1))
+    background = [(i, s) for i, s in indexed if s.background] if jobs > 1 else []
+    results: dict[int, SectionResult] = {}
+    with single_thread():
+        lane = None
+        if background:
+            from lstmlab.demo.lanes import BackgroundLane
+            lane = BackgroundLane(config, background, len(sections), say)
+        try:
+            ctx = DemoContext(config)
+            for i, s in indexed:
+                if lane is None or (i, s) not in background:
+                    results[i] = _run_section(ctx, s, i, len(sections), say)
+            if lane is not None:
+                results.update(lane.results())
+        except BaseException:
+            if lane is not None:
+                lane.stop()
+            raise
+    return [results[i] for i, _ in indexed]
+
+
+@contextmanager
+def single_thread() -> Iterator[None]:
+    """Train on one torch thread inside the block (restored after): same numbers on any machine."""
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a dependency
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def summary_png_names(result: SectionResult) -> list[str]:
@@ -159,9 +220,11 @@ def _close_figures() -> None:
         sys.modules["matplotlib.pyplot"].close("all")
 
 
-def _summary(config: DemoConfig, results: list[SectionResult], started: datetime, seconds: float) -> dict:
+def _summary(config: DemoConfig, results: list[SectionResult], started: datetime, seconds: float,
+             jobs: int) -> dict:
     return {
         "config": asdict(config),
+        "jobs": jobs,
         "versions": _versions(),
         "started_utc": started.strftime("%Y-%m-%d %H:%M:%S"),
         "total_seconds": round(seconds, 2),
@@ -187,8 +250,6 @@ def _versions() -> dict[str, str]:
     for name in ("numpy", "torch", "pandas", "matplotlib"):
         mod = sys.modules.get(name)
         versions[name] = getattr(mod, "__version__", "not loaded")
-    if "torch" in sys.modules:
-        versions["torch_threads"] = str(sys.modules["torch"].get_num_threads())
     return versions
 
 
