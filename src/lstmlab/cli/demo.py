@@ -63,15 +63,13 @@ class Progress:
 
 
 def format_summary(results) -> str:
-    """The headline figures of every section as a plain-text table."""
+    """The headline figures of every section as a plain-text table (section, measure, value)."""
     rows = [("section", "measure", "value")]
     for i, r in enumerate(results, 1):
-        name = f"{i}. {r.key}"
-        if not r.ok:
-            rows.append((name, "FAILED", r.error.splitlines()[0][:60]))
-        for label, value in r.headline:
-            rows.append((name, label, value))
-        rows.append((name, "time (s)", f"{r.seconds:.1f}"))
+        name = f"{i}. {r.key} ({r.seconds:.0f} s)"
+        pairs = r.headline if r.ok else [("FAILED", r.error.splitlines()[0])]
+        for k, (label, value) in enumerate(pairs):
+            rows.append((name if k == 0 else "", label, value))
     widths = [max(len(row[k]) for row in rows) for k in range(3)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

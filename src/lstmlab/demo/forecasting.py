@@ -133,6 +133,7 @@ def _evaluate(ctx: DemoContext, p: Protocol, y, budget: Budget) -> dict:
 NAMES = {MODEL: "LSTM forecaster", "seasonal_naive": "seasonal naive", "naive": "naive", "drift": "drift",
          "window_mean": "seasonal window mean"}
 TITLES = {"synthetic": "the synthetic series", "airpassengers": "AirPassengers"}
+SHORT = {"synthetic": "synthetic", "airpassengers": "AirPassengers"}
 
 
 def conclude(n: dict) -> list[str]:
@@ -174,10 +175,10 @@ def _headline(n: dict) -> list[tuple[str, str]]:
     out = []
     for key in ("synthetic", "airpassengers"):
         m = n[key]["mae"]
-        out.append((f"{TITLES[key].removeprefix('the ')}: MAE LSTM / seasonal naive / tutorial (leak, fixed)",
+        out.append((f"{SHORT[key]} MAE: LSTM / seasonal naive / tutorial leaky, fixed",
                     f"{m[MODEL]:.3g} / {m['seasonal_naive']:.3g} / {m['tutorial (leak)']:.3g}, "
                     f"{m['tutorial (leak fixed)']:.3g}"))
-        out.append((f"{TITLES[key].removeprefix('the ')}: LSTM {pct(n['level'], 0)} interval coverage", pct(n[key]["coverage"][MODEL])))
+        out.append((f"{SHORT[key]} LSTM {pct(n['level'], 0)} interval coverage", pct(n[key]["coverage"][MODEL])))
     return out
 
 

@@ -194,7 +194,7 @@ def _run_section(ctx: DemoContext, section: Section, index: int, total: int,
         for plot in result.plots:
             _render(plot)
     except Exception as exc:  # noqa: BLE001 - one failing section must not hide the others
-        log.warning("section %s failed: %s: %s", section.key, type(exc).__name__, exc)
+        log.info("section %s failed: %s: %s", section.key, type(exc).__name__, exc)
         tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4))
         result = SectionResult(section.key, section.title, error=f"{type(exc).__name__}: {exc}\n\n{tb}")
     finally:
