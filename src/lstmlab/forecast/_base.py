@@ -66,8 +66,6 @@ class BaseForecaster:
         series, kind = to_series_list(y)
         self._fit(series)
         self.series_, self.kind_ = series, kind
-        if not hasattr(self, "calibration_scores_"):
-            self.calibration_scores_ = self._insample_scores(series)
         return self
 
     def predict(self, horizon: int | None = None, y=None, level: float | None = None):
@@ -88,7 +86,7 @@ class BaseForecaster:
         h = self.horizon if horizon is None else self._check_horizon(horizon, "horizon", self.horizon)
         series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
         preds, los, his = [], [], []
-        q = None if level is None else conformal_quantiles(self.calibration_scores_, check_level(level))
+        q = None if level is None else conformal_quantiles(self._calibration(), check_level(level))
         for s in series:
             if len(s.values) < self.min_history:
                 raise ValueError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
@@ -108,13 +106,29 @@ class BaseForecaster:
         """Shortcut for ``predict(horizon, y, level=level)``: a DataFrame with ``y_hat, lo, hi``."""
         return self.predict(horizon=horizon, y=y, level=level)
 
-    def predict_windows(self, X: np.ndarray) -> np.ndarray:
-        """Forecast (N, H) from many histories at once, (N, T) with T >= ``min_history``."""
+    def predict_windows(self, X: np.ndarray, level: float | None = None):
+        """Forecast from many histories at once.
+
+        Parameters
+        ----------
+        X : ndarray (N, T), T >= ``min_history``; each row a history ending at its forecast origin.
+        level : if given, also return conformal bounds.
+
+        Returns
+        -------
+        y_hat (N, H), or (y_hat, lo, hi), each (N, H), with ``level``.
+        """
         self._check_fitted()
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] < self.min_history:
             raise ValueError(f"histories of shape {X.shape}: expected (N, T) with T >= {self.min_history}")
-        return self._forecast(X)
+        pred = self._forecast(X)  # (N, H)
+        if level is None:
+            return pred
+        q = conformal_quantiles(self._calibration(), check_level(level))  # (H,)
+        scale = self._scale(X)
+        width = q * (1.0 if scale is None else scale)  # (N, H)
+        return pred, pred - width, pred + width
 
     # ---- helpers ----
     def _check_fitted(self) -> None:
@@ -130,6 +144,12 @@ class BaseForecaster:
                              f"refit with horizon={h}")
         return int(h)
 
+    def _calibration(self) -> np.ndarray:
+        """Conformal scores (n, H): set by fit for learned models, else from the fitted history."""
+        if not hasattr(self, "calibration_scores_"):
+            self.calibration_scores_ = self._insample_scores(self.series_)
+        return self.calibration_scores_
+
     def _insample_scores(self, series: list[SeriesData]) -> np.ndarray:
         """Conformal scores of rolling forecasts over the fitted history (for parameter-free baselines)."""
         blocks = []
@@ -138,6 +158,6 @@ class BaseForecaster:
                 X, Y = sliding_windows(s.values, self.min_history, self.horizon)
                 blocks.append(conformal_scores(Y, self._forecast(X), self._scale(X)))
         if not blocks:
-            raise ValueError(f"series too short for {type(self).__name__} with horizon={self.horizon}: need at "
-                             f"least {self.min_history + self.horizon} points")
+            raise ValueError(f"series too short for intervals from {type(self).__name__} with horizon="
+                             f"{self.horizon}: need at least {self.min_history + self.horizon} points")
         return np.concatenate(blocks)

@@ -47,6 +47,7 @@ class ResolvedConfig:
     val_fraction: float
     patience: int | None
     refit: str
+    n_models: int
     seed: int
 
 
@@ -90,31 +91,34 @@ class LSTMForecaster(BaseForecaster):
     batch_size, learning_rate : Adam with a one-cycle schedule peaking at learning_rate.
     val_fraction : share of each series' windows kept for validation (early stopping, intervals).
     patience : epochs without validation improvement before stopping; default epochs // 4.
-    refit : after early stopping has chosen the number of epochs on the validation windows, train
-        a fresh network (same seed) on all windows, validation ones included, for that many epochs
-        ("best"), or for the full ``epochs`` ("full"); False keeps the early-stopped network. The
-        validation windows are the most recent data, which matters most for a short series.
-        Intervals are calibrated on the first network's validation errors either way.
+    refit : "full" (default): after the validation run, train a fresh network (same seed) on all
+        windows, validation ones included, for ``epochs``; "best": for the number of epochs early
+        stopping chose; False: keep the early-stopped network. The validation windows are the most
+        recent data, which matters most for short series. Intervals are calibrated on the
+        validation errors of the early-stopped networks either way.
+    n_models : train this many networks (seeds seed, seed+1, ...) and average their forecasts.
     seed : seeds initialisation, dropout and shuffling (the global RNG is left untouched).
     progress : show a progress bar on stderr while training.
 
     Attributes
     ----------
-    config_ : ResolvedConfig, every setting used. model_ : the torch module. history_ : losses per
-    epoch. calibration_scores_ : (n_val, H) conformal scores. series_ : the fitted series.
+    config_ : ResolvedConfig, every setting used. model_ : the torch module (an Ensemble of
+    n_models ForecastNets). history_ : losses per epoch of the first validation run (histories_:
+    all of them; refit_histories_: the refits). calibration_scores_ : (n_val, H) conformal
+    scores. series_ : the fitted series.
     """
 
     def __init__(self, horizon: int = 1, seasonal_period: int | None = None, input_size: int | None = None,
                  cell: str = "lstm", hidden_size: int = 64, num_layers: int = 1, dropout: float = 0.0,
                  patch_len: int | None = None, scaler: str = "revin", epochs: int | None = None,
                  batch_size: int = 128, learning_rate: float = 5e-3, val_fraction: float = 0.2,
-                 patience: int | None = None, refit: bool | str = True, seed: int = 0,
+                 patience: int | None = None, refit: bool | str = "full", n_models: int = 1, seed: int = 0,
                  progress: bool = False) -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
         self.patch_len, self.scaler, self.epochs, self.batch_size = patch_len, scaler, epochs, batch_size
         self.learning_rate, self.val_fraction, self.patience = learning_rate, val_fraction, patience
-        self.refit, self.seed, self.progress = refit, seed, progress
+        self.refit, self.n_models, self.seed, self.progress = refit, n_models, seed, progress
 
     @property
     def min_history(self) -> int:
@@ -168,13 +172,13 @@ class LSTMForecaster(BaseForecaster):
         config = ResolvedConfig(H, int(m), int(L), int(p), self.cell, self.hidden_size, self.num_layers,
                                 float(self.dropout), self.scaler, loc, scale, int(epochs), self.batch_size,
                                 float(self.learning_rate), float(self.val_fraction), self.patience, refit,
-                                int(self.seed))
+                                self._check_horizon(self.n_models, "n_models"), int(self.seed))
         return config, splits
 
     def _fit(self, series: list[SeriesData]) -> None:
         import torch
 
-        from lstmlab.forecast.model import ForecastNet, normalized_mse
+        from lstmlab.forecast.model import Ensemble, ForecastNet, normalized_mse
         from lstmlab.forecast.train import TrainConfig, train
 
         for s in series:
@@ -186,26 +190,35 @@ class LSTMForecaster(BaseForecaster):
         X, Y = W[:, :L], W[:, L:]  # views
         train_idx = torch.cat([torch.arange(o + sl.start, o + sl.stop) for o, sl, _ in splits])  # windows
         val_idx = torch.cat([torch.arange(o + sl.start, o + sl.stop) for o, _, sl in splits])  # never cross series
-        def new_model() -> ForecastNet:
+        all_idx = torch.cat([torch.arange(o, o + sl.stop) for o, _, sl in splits])  # every window
+
+        def new_net(seed: int) -> ForecastNet:
             with torch.random.fork_rng(devices=[]):  # weights drawn from the seed; global RNG untouched
-                torch.manual_seed(cfg.seed)
+                torch.manual_seed(seed)
                 return ForecastNet(L, H, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout, cfg.patch_len,
                                    revin=cfg.scaler == "revin", loc=cfg.loc, scale=cfg.scale)
 
-        tcfg = TrainConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, learning_rate=cfg.learning_rate,
-                           patience=cfg.patience, seed=cfg.seed, progress=self.progress)
-        model = new_model()
-        self.history_ = train(model, normalized_mse, X, Y, train_idx, val_idx, tcfg)
-        self.model_, self.config_ = model, cfg
+        self.config_, self.histories_, self.refit_histories_ = cfg, [], []
+        checked, final = [], []
+        for k in range(cfg.n_models):  # a seed ensemble: members differ only in their seed
+            tcfg = TrainConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, learning_rate=cfg.learning_rate,
+                               patience=cfg.patience, seed=cfg.seed + k, progress=self.progress)
+            net = new_net(cfg.seed + k)
+            self.histories_.append(train(net, normalized_mse, X, Y, train_idx, val_idx, tcfg))
+            checked.append(net)
+            if cfg.refit != "none":
+                epochs = self.histories_[-1].best_epoch + 1 if cfg.refit == "best" else cfg.epochs
+                net = new_net(cfg.seed + k)
+                self.refit_histories_.append(train(net, normalized_mse, X, Y, all_idx, None,
+                                                   replace(tcfg, epochs=max(epochs, 1))))
+            final.append(net)
+        self.history_ = self.histories_[0]
+        # Intervals from errors on windows the (early-stopped) networks never trained on.
+        self.model_ = Ensemble(checked)
         Xv = X[val_idx].double().numpy()  # (n_val, L)
         self.calibration_scores_ = conformal_scores(Y[val_idx].double().numpy(), self._forecast(Xv),
-                                                    self._scale(Xv))  # (n_val, H): out-of-sample errors
-        if cfg.refit != "none":
-            all_idx = torch.cat([torch.arange(o, o + sl.stop) for o, _, sl in splits])  # every window
-            epochs = self.history_.best_epoch + 1 if cfg.refit == "best" else cfg.epochs
-            self.model_ = new_model()
-            self.refit_history_ = train(self.model_, normalized_mse, X, Y, all_idx, None,
-                                        replace(tcfg, epochs=max(epochs, 1)))
+                                                    self._scale(Xv))  # (n_val, H)
+        self.model_ = Ensemble(final)
 
     # ---- forecasting ----
     def _forecast(self, X: np.ndarray) -> np.ndarray:

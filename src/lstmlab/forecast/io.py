@@ -101,7 +101,7 @@ def load(path: str | Path):
     from safetensors.torch import load_file
 
     from lstmlab.forecast.forecaster import LSTMForecaster, ResolvedConfig
-    from lstmlab.forecast.model import ForecastNet
+    from lstmlab.forecast.model import Ensemble, ForecastNet
     from lstmlab.forecast.train import TrainHistory
 
     path = Path(path)
@@ -129,8 +129,9 @@ def load(path: str | Path):
         if set(config["config"]) != names:
             raise ValueError(f"settings {sorted(set(config['config']) ^ names)} unexpected or missing")
         cfg = ResolvedConfig(**config["config"])
-        net = ForecastNet(cfg.input_size, cfg.horizon, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout,
-                          cfg.patch_len, revin=cfg.scaler == "revin", loc=cfg.loc, scale=cfg.scale)
+        net = Ensemble([ForecastNet(cfg.input_size, cfg.horizon, cfg.cell, cfg.hidden_size, cfg.num_layers,
+                                    cfg.dropout, cfg.patch_len, revin=cfg.scaler == "revin", loc=cfg.loc,
+                                    scale=cfg.scale) for _ in range(cfg.n_models)])
         net.load_state_dict(load_file(str(path / "model.safetensors")), strict=True)
         series = [_series_from_json(d) for d in state["series"]]
         scores = np.asarray(state["calibration_scores"], dtype=np.float64)

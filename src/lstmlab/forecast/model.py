@@ -58,6 +58,17 @@ class ForecastNet(nn.Module):
         return self.net(z) * sd + mu  # (B, H)
 
 
+class Ensemble(nn.Module):
+    """The mean forecast of several networks of the same shape: (B, L) -> (B, H)."""
+
+    def __init__(self, members: list[ForecastNet]) -> None:
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.stack([m(x) for m in self.members]).mean(dim=0)  # (K, B, H) -> (B, H)
+
+
 def normalized_mse(model: ForecastNet, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """MSE measured in each window's own units (errors divided by the window's scale): windows at a
     high level of the series weigh no more than windows at a low level."""

@@ -1,0 +1,113 @@
+"""Forecasting benchmarks of issue 3: the tutorial's task and AirPassengers, model beside baselines.
+
+Run on one CPU thread (as reported in docs/forecasting.md):
+
+    OMP_NUM_THREADS=1 taskset -c 0 .venv/bin/python benchmarks/bench_forecast.py --seeds 5
+
+Tasks
+-----
+seed : the tutorial's series (np.random.seed(0) noise), windows of 50 -> 10; the first 752 windows
+    train (the model sees only the points they cover, y[:811], and validates on their
+    chronologically last part), the last 189 test. "issue protocol" follows the issue, where the
+    first test targets overlap the last training targets; "gapped" fits on y[:802] only, so no
+    test target was ever seen. MAE over all test windows, in original units.
+airpassengers : fit on the first 120 months, forecast 12 months from origins 120 and 132 (the
+    model sees actuals up to the origin, its weights are from the first 120), input window 24.
+Coverage of 90 % conformal intervals: on the 189 test windows (seed) and on 13 rolling origins
+120..132 (airpassengers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+
+def seed_task(seeds: int, epochs: int, with_reference: bool, reference_epochs: int) -> None:
+    from lstmlab.forecast import LSTMForecaster, SeasonalNaive, coverage, load_dataset, mae, seed_reference
+    from lstmlab.forecast.windows import sliding_windows
+
+    y = load_dataset("synthetic", legacy_seed=0).to_numpy()  # (1000,)
+    t = np.arange(len(y))
+    noise = y - (0.02 * t + 10 * np.sin(2 * np.pi * t / 50) + 5 * np.sin(2 * np.pi * t / 25))
+    X, Y = sliding_windows(y, 50, 10)  # (941, 50), (941, 10)
+    n_train = int(0.8 * len(X))  # 752
+    Xte, Yte = X[n_train:], Y[n_train:]  # 189 test windows
+    floor = float(np.abs(sliding_windows(noise, 50, 10)[1][n_train:]).mean())
+    snaive = SeasonalNaive(10, 50).fit(y[:n_train + 59])
+    print(f"\n== seed task: {len(X)} windows 50 -> 10, {n_train} train, {len(Xte)} test ==")
+    print(f"noise floor (mean |noise| of test targets): {floor:.3f}")
+    print(f"seasonal naive (m=50):                      MAE {mae(Yte, snaive.predict_windows(Xte)):.3f}")
+    for label, end in (("issue protocol", n_train + 59), ("gapped", n_train + 50)):
+        maes, times, covs = [], [], []
+        for seed in range(seeds):
+            model = LSTMForecaster(horizon=10, seasonal_period=50, input_size=50, epochs=epochs, seed=seed)
+            t0 = time.perf_counter()
+            model.fit(y[:end])
+            times.append(time.perf_counter() - t0)
+            pred, lo, hi = model.predict_windows(Xte, level=0.9)
+            maes.append(float(mae(Yte, pred)))
+            covs.append(float(coverage(Yte, lo, hi)))
+        print(f"LSTMForecaster, {label:15s} (fit on y[:{end}]): MAE median {statistics.median(maes):.3f} "
+              f"[{min(maes):.3f} .. {max(maes):.3f}] over {seeds} seeds; fit median {statistics.median(times):.1f} s "
+              f"[{min(times):.1f} .. {max(times):.1f}]; 90% interval coverage median {statistics.median(covs):.3f}")
+    if with_reference:
+        for leak in (True, False):
+            r = seed_reference(y, leak=leak, epochs=reference_epochs, seed=0)
+            what = "scaler on whole series (leaky)" if leak else "scaler on training part"
+            print(f"tutorial method, {what:31s}: MAE {r.mae:.3f} (fit {r.fit_seconds:.0f} s, {r.epochs} epochs)")
+
+
+def airpassengers(seeds: int, ensemble: int) -> None:
+    from lstmlab.forecast import LSTMForecaster, backtest, load_dataset, mae, make_baselines
+
+    y = load_dataset("airpassengers")  # (144,) monthly
+    v = y.to_numpy()
+    hist = np.stack([v[96:120], v[108:132]])  # (2, 24) histories ending at the origins
+    actual = np.stack([v[120:132], v[132:144]])  # (2, 12)
+    print("\n== AirPassengers: fit on 120 months, forecast 12 from origins 120 and 132, input 24 ==")
+    for name, base in make_baselines(12, 12).items():
+        base.fit(v[:120])
+        print(f"{name:16s} MAE {mae(actual, base.predict_windows(hist)):.2f}")
+    for n_models in (1, ensemble):
+        maes, times = [], []
+        for seed in range(seeds):
+            model = LSTMForecaster(horizon=12, seasonal_period=12, input_size=24, n_models=n_models,
+                                   seed=100 * seed)
+            t0 = time.perf_counter()
+            model.fit(v[:120])
+            times.append(time.perf_counter() - t0)
+            maes.append(float(mae(actual, model.predict_windows(hist))))
+        print(f"LSTMForecaster n_models={n_models}: MAE median {statistics.median(maes):.2f} mean "
+              f"{statistics.mean(maes):.2f} [{min(maes):.2f} .. {max(maes):.2f}] over {seeds} seeds; "
+              f"fit median {statistics.median(times):.1f} s")
+    model = LSTMForecaster(horizon=12, seasonal_period=12, input_size=24, n_models=ensemble)
+    result = backtest(model, y, n_windows=13, stride=1, refit=False, level=0.9)
+    print("rolling origins 120..132 (fit once on the first 120 months), 90% intervals:")
+    print(result.summary().round(3).to_string())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--task", choices=("seed", "airpassengers", "all"), default="all")
+    parser.add_argument("--seeds", type=int, default=5, help="training seeds per configuration")
+    parser.add_argument("--epochs", type=int, default=100, help="epochs for the seed task")
+    parser.add_argument("--ensemble", type=int, default=5, help="n_models of the AirPassengers ensemble")
+    parser.add_argument("--no-reference", action="store_true", help="skip the tutorial method (slow: ~1 min each)")
+    parser.add_argument("--reference-epochs", type=int, default=50)
+    args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(1)
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
+    if args.task in ("seed", "all"):
+        seed_task(args.seeds, args.epochs, not args.no_reference, args.reference_epochs)
+    if args.task in ("airpassengers", "all"):
+        airpassengers(args.seeds, args.ensemble)
+
+
+if __name__ == "__main__":
+    main()

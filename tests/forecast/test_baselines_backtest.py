@@ -1,0 +1,83 @@
+"""Baselines against hand values; the backtest's origins, refit modes, columns and CSV."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstmlab.forecast.backtesting import backtest
+from lstmlab.forecast.baselines import Drift, Naive, SeasonalNaive, WindowMean, make_baselines
+
+
+def test_baselines_by_hand():
+    y = np.array([1.0, 2, 3, 4, 5, 6, 7.5])
+    np.testing.assert_allclose(Naive(3).fit(y).predict(), [7.5, 7.5, 7.5])
+    np.testing.assert_allclose(SeasonalNaive(5, 3).fit(y).predict(), [5, 6, 7.5, 5, 6])
+    np.testing.assert_allclose(Drift(2).fit(y).predict(), [7.5 + 6.5 / 6, 7.5 + 13 / 6])
+    np.testing.assert_allclose(WindowMean(2, window=2).fit(y).predict(), [6.75, 6.75])
+    np.testing.assert_allclose(WindowMean(1).fit(y).predict(), [y.mean()])
+    assert set(make_baselines(4, 12)) == {"naive", "seasonal_naive", "drift", "window_mean"}
+    assert "seasonal_naive" not in make_baselines(4, 1)
+
+
+def test_baseline_intervals_cover_their_own_history():
+    rng = np.random.default_rng(0)
+    y = np.sin(np.arange(400) * 2 * np.pi / 7) + rng.normal(0, 0.2, 400)
+    m = SeasonalNaive(3, 7).fit(y[:300])
+    from lstmlab.forecast.windows import sliding_windows
+
+    X, Y = sliding_windows(y[300:], 7, 3)
+    _, lo, hi = m.predict_windows(X, level=0.8)
+    assert 0.7 < np.mean((Y >= lo) & (Y <= hi)) < 0.9
+
+
+def test_backtest_origins_and_refit_modes(tmp_path):
+    y = pd.Series(np.arange(40.0) % 5 + np.arange(40.0) * 0.1)
+    res = backtest(SeasonalNaive(3, 5), y, n_windows=4, stride=2, level=0.9, baselines=False)
+    f = res.frame
+    assert sorted(f["origin"].unique()) == [31, 33, 35, 37]  # last origin = 40 - horizon
+    assert len(f) == 4 * 3 and set(f["step"]) == {1, 2, 3}
+    first = f[f["origin"] == 31]
+    np.testing.assert_allclose(first["y_hat"], y.to_numpy()[26:29])  # the season before the origin
+    np.testing.assert_allclose(first["y"], y.to_numpy()[31:34])
+    summary = res.summary()
+    assert list(summary.columns) == ["mae", "rmse", "mase", "smape", "coverage", "n"]
+    assert res.by_step().shape == (3, 1)
+    path = res.to_csv(tmp_path / "bt.csv")
+    assert pd.read_csv(path).shape == f.shape
+    assert [p.name for p in tmp_path.iterdir()] == ["bt.csv"]  # no temp file left behind
+    full = backtest(Naive(3), y, n_windows=3, baselines=True, level=None)
+    assert set(full.frame["model"]) == {"Naive", "naive", "drift", "window_mean"}  # no season given
+    assert "coverage" not in full.summary().columns
+
+
+def test_backtest_refit_false_fits_once(monkeypatch):
+    calls = []
+    orig = Naive._fit
+
+    def counting(self, series):
+        calls.append(len(series[0].values))
+        return orig(self, series)
+
+    monkeypatch.setattr(Naive, "_fit", counting)
+    backtest(Naive(2), np.arange(30.0), n_windows=5, stride=1, refit=False, baselines=False)
+    assert calls == [24]
+    calls.clear()
+    backtest(Naive(2), np.arange(30.0), n_windows=5, stride=1, refit=2, baselines=False)
+    assert calls == [24, 26, 28]
+    calls.clear()
+    backtest(Naive(2), np.arange(30.0), n_windows=3, stride=1, window="sliding", window_size=10,
+             baselines=False)
+    assert calls == [10, 10, 10]
+
+
+def test_backtest_long_format_and_errors():
+    long = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 20),
+                         "ds": list(pd.date_range("2020-01-01", periods=20, freq="D")) * 2,
+                         "y": np.r_[np.arange(20.0), np.arange(20.0) * 2]})
+    res = backtest(Drift(2), long, n_windows=2, baselines=False)
+    assert set(res.frame["unique_id"]) == {"a", "b"}
+    assert res.summary().loc["Drift", "mae"] == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="need longer series"):
+        backtest(Naive(2), np.arange(10.0), n_windows=6, baselines=False)
+    with pytest.raises(ValueError, match="window_size"):
+        backtest(Naive(2), np.arange(10.0), window="sliding", baselines=False)
