@@ -126,7 +126,7 @@ def _evaluate(ctx: DemoContext, p: Protocol, y, budget: Budget) -> dict:
         "tutorial_all_test_windows_mae": {"leak": tutorial[True].mae, "leak fixed": tutorial[False].mae},
         "lstm_config": model.get_params(),
     }
-    return {"numbers": numbers, "backtest": bt, "values": values,
+    return {"numbers": numbers, "backtest": bt, "series": y,
             "tutorial": {k: v.y_pred[rows] for k, v in tutorial.items()}}
 
 
@@ -191,4 +191,34 @@ def _table(p: Protocol, d: dict) -> Table:
 
 
 def _plots(p: Protocol, res: dict) -> list[Plot]:
-    return []  # TODO: lstmlab.viz.forecast when it lands
+    """The test period with every forecast, and the error by horizon step (lstmlab.viz.forecast)."""
+    from lstmlab.forecast import mae
+    from lstmlab.viz.forecast import plot_error_by_step, plot_forecast
+
+    bt = res["backtest"]
+    frame = bt.frame
+    ours = frame[frame["model"] == MODEL].set_index("ds")[["y_hat", "lo", "hi", "y"]]  # (K·H, 4)
+    naive = frame[frame["model"] == "seasonal_naive"].set_index("ds")["y_hat"]
+    first = int(frame["origin"].min())
+    index = ours.index
+    history = res["series"].iloc[:first]  # what every model saw before the first forecast
+    title = TITLES[p.name]
+    fig = plot_forecast(history, ours[["y_hat", "lo", "hi"]], actual=ours["y"], last=4 * p.horizon * 3,
+                        title=f"{title[0].upper() + title[1:]}: {p.n_origins} forecasts of {p.horizon} steps "
+                              f"with {pct(LEVEL, 0)} intervals")
+    ax = fig.axes[0]
+    ax.plot(naive.index, naive.to_numpy(), color="tab:green", lw=1, ls="--", label="seasonal naive")
+    tut = res["tutorial"][False].reshape(-1)  # (K·H,) the tutorial's method, leak fixed
+    ax.plot(index, tut, color="tab:red", lw=1, ls="--", label="tutorial's method (leak fixed)")
+    ax.legend(loc="upper left", frameon=False, fontsize="small")
+    by_step = bt.by_step("mae")[[MODEL, "seasonal_naive"]].rename(columns=NAMES)
+    truth = ours["y"].to_numpy().reshape(p.n_origins, p.horizon)  # (K, H)
+    for leak, name in ((True, "tutorial (leak)"), (False, "tutorial (leak fixed)")):
+        by_step[name] = mae(truth, res["tutorial"][leak], axis=0)  # (H,)
+    err = plot_error_by_step(by_step, title=f"{title[0].upper() + title[1:]}: test MAE by steps ahead")
+    return [Plot(f"{p.name}-forecasts", f"{title[0].upper() + title[1:]}: the LSTM forecaster's forecasts over "
+                 f"the test period (blue, with its {pct(LEVEL, 0)} interval), the actual values (orange), seasonal "
+                 "naive and the tutorial's method with its leak fixed (dashed). Each block of "
+                 f"{p.horizon} steps is forecast from the values before it.", fig),
+            Plot(f"{p.name}-error-by-step", f"{title[0].upper() + title[1:]}: mean absolute error at each step "
+                 "ahead, averaged over the test forecasts.", err)]
