@@ -1,0 +1,22 @@
+"""Forecast plots return Figures with the expected artists."""
+
+import numpy as np
+import pandas as pd
+
+from lstmlab.forecast.train import TrainHistory
+from lstmlab.viz.forecast import plot_error_by_step, plot_forecast, plot_loss
+
+
+def test_plots_return_figures():
+    hist = pd.Series(np.arange(24.0), index=pd.date_range("2020-01-01", periods=24, freq="MS"))
+    idx = pd.date_range("2022-01-01", periods=3, freq="MS")
+    fc = pd.DataFrame({"y_hat": [1.0, 2, 3], "lo": [0.0, 1, 2], "hi": [2.0, 3, 4]}, index=idx)
+    fig = plot_forecast(hist, fc, actual=pd.Series([1.0, 2, 3], index=idx))
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["history", "interval", "forecast", "actual"]
+    fig = plot_forecast(np.arange(10.0), np.array([1.0, 2.0]))  # positions continue after the history
+    assert list(fig.axes[0].lines[1].get_xdata()) == [10, 11]
+    fig = plot_loss(TrainHistory([1.0, 0.5, 0.4], [1.2, 0.6, 0.7], best_epoch=1))
+    assert len(fig.axes[0].lines) == 3
+    fig = plot_error_by_step(pd.DataFrame({"LSTMForecaster": [1.0, 2.0], "naive": [2.0, 3.0]}, index=[1, 2]))
+    assert len(fig.axes[0].lines) == 2

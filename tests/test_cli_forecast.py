@@ -1,0 +1,76 @@
+"""The forecast and datasets commands, through lstmlab.cli.main.main, with tiny models."""
+
+import pandas as pd
+import pytest
+
+from lstmlab.cli.main import main
+
+TINY = ["--epochs", "2", "--hidden-size", "8", "--quiet"]
+
+
+@pytest.fixture
+def csv(tmp_path):
+    path = tmp_path / "sales.csv"
+    dates = pd.date_range("2015-01-01", periods=72, freq="MS")
+    values = [100 + i + 10 * ((i % 12) in (5, 6, 7)) for i in range(72)]
+    pd.DataFrame({"month": dates.strftime("%Y-%m-%d"), "units": values}).to_csv(path, index=False)
+    return path
+
+
+def test_fit_then_predict_from_saved_model(csv, tmp_path, capsys):
+    out = tmp_path / "run"
+    args = ["forecast", "fit", "--csv", str(csv), "--date-col", "month", "--value-col", "units", "--horizon", "6"]
+    assert main(args + ["--out", str(out)] + TINY) == 0
+    assert {p.name for p in out.iterdir()} == {"model", "forecast.csv", "forecast.png", "loss.png"}
+    fc = pd.read_csv(out / "forecast.csv")
+    assert list(fc.columns) == ["ds", "y_hat", "lo", "hi"] and fc["ds"].iloc[0] == "2021-01-01"
+    capsys.readouterr()
+    assert main(["forecast", "predict", "--model", str(out / "model"), "--horizon", "3", "--quiet"]) == 0
+    assert "2021-03-01" in capsys.readouterr().out
+    assert main(["forecast", "predict", "--model", str(out / "model"), "--horizon", "9", "--quiet"]) == 2
+    assert "horizon=9 is longer than the 6 steps" in capsys.readouterr().err
+
+
+def test_evaluate_and_backtest_print_model_beside_baselines(tmp_path, capsys):
+    assert main(["forecast", "evaluate", "--dataset", "airpassengers", "--horizon", "12"] + TINY) == 0
+    text = capsys.readouterr().out
+    for name in ("LSTMForecaster", "seasonal_naive", "naive", "drift", "window_mean", "coverage"):
+        assert name in text
+    out = tmp_path / "bt"
+    assert main(["forecast", "backtest", "--dataset", "airpassengers", "--horizon", "6", "--n-windows", "2",
+                 "--no-refit", "--out", str(out)] + TINY) == 0
+    frame = pd.read_csv(out / "backtest.csv")
+    assert frame["origin"].nunique() == 2 and (out / "error_by_step.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["forecast", "evaluate", "--horizon", "3"], "no data: give --csv PATH or --dataset NAME"),
+    (["forecast", "evaluate", "--dataset", "nile", "--horizon", "3"], "unknown dataset 'nile'"),
+    (["forecast", "fit", "--dataset", "airpassengers", "--horizon", "3"], "fit needs --out DIR"),
+    (["forecast", "evaluate", "--dataset", "airpassengers", "--horizon", "100"], "too short"),
+])
+def test_errors_exit_non_zero_with_a_message(argv, message, capsys):
+    assert main(argv + TINY) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_bad_csv_columns(csv, capsys):
+    assert main(["forecast", "evaluate", "--csv", str(csv), "--value-col", "sales", "--horizon", "3"] + TINY) == 2
+    assert "no value column 'sales'" in capsys.readouterr().err
+
+
+def test_help_explains_the_actions(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["forecast", "--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    assert "evaluate" in text and "baselines" in text and "--dataset" in text
+
+
+def test_datasets_lists_and_exports(tmp_path, capsys):
+    assert main(["datasets"]) == 0
+    text = capsys.readouterr().out
+    assert "airpassengers" in text and "Box" in text and "synthetic" in text
+    assert main(["datasets", "airpassengers", "--csv", str(tmp_path / "ap.csv")]) == 0
+    frame = pd.read_csv(tmp_path / "ap.csv")
+    assert len(frame) == 144 and frame["y"].sum() == 40363
