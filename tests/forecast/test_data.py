@@ -87,3 +87,10 @@ def test_seasonal_period_from_freq():
     assert seasonal_period_from_freq("MS") == 12
     assert seasonal_period_from_freq("D") == 7
     assert seasonal_period_from_freq(None) == 1
+
+
+def test_integer_positions_must_be_consecutive():
+    s = make_series([1.0, 2.0, 3.0], [5, 6, 7])
+    assert list(s.index) == [5, 6, 7] and list(s.future_index(2)) == [8, 9]
+    with pytest.raises(ValueError, match="not consecutive"):
+        make_series([1.0, 2.0, 3.0], [0, 2, 5])

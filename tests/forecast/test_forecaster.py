@@ -31,8 +31,12 @@ def test_predict_returns_the_input_kind(seasonal):
     assert isinstance(arr, np.ndarray) and arr.shape == (2,)
     long = pd.concat([pd.DataFrame({"unique_id": uid, "ds": seasonal.index, "y": seasonal.to_numpy() * k})
                       for uid, k in (("a", 1.0), ("b", 3.0))])
-    out = LSTMForecaster(horizon=4, **TINY).fit(long).predict()
+    glob = LSTMForecaster(horizon=4, **TINY).fit(long)  # one global model for both series
+    out = glob.predict()
     assert list(out.columns) == ["unique_id", "ds", "y_hat"] and len(out) == 8
+    assert list(glob.predict(level=0.8).columns) == ["unique_id", "ds", "y_hat", "lo", "hi"]
+    # RevIN: a series three times larger gets (almost) three times the forecast
+    np.testing.assert_allclose(out["y_hat"].iloc[4:].to_numpy(), 3 * out["y_hat"].iloc[:4].to_numpy(), rtol=1e-4)
     ivl = f.predict(level=0.9)
     assert list(ivl.columns) == ["y_hat", "lo", "hi"]
     assert np.all(ivl["lo"] <= ivl["y_hat"]) and np.all(ivl["y_hat"] <= ivl["hi"])

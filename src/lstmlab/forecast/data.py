@@ -83,8 +83,12 @@ def check_not_constant(series: SeriesData) -> None:
 def _check_index(index: pd.Index, name: str) -> tuple[pd.Index, str | None]:
     """Validate time stamps: parsed, unique, increasing, regular. Returns (index, freq)."""
     if not isinstance(index, pd.DatetimeIndex):
-        if pd.api.types.is_integer_dtype(index) and index.is_monotonic_increasing and index.is_unique:
-            return pd.RangeIndex(len(index)) if (len(index) and index[0] == 0) else index, None
+        if pd.api.types.is_integer_dtype(index):  # positions: must be consecutive
+            if len(index) > 1 and not np.all(np.diff(index.to_numpy()) == 1):
+                raise ValueError(f"series {name!r} has integer time stamps that are not consecutive "
+                                 f"(starting {list(index[:3])}): expected 0, 1, 2, ... or dates")
+            start = int(index[0]) if len(index) else 0
+            return pd.RangeIndex(start, start + len(index)), None
         try:
             index = pd.DatetimeIndex(pd.to_datetime(index, format="mixed"))
         except (ValueError, TypeError) as exc:
@@ -146,8 +150,8 @@ def to_series_list(y) -> tuple[list[SeriesData], str]:
                            f"{list(LONG_COLUMNS)} (got {list(y.columns)})")
         if len(y) == 0:
             raise ValueError("long DataFrame is empty: expected rows of unique_id, ds, y")
-        out = [make_series(g["y"].to_numpy(), g["ds"].to_numpy() if g["ds"].dtype != object else g["ds"].tolist(),
-                           str(uid)) for uid, g in y.groupby("unique_id", sort=False)]
+        out = [make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid))
+               for uid, g in y.groupby("unique_id", sort=False)]
         return out, "long"
     if isinstance(y, pd.Series):
         index = None if isinstance(y.index, pd.RangeIndex) else y.index

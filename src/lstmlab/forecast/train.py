@@ -14,6 +14,7 @@ import copy
 import logging
 import math
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -68,8 +69,6 @@ def train(model: nn.Module, loss_fn: Callable[[nn.Module, torch.Tensor, torch.Te
 
     Seeds only a private RNG stream: the global torch RNG state is restored afterwards.
     """
-    import time
-
     from tqdm.auto import tqdm
 
     n = len(train_idx)
