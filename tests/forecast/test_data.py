@@ -92,5 +92,7 @@ def test_seasonal_period_from_freq():
 def test_integer_positions_must_be_consecutive():
     s = make_series([1.0, 2.0, 3.0], [5, 6, 7])
     assert list(s.index) == [5, 6, 7] and list(s.future_index(2)) == [8, 9]
+    series, kind = to_series_list(pd.Series(np.arange(10.0)).iloc[4:])  # a slice keeps its positions
+    assert kind == "series" and list(to_output(kind, series, [np.zeros(2)]).index) == [10, 11]
     with pytest.raises(ValueError, match="not consecutive"):
         make_series([1.0, 2.0, 3.0], [0, 2, 5])

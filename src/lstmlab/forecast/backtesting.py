@@ -96,7 +96,7 @@ def _as_input(hist: list[SeriesData], kind: str):
         return pd.concat([pd.DataFrame({"unique_id": h.uid, "ds": h.index, "y": h.values}) for h in hist],
                          ignore_index=True)
     h = hist[0]
-    return pd.Series(h.values, index=None if h.freq is None else h.index, name=h.uid)
+    return pd.Series(h.values, index=h.index, name=h.uid)
 
 
 def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: int = 1,

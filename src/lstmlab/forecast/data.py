@@ -154,8 +154,7 @@ def to_series_list(y) -> tuple[list[SeriesData], str]:
                for uid, g in y.groupby("unique_id", sort=False)]
         return out, "long"
     if isinstance(y, pd.Series):
-        index = None if isinstance(y.index, pd.RangeIndex) else y.index
-        return [make_series(y.to_numpy(), index, str(y.name) if y.name is not None else "y")], "series"
+        return [make_series(y.to_numpy(), y.index, str(y.name) if y.name is not None else "y")], "series"
     if isinstance(y, (str, bytes, dict)):
         raise TypeError(f"cannot forecast a {type(y).__name__}: expected a 1-D array, a pandas Series or a "
                         "long DataFrame (unique_id, ds, y)")
