@@ -62,7 +62,7 @@ class BaseForecaster:
     # ---- public API ----
     def fit(self, y) -> "BaseForecaster":
         """Fit on a 1-D array, a pandas Series, or a long DataFrame (``unique_id, ds, y``). Returns self."""
-        self._check_horizon(self.horizon, "horizon")
+        self._check_positive(self.horizon, "horizon")
         series, kind = to_series_list(y)
         self._fit(series)
         self.series_, self.kind_ = series, kind
@@ -83,7 +83,7 @@ class BaseForecaster:
         (``unique_id, ds, y_hat``). With ``level``, a DataFrame with ``y_hat, lo, hi``.
         """
         self._check_fitted()
-        h = self.horizon if horizon is None else self._check_horizon(horizon, "horizon", self.horizon)
+        h = self.horizon if horizon is None else self._check_positive(horizon, "horizon", self.horizon)
         series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
         preds, los, his = [], [], []
         q = None if level is None else conformal_quantiles(self._calibration(), check_level(level))
@@ -136,7 +136,7 @@ class BaseForecaster:
             raise ValueError(f"this {type(self).__name__} is not fitted yet: call fit(y) first")
 
     @staticmethod
-    def _check_horizon(h, name: str, most: int | None = None) -> int:
+    def _check_positive(h, name: str, most: int | None = None) -> int:
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
             raise ValueError(f"{name}={h!r}: expected a positive integer")
         if most is not None and h > most:

@@ -126,14 +126,14 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
     """
     series, kind = to_series_list(y)
     h = int(horizon or model.horizon)
-    BaseForecaster._check_horizon(h, "horizon")
-    BaseForecaster._check_horizon(n_windows, "n_windows")
-    stride = BaseForecaster._check_horizon(stride if stride is not None else h, "stride")
+    BaseForecaster._check_positive(h, "horizon")
+    BaseForecaster._check_positive(n_windows, "n_windows")
+    stride = BaseForecaster._check_positive(stride if stride is not None else h, "stride")
     if window not in ("expanding", "sliding"):
         raise ValueError(f"window={window!r}: expected 'expanding' or 'sliding'")
     if window == "sliding" and not window_size:
         raise ValueError("window='sliding' needs window_size (points of history per fit)")
-    every = 1 if refit is True else (0 if refit is False else BaseForecaster._check_horizon(refit, "refit"))
+    every = 1 if refit is True else (0 if refit is False else BaseForecaster._check_positive(refit, "refit"))
     m = seasonal_period or getattr(model, "seasonal_period", None) or seasonal_period_from_freq(series[0].freq)
     origins = _origins([len(s.values) for s in series], h, n_windows, stride)
     if min(min(o) for o in origins) < 2:
