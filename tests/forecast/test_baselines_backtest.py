@@ -28,6 +28,8 @@ def test_baseline_intervals_cover_their_own_history():
     X, Y = sliding_windows(y[300:], 7, 3)
     _, lo, hi = m.predict_windows(X, level=0.8)
     assert 0.7 < np.mean((Y >= lo) & (Y <= hi)) < 0.9
+    _, lo2, hi2 = m.fit(3 * y[:300]).predict_windows(X, level=0.8)  # refit recalibrates
+    np.testing.assert_allclose(hi2 - lo2, 3 * (hi - lo))
 
 
 def test_backtest_origins_and_refit_modes(tmp_path):

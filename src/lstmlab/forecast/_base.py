@@ -64,6 +64,7 @@ class BaseForecaster:
         """Fit on a 1-D array, a pandas Series, or a long DataFrame (``unique_id, ds, y``). Returns self."""
         self._check_positive(self.horizon, "horizon")
         series, kind = to_series_list(y)
+        self.__dict__.pop("calibration_scores_", None)  # a refit must not keep the old calibration
         self._fit(series)
         self.series_, self.kind_ = series, kind
         return self
