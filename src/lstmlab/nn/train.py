@@ -1,0 +1,175 @@
+"""One training loop for every cell: Adam, gradient clipping, early stopping on validation."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from lstmlab.tasks.base import IGNORE
+
+log = logging.getLogger(__name__)
+
+Sampler = Callable[[int], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How a model is trained.
+
+    Parameters
+    ----------
+    lr : float
+        Adam learning rate.
+    batch_size : int
+    max_epochs : int
+        Upper bound on epochs.
+    steps_per_epoch : int or None
+        Batches per epoch; None means one pass over a fixed training set (required when training
+        draws fresh batches from a sampler).
+    patience : int
+        Stop after this many epochs without a better validation loss; the best weights are kept.
+    clip : float
+        Gradient norm clipping: a recurrent net's gradient can explode along the sequence; clipping
+        its norm keeps one bad batch from throwing the weights far away.
+    target : float or None
+        Stop as soon as the validation metric reaches this value (e.g. the task's ``solved_at``).
+    max_seconds : float or None
+        Stop after the epoch that passes this wall-clock budget.
+    """
+
+    lr: float = 3e-3
+    batch_size: int = 64
+    max_epochs: int = 60
+    steps_per_epoch: int | None = None
+    patience: int = 8
+    clip: float = 1.0
+    target: float | None = None
+    max_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("batch_size", "max_epochs", "patience"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.lr <= 0 or self.clip <= 0:
+            raise ValueError(f"lr and clip must be > 0, got lr={self.lr}, clip={self.clip}")
+
+
+@dataclass
+class TrainResult:
+    """What ``fit`` did: the curve has one dict per epoch (epoch, train_loss, val_loss, val_metric, seconds)."""
+
+    curve: list[dict] = field(default_factory=list)
+    best_epoch: int = 0
+    stopped: str = ""
+    wall_s: float = 0.0
+
+
+def loss_fn(kind: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """Cross-entropy (class indices, IGNORE skipped) for ``"classify"``, mean squared error for ``"regress"``."""
+    if kind == "classify":
+        ce = nn.CrossEntropyLoss(ignore_index=IGNORE)
+        return lambda out, y: ce(out.reshape(-1, out.shape[-1]), y.reshape(-1))  # (N*T, C) vs (N*T,)
+    if kind == "regress":
+        return lambda out, y: ((out.reshape(y.shape) - y) ** 2).mean()
+    raise ValueError(f"unknown task kind {kind!r}: expected 'classify' or 'regress'")
+
+
+def _tensor(a: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(a))
+
+
+@torch.no_grad()
+def predict(model: nn.Module, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
+    """Head outputs for x (N, T, I) as a numpy array (N, O) or (N, T, O), in eval mode."""
+    model.eval()
+    out = [model(_tensor(x[i:i + batch_size])).numpy() for i in range(0, len(x), batch_size)]
+    return np.concatenate(out)
+
+
+def fit(model: nn.Module, kind: str, metric: Callable[[np.ndarray, np.ndarray], float],
+        train: tuple[np.ndarray, np.ndarray] | Sampler, val: tuple[np.ndarray, np.ndarray],
+        config: TrainConfig, generator: torch.Generator, progress: bool = False) -> TrainResult:
+    """Train ``model`` in place; on return it holds the weights of the best validation epoch.
+
+    Parameters
+    ----------
+    model : nn.Module
+        Maps x (B, T, I) to head outputs.
+    kind : {"classify", "regress"}
+    metric : callable
+        ``metric(pred, y) -> float``, higher is better, computed on the validation set each epoch.
+    train : (x, y) arrays or callable
+        A fixed training set (shuffled each epoch with ``generator``), or ``sample(n) -> (x, y)``
+        that draws fresh examples for every batch (then ``config.steps_per_epoch`` is required).
+    val : (x, y) arrays
+    generator : torch.Generator
+        Drives the batch order.
+    progress : bool
+        Show a tqdm bar on stderr.
+    """
+    from tqdm.auto import tqdm
+
+    criterion = loss_fn(kind)
+    fixed = not callable(train)
+    if not fixed and config.steps_per_epoch is None:
+        raise ValueError("training from a sampler needs config.steps_per_epoch")
+    if fixed:
+        xt, yt = _tensor(train[0]), _tensor(train[1])
+        steps = config.steps_per_epoch or -(-len(xt) // config.batch_size)
+    else:
+        steps = config.steps_per_epoch
+    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    result, best_loss, best_state = TrainResult(), float("inf"), copy.deepcopy(model.state_dict())
+    yv = _tensor(val[1])
+    start, bad = time.perf_counter(), 0
+    bar = tqdm(range(1, config.max_epochs + 1), disable=not progress, leave=False, unit="epoch")
+    for epoch in bar:
+        model.train()
+        order = torch.randperm(len(xt), generator=generator) if fixed else None
+        total = 0.0
+        for s in range(steps):
+            if fixed:
+                idx = order[(s * config.batch_size) % len(xt):][:config.batch_size]
+                xb, yb = xt[idx], yt[idx]  # (B, T, I), (B,) or (B, T)
+            else:
+                xb, yb = map(_tensor, train(config.batch_size))
+            loss = criterion(model(xb), yb)
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), config.clip)
+            opt.step()
+            total += loss.item()
+        pred = predict(model, val[0])
+        val_loss = float(criterion(torch.from_numpy(pred), yv))
+        val_metric = metric(pred, val[1])
+        seconds = time.perf_counter() - start
+        result.curve.append({"epoch": epoch, "train_loss": total / steps, "val_loss": val_loss,
+                             "val_metric": val_metric, "seconds": seconds})
+        bar.set_postfix(loss=f"{val_loss:.3g}", metric=f"{val_metric:.3f}")
+        if val_loss < best_loss:
+            best_loss, best_state, result.best_epoch, bad = val_loss, copy.deepcopy(model.state_dict()), epoch, 0
+        else:
+            bad += 1
+        if config.target is not None and val_metric >= config.target:
+            best_state, result.best_epoch, result.stopped = copy.deepcopy(model.state_dict()), epoch, "target"
+            break
+        if bad >= config.patience:
+            result.stopped = "patience"
+            break
+        if config.max_seconds is not None and seconds >= config.max_seconds:
+            result.stopped = "time"
+            break
+    else:
+        result.stopped = "max_epochs"
+    model.load_state_dict(best_state)
+    result.wall_s = time.perf_counter() - start
+    log.info("trained %d epochs (%s), best epoch %d, %.1f s", len(result.curve), result.stopped,
+             result.best_epoch, result.wall_s)
+    return result
