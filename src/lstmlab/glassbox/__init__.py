@@ -1,1 +1,19 @@
+"""A recurrent network in plain NumPy whose every gate can be looked at, that trains and equals torch.
 
+>>> import numpy as np
+>>> from lstmlab import glassbox
+>>> net = glassbox.LSTM(input_size=1, hidden_size=4, seed=0)
+>>> out, (h_n, c_n), trace = net.forward(np.zeros((2, 5, 1)))
+>>> trace["f"].shape  # forget gate: (layers, batch, steps, units)
+(1, 2, 5, 4)
+
+Imports NumPy only (torch lazily, inside ``from_torch``/``to_torch``).
+"""
+
+from lstmlab.glassbox.convert import from_keras, to_keras
+from lstmlab.glassbox.io import load
+from lstmlab.glassbox.layer import GRU, LSTM, NETWORKS, RNN, Recurrent, RecurrentConfig
+from lstmlab.glassbox.trace import Trace
+
+__all__ = ["LSTM", "GRU", "RNN", "Recurrent", "RecurrentConfig", "NETWORKS", "Trace", "load",
+           "from_keras", "to_keras"]

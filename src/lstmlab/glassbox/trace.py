@@ -1,0 +1,103 @@
+"""The trace of one forward pass: every gate, cell and hidden state of every layer at every step."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Iterator
+
+import numpy as np
+
+from lstmlab.glassbox.cells import CELLS, Cache, quantity
+
+
+class Trace:
+    """What a forward pass saw, kept for inspection and for backward.
+
+    ``trace[name]`` is an array of shape ``(L, B, T, H)``: layers, batch, steps, units. Names are
+    ``i, f, g, o, c, h`` for an LSTM, ``r, z, n, h`` for a GRU and ``h`` for an RNN (torch's gate
+    meanings). ``trace.inputs[l]`` is what layer ``l`` read, time-major ``(T, B, I_l)``.
+    """
+
+    def __init__(self, cell: str, inputs: list[np.ndarray], caches: list[Cache]) -> None:
+        self.cell = cell
+        self.inputs = inputs
+        self.caches = caches
+
+    @property
+    def quantities(self) -> tuple[str, ...]:
+        """The names ``trace[name]`` accepts, in a fixed order."""
+        return CELLS[self.cell].quantities
+
+    @property
+    def shape(self) -> tuple[int, int, int, int]:
+        """``(L, B, T, H)``."""
+        T, B, H = self.caches[0]["h"][1:].shape
+        return len(self.caches), B, T, H
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self.quantities:
+            raise KeyError(f"{name!r} is not traced for a {self.cell.upper()}: "
+                           f"expected one of {', '.join(self.quantities)}")
+        cell = CELLS[self.cell]
+        per_layer = [quantity(cell, cache, name) for cache in self.caches]  # L x (T, B, H)
+        return np.stack(per_layer).transpose(0, 2, 1, 3).copy()  # (L, B, T, H)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.quantities
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.quantities)
+
+    def __len__(self) -> int:
+        return len(self.quantities)
+
+    def keys(self) -> tuple[str, ...]:
+        return self.quantities
+
+    def items(self) -> Iterator[tuple[str, np.ndarray]]:
+        return ((name, self[name]) for name in self.quantities)
+
+    def __repr__(self) -> str:
+        L, B, T, H = self.shape
+        return f"Trace(cell={self.cell!r}, layers={L}, batch={B}, steps={T}, units={H}, quantities={self.quantities})"
+
+    def to_dict(self) -> dict[str, np.ndarray]:
+        """Every quantity as ``name -> (L, B, T, H)`` array."""
+        return dict(self.items())
+
+    def to_npz(self, path: str | os.PathLike) -> None:
+        """Write every quantity (``name -> (L, B, T, H)``) and the cell name to a ``.npz`` file.
+
+        The file is written under a temporary name in the same folder and then moved into place.
+        """
+        path = os.fspath(path)
+        folder = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, cell=np.array(self.cell), **self.to_dict())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def to_frame(self):
+        """A long pandas table: one row per (batch, step, layer, unit, quantity) with its value.
+
+        Columns ``batch, step, layer, unit, quantity, value``; rows ordered by batch, step, layer,
+        quantity (in :attr:`quantities` order) and unit.
+        """
+        import pandas as pd
+
+        L, B, T, H = self.shape
+        names = self.quantities
+        stacked = np.stack([self[n] for n in names], axis=3)  # (L, B, T, Q, H)
+        values = stacked.transpose(1, 2, 0, 3, 4)  # (B, T, L, Q, H)
+        b, t, l, q, u = np.indices(values.shape).reshape(5, -1)
+        return pd.DataFrame({
+            "batch": b, "step": t, "layer": l, "unit": u,
+            "quantity": pd.Categorical.from_codes(q, categories=list(names)),
+            "value": values.reshape(-1),
+        })
