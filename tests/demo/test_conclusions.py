@@ -37,3 +37,19 @@ def test_forecast_conclusions_mention_a_reduced_tutorial_budget():
     quick = copy.deepcopy(FORECAST)
     quick["tutorial_epochs"] = 4
     assert forecasting.conclude(quick)[-1].startswith("Quick mode: the tutorial's method trained for 4 epochs")
+
+
+GLASSBOX = {"max_abs_diff_torch": 5e-17, "mean_forget": 0.50, "mean_input": 0.51, "steps": 5,
+            "c_final": [-0.3, 2.0], "h_final": [-0.1, 0.4], "max_abs_c": 2.0}
+
+
+def test_glassbox_conclusions_follow_the_numbers():
+    from lstmlab.demo import glassbox_steps
+
+    text = glassbox_steps.conclude(GLASSBOX)
+    assert "is 5.0e-17 (float64 rounding)" in text[0]
+    assert "about equally" in text[1]
+    text = glassbox_steps.conclude({**GLASSBOX, "max_abs_diff_torch": 1e-3, "mean_forget": 0.8})
+    assert "larger than float64 rounding, so the two disagree" in text[0]
+    assert "kept more of the old cell state" in text[1]
+    assert "wrote more of the new candidate" in glassbox_steps.conclude({**GLASSBOX, "mean_input": 0.7})[1]
