@@ -53,3 +53,23 @@ def test_glassbox_conclusions_follow_the_numbers():
     assert "larger than float64 rounding, so the two disagree" in text[0]
     assert "kept more of the old cell state" in text[1]
     assert "wrote more of the new candidate" in glassbox_steps.conclude({**GLASSBOX, "mean_input": 0.7})[1]
+
+
+def test_states_conclusions_follow_the_numbers():
+    import numpy as np
+
+    from lstmlab.demo import states
+
+    steady = np.array([[1.0, 2.0], [1.1, 2.0], [1.2, 2.1]])  # (T, H) small steps
+    jumpy = np.array([[1.0, -1.0], [-1.0, 1.0], [1.0, -1.0]])
+    assert states.step_change(jumpy) == 2.0
+    assert states.step_change(steady) < 0.1
+    n = {"hand": {"steps": 5, "units": 3, "step_change_h": 0.4, "step_change_c": 0.1},
+         "sentence": {"steps": 30, "units": 32, "step_change_h": 0.1, "step_change_c": 0.3},
+         "missing": []}
+    text = states.conclude(n)
+    assert "c moved 4 times less than h: the cell state was the steadier one" in text[0]
+    assert "c moved 3 times more than h: here the cell state was not the steadier one" in text[1]
+    n["sentence"]["step_change_c"] = 0.105
+    assert "moved about equally" in states.conclude(n)[1]
+    assert "No plot of X" in states.conclude({"missing": ["X"]})[0]
