@@ -1,7 +1,4 @@
-"""A trained SequenceModel as a glass-box network plus its head, with the weights copied exactly.
-
-The one place that imports both torch (through the model) and the NumPy engine.
-"""
+"""A trained SequenceModel as a glass-box network plus head arrays (the one place importing both)."""
 
 from __future__ import annotations
 
@@ -12,36 +9,33 @@ import numpy as np
 from lstmlab import glassbox
 
 
-@dataclass
+@dataclass(frozen=True)
 class GlassboxModel:
-    """A NumPy copy of a SequenceModel: the recurrent net and the linear head as arrays.
+    """A SequenceModel in NumPy: the recurrent glass-box net and the linear head ``out = h @ W.T + b``.
 
     Attributes
     ----------
-    net : glassbox.Recurrent
-    head_weight : ndarray (O, H)
-    head_bias : ndarray (O,)
-    head : {"last", "all"}
+    net : glassbox.LSTM, GRU or RNN, with the torch weights copied exactly
+    head_weight : (O, H)
+    head_bias : (O,)
+    head_mode : "last" or "all"
     """
 
     net: glassbox.Recurrent
     head_weight: np.ndarray
     head_bias: np.ndarray
-    head: str
+    head_mode: str
 
-    def forward(self, x: np.ndarray):
-        """x (B, T, I) -> (head outputs (B, O) or (B, T, O), trace of every gate and state)."""
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, glassbox.Trace]:
+        """x (B, T, I) -> (head outputs (B, O) or (B, T, O), the glass-box trace)."""
         out, _, trace = self.net.forward(x)  # out (B, T, H)
-        if self.head == "last":
+        if self.head_mode == "last":
             out = out[:, -1]  # (B, H)
         return out @ self.head_weight.T + self.head_bias, trace
 
 
 def to_glassbox(model, dtype=np.float64) -> GlassboxModel:
-    """Copy a ``SequenceModel`` (any cell, any number of layers) into a :class:`GlassboxModel`.
-
-    ``dtype`` float64 by default, so inspection does not add float32 rounding of its own.
-    """
+    """Convert a torch SequenceModel (any cell) into a :class:`GlassboxModel` with the same weights."""
     net = glassbox.NETWORKS[model.cell].from_torch(model.rnn, dtype=dtype)
     w = model.head.weight.detach().cpu().numpy().astype(dtype)  # (O, H)
     b = model.head.bias.detach().cpu().numpy().astype(dtype)  # (O,)
