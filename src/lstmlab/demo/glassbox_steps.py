@@ -56,7 +56,7 @@ def run(ctx: DemoContext) -> SectionResult:
 
     ctx.progress("the same weights in torch.nn.LSTM")
     diff = _torch_difference(net, x, out, c_n)
-    ctx.artifacts["glassbox_trace"] = (trace, [f"x={v:g}" for v in SEQUENCE])
+    ctx.artifacts["glassbox_states"] = ({"h": q["h"], "c": q["c"]}, [f"x={v:g}" for v in SEQUENCE])
 
     T = len(SEQUENCE)
     numbers = {

@@ -30,24 +30,25 @@ def step_change(a: np.ndarray) -> float:
 
 def run(ctx: DemoContext) -> SectionResult:
     """Lines and heatmaps of h and c for the hand-stepped layer and for the trained LSTM's sentence."""
-    from lstmlab.viz.states import plot_trace_states, select
+    from lstmlab.viz.states import plot_state_heatmaps, plot_state_lines
 
-    sources = {}
-    if "glassbox_trace" in ctx.artifacts:
-        sources["hand"] = ctx.artifacts["glassbox_trace"]
-    if "sentence_trace" in ctx.artifacts:
-        sources["sentence"] = ctx.artifacts["sentence_trace"]
+    sources = {}  # key -> ({"h": (T, H), "c": (T, H)}, T step labels)
+    if "glassbox_states" in ctx.artifacts:
+        sources["hand"] = ctx.artifacts["glassbox_states"]
+    if "sentence_states" in ctx.artifacts:
+        sources["sentence"] = ctx.artifacts["sentence_states"]
     if not sources:
         raise RuntimeError("no trace to draw: sections 2 and 3 produced none in this run")
     labels = {"hand": "the hand-stepped layer of section 3", "sentence": "the trained LSTM of section 1 on its sentence"}
     numbers, plots = {}, []
-    for key, (trace, tokens) in sources.items():
+    for key, (hc, tokens) in sources.items():
         ctx.progress(f"plotting {labels[key]}")
-        h, c = select(trace, "h"), select(trace, "c")  # (T, H) each
+        h, c = hc["h"], hc["c"]  # (T, H) each
         numbers[key] = {"steps": int(h.shape[0]), "units": int(h.shape[1]),
                         "step_change_h": step_change(h), "step_change_c": step_change(c)}
-        for kind in ("lines", "heatmaps"):
-            fig = plot_trace_states(trace, tokens=tokens, kind=kind, title=f"h and c of {labels[key]}")
+        for kind, draw in (("lines", plot_state_lines), ("heatmaps", plot_state_heatmaps)):
+            trace = {"h": h[None, None], "c": c[None, None]}  # (L=1, B=1, T, H), the layout viz.states reads
+            fig = draw(trace, tokens=tokens, title=f"h and c of {labels[key]}")
             plots.append(Plot(f"{key}-{kind}", f"Hidden state h and cell state c of {labels[key]}, per unit, "
                               f"as {'lines' if kind == 'lines' else 'heatmaps (units down, steps across)'}.", fig))
     numbers["missing"] = [labels[k] for k in labels if k not in sources]
