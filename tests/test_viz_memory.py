@@ -1,52 +1,42 @@
+"""Memory-lab plots draw what they are given (they compute nothing)."""
+
 import numpy as np
 import pytest
 
 pytest.importorskip("matplotlib")
 
+from lstmlab.lab.gates import GateReading  # noqa: E402
+from lstmlab.lab.gradients import GradientFlow  # noqa: E402
 from lstmlab.viz import memory, states  # noqa: E402
 
 
-def _axes_lines(fig):
-    return [line for ax in fig.axes for line in ax.get_lines()]
-
-
-def test_accuracy_vs_length_draws_one_errorbar_series_per_cell():
-    series = {c: {"length": [5, 20, 50], "mean": [1.0, 0.9, 0.5], "lo": [0.99, 0.8, 0.45], "hi": [1.0, 0.95, 0.55]}
-              for c in ("rnn", "lstm")}
-    fig = memory.plot_accuracy_vs_length(series, chance=0.5, solved_at=0.99)
-    labels = fig.axes[0].get_legend_handles_labels()[1]
-    assert {"RNN", "LSTM"} <= set(labels) and any("chance" in s for s in labels)
-
-
-def test_gradient_flow_uses_log_axis_and_skips_zeros():
-    fig = memory.plot_gradient_flow({"RNN, init": [1.0, 0.1, 0.0], "LSTM, trained": [1.0, 0.8, 0.7]},
-                                    forget={"LSTM forget product": [1, 0.9, 0.8]})
+def test_gradient_flow_plot_is_log_and_drops_zeros():
+    flows = [GradientFlow("rnn", "init", np.arange(3), np.array([1.0, 0.1, 0.0])),
+             GradientFlow("lstm", "trained", np.arange(3), np.array([1.0, 0.8, 0.7]), np.array([1.0, 0.9, 0.8]))]
+    fig = memory.plot_gradient_flow(flows)
     ax = fig.axes[0]
-    assert ax.get_yscale() == "log"
-    rnn = ax.get_lines()[0].get_ydata()
-    assert np.isnan(rnn[2])  # a zero norm cannot be drawn on a log axis
+    assert ax.get_yscale() == "log" and len(fig.axes) == 2  # second panel: forget-gate products
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [1.0, 0.8, 0.7])
+    assert np.isnan(ax.get_lines()[0].get_ydata()[2])
 
 
-def test_gates_and_saturation_and_curves():
+def test_gate_plots_label_the_tokens():
     rng = np.random.default_rng(0)
-    gates = {"input i": rng.uniform(size=(6, 4)), "cell c": rng.normal(size=(6, 4))}
-    fig = memory.plot_gates(gates, tokens=list("abcdef"))
-    bottom = [ax for ax in fig.axes if ax.get_xlabel() == "token"][0]
-    assert [t.get_text() for t in bottom.get_xticklabels()] == list("abcdef")
-    memory.plot_saturation({"f": [0.1, 0.0]}, {"f": [0.5, 0.9]})
-    memory.plot_training_curves({"lstm seed 0": [{"epoch": 1, "val_metric": 0.5}, {"epoch": 2, "val_metric": 1.0}]})
-    with pytest.raises(ValueError, match="tokens"):
-        memory.plot_gates(gates, tokens=list("abc"))
+    a = [rng.uniform(size=(5, 3)) for _ in range(6)]
+    reading = GateReading(list("vwxyz"), *a)
+    fig = memory.plot_gates(reading)
+    bottom = [ax for ax in fig.axes if ax.get_xticklabels()][-1]
+    assert [t.get_text() for t in bottom.get_xticklabels()] == list("vwxyz")
+    memory.plot_saturation(reading)
 
 
-def test_state_plots_take_a_trace_like_mapping():
+@pytest.mark.parametrize("draw", [states.plot_state_lines, states.plot_state_heatmaps])
+def test_state_plots_take_a_trace_or_plain_arrays(draw):
     rng = np.random.default_rng(1)
     trace = {"h": rng.normal(size=(1, 2, 5, 3)), "c": rng.normal(size=(1, 2, 5, 3))}
-    fig = states.plot_trace_states(trace, tokens=list("vwxyz"), batch=1)
-    lines = _axes_lines(fig)
-    np.testing.assert_allclose(lines[0].get_ydata(), trace["h"][0, 1, :, 0])
-    states.plot_trace_states(trace, kind="heatmaps")
-    with pytest.raises(ValueError, match="kind"):
-        states.plot_trace_states(trace, kind="bars")
-    with pytest.raises(ValueError, match=r"\(T, H\)"):
-        states.plot_state_lines({"h": np.zeros(3)})
+    draw(trace, batch=1, tokens=list("abcde"))
+    fig = draw({"h": trace["h"][0, 1], "c": trace["c"][0, 1]}, tokens=list("abcde"))  # (T, H) arrays
+    if draw is states.plot_state_lines:
+        np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_ydata(), trace["h"][0, 1, :, 0])
+    with pytest.raises(ValueError, match=r"\(L, B, T, H\)"):
+        draw({"h": np.zeros(3)})

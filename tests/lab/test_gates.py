@@ -1,50 +1,53 @@
+"""lab.gates: the glass-box reading of a torch LSTM equals the torch model, and saturation counts are right."""
+
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from lstmlab.lab.gates import batch_saturation, born_in_gates, gate_trace, saturation  # noqa: E402
-from lstmlab.lab.run import RunConfig  # noqa: E402
+from lstmlab.lab.gates import GateReading, read_gates  # noqa: E402
 from lstmlab.nn.model import SequenceModel  # noqa: E402
 
 
-def test_saturation_counts_per_unit():
-    v = np.array([[0.05, 0.5], [0.95, 0.5], [0.05, 0.99], [0.5, 0.5]])  # (T=4, H=2)
-    s = saturation(v)
-    np.testing.assert_allclose(s["low"], [0.5, 0.0])
-    np.testing.assert_allclose(s["high"], [0.25, 0.25])
+def _torch_gates(model, x):
+    """i, f, g, o, c, h (T, H) of a one-layer torch LSTM, computed step by step from its weights."""
+    r, H = model.rnn, model.rnn.hidden_size
+    h = c = torch.zeros(H, dtype=torch.float64)
+    rows = {k: [] for k in "ifgoch"}
+    for x_t in torch.from_numpy(x).double():
+        z = x_t @ r.weight_ih_l0.double().T + r.bias_ih_l0.double() + h @ r.weight_hh_l0.double().T \
+            + r.bias_hh_l0.double()  # (4H,) torch gate order i, f, g, o
+        i, f, g, o = torch.sigmoid(z[:H]), torch.sigmoid(z[H:2 * H]), torch.tanh(z[2 * H:3 * H]), torch.sigmoid(z[3 * H:])
+        c = f * c + i * g
+        h = o * torch.tanh(c)
+        for k, v in zip("ifgoch", (i, f, g, o, c, h)):
+            rows[k].append(v.detach().numpy())
+    return {k: np.stack(v) for k, v in rows.items()}
 
 
-def test_gate_trace_matches_the_torch_model():
+def test_read_gates_matches_a_hand_written_lstm_step():
     torch.manual_seed(0)
     model = SequenceModel(3, 4, 5, cell="lstm")
     x = np.random.default_rng(0).normal(size=(6, 3)).astype(np.float32)
-    tr = gate_trace(model, x, words=list("abcdef"))
+    reading = read_gates(model, x, list("abcdef"))
+    ref = _torch_gates(model, x)
+    for k in "ifgoch":
+        np.testing.assert_allclose(getattr(reading, k), ref[k], atol=1e-6)
     with torch.no_grad():
-        h, _ = model.rnn(torch.from_numpy(x[None]))
-        logits = model(torch.from_numpy(x[None]))[0]
-    np.testing.assert_allclose(tr.states["h"], h[0].numpy(), atol=1e-6)
-    np.testing.assert_allclose(tr.probs, torch.softmax(logits.double(), -1).numpy(), atol=1e-6)
-    assert set(tr.saturation) == {"i", "f", "o"} and tr.states["f"].shape == (6, 4)
-    assert ((tr.states["f"] > 0) & (tr.states["f"] < 1)).all()
-    sat = batch_saturation(model, np.stack([x, x]))
-    np.testing.assert_allclose(sat["f"]["high"], tr.saturation["f"]["high"])
+        assert reading.prediction == int(model(torch.from_numpy(x[None]))[0].argmax())
 
 
-def test_gate_trace_rejects_bad_input():
+def test_saturation_counts_per_unit():
+    f = np.array([[0.05, 0.5], [0.95, 0.5], [0.05, 0.99], [0.5, 0.5]])  # (T=4, H=2)
+    z = np.zeros_like(f)
+    sat = GateReading(list("abcd"), z, f, z, z, z, z).saturation()
+    np.testing.assert_allclose(sat["f"]["shut"], [0.5, 0.0])
+    np.testing.assert_allclose(sat["f"]["open"], [0.25, 0.25])
+    np.testing.assert_allclose(sat["i"]["shut"], [1.0, 1.0])
+
+
+def test_read_gates_rejects_bad_input():
     with pytest.raises(ValueError, match="LSTM"):
-        gate_trace(SequenceModel(3, 4, 2, cell="gru"), np.zeros((5, 3)))
-    with pytest.raises(ValueError, match="words"):
-        gate_trace(SequenceModel(3, 4, 2, cell="lstm"), np.zeros((5, 3)), words=["a"])
-    with pytest.raises(ValueError, match="one sequence"):
-        gate_trace(SequenceModel(3, 4, 2, cell="lstm"), np.zeros((2, 5, 3)))
-
-
-def test_born_in_gates_on_a_tiny_run():
-    cfg = RunConfig("born-in", "lstm", 3, 0, hidden_size=8, n_train=64, n_val=32, n_test=32, max_epochs=1)
-    g = born_in_gates(cfg, n_stats=16)
-    assert len(g.trace.words) == 3 + 11 and g.trace.words[:4] == ["i", "was", "born", "in"]
-    assert g.trace.words[4] == g.country
-    assert g.record.config["task"] == "born-in"
-    with pytest.raises(ValueError, match="born-in"):
-        born_in_gates(RunConfig("parity", "lstm", 3, 0))
+        read_gates(SequenceModel(3, 4, 2, cell="gru"), np.zeros((5, 3)), list("abcde"))
+    with pytest.raises(ValueError, match="tokens"):
+        read_gates(SequenceModel(3, 4, 2, cell="lstm"), np.zeros((5, 3)), ["a"])

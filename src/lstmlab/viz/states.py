@@ -12,15 +12,21 @@ import numpy as np
 
 
 def _states(trace: Mapping, layer: int, batch: int) -> dict[str, np.ndarray]:
-    """{"h": (T, H), "c": (T, H) if traced} for one layer and one sequence of the trace."""
+    """{"h": (T, H), "c": (T, H) if traced} for one layer and one sequence of the trace.
+
+    ``trace`` is a glass-box Trace (arrays (L, B, T, H)) or a mapping of (T, H) arrays.
+    """
     names = [k for k in ("h", "c") if k in trace]
     if not names:
         raise KeyError("the trace has no 'h' to plot")
     out = {}
     for k in names:
         a = np.asarray(trace[k])
+        if a.ndim == 2:  # already one sequence of one layer: (T, H)
+            out[k] = a
+            continue
         if a.ndim != 4:
-            raise ValueError(f"trace[{k!r}] must be (L, B, T, H), got shape {a.shape}")
+            raise ValueError(f"trace[{k!r}] must be (L, B, T, H) or (T, H), got shape {a.shape}")
         out[k] = a[layer, batch]  # (T, H)
     return out
 
