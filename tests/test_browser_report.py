@@ -75,15 +75,15 @@ def offline_selenium(monkeypatch):
 
 
 def test_report_renders_in_headless_chromium(tmp_path, monkeypatch):
-    """A report of a real section (forecasting, --quick) plus one that fails on purpose."""
+    """A report of the cheap real sections (the glass-box LSTM and its state plots) plus one that fails."""
     from lstmlab.demo import DemoConfig, Section, run_demo
     from lstmlab.demo.runner import SECTIONS
 
     def broken(ctx):
         raise RuntimeError("broken on purpose for the browser test")
 
-    cheap = [s for s in SECTIONS if s.key in ("forecast",)]
-    failing = Section("broken", "A section that fails", "forecasting")
+    cheap = [s for s in SECTIONS if s.key in ("glassbox", "states")]
+    failing = Section("broken", "A section that fails", "glassbox_steps")
     sections = cheap + [failing]
     real_load = Section.load
     monkeypatch.setattr(Section, "load", lambda self: broken if self.key == "broken" else real_load(self))
