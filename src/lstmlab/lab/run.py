@@ -16,8 +16,11 @@ from lstmlab.tasks.base import IGNORE, check_positive
 class RunConfig:
     """Everything that fixes one run; ``asdict(config)`` is stored with its result.
 
-    ``n_train = 0`` trains on fresh batches drawn every step (``steps_per_epoch`` of them per epoch)
-    instead of a fixed training set; the adding problem is usually trained this way.
+    ``n_train = 0`` (the default) trains on fresh batches drawn every step (``steps_per_epoch`` of
+    them per epoch) instead of a fixed training set, so no run can pass by memorising its training set;
+    ``n_train > 0`` uses a fixed set of that size. The test set (``n_test``, default 2500 sequences) is
+    large enough for a 95% interval of about +-2 points at 50% accuracy; it is drawn from its own
+    stream, so it is the same for every cell with the same seed and length.
     """
 
     task: str = "parity"
@@ -25,14 +28,14 @@ class RunConfig:
     length: int = 20
     seed: int = 0
     hidden_size: int = 32
-    n_train: int = 2000
+    n_train: int = 0
     n_val: int = 500
     n_test: int = 2500
-    lr: float = 3e-3
-    batch_size: int = 64
+    lr: float = 1e-2
+    batch_size: int = 128
     max_epochs: int = 60
-    steps_per_epoch: int | None = None
-    patience: int = 8
+    steps_per_epoch: int | None = 50
+    patience: int = 20
     clip: float = 1.0
     forget_bias: float = 1.0
     max_seconds: float | None = None

@@ -53,7 +53,7 @@ def _worker_init() -> None:
     torch.set_num_threads(1)  # one core per worker: processes, not threads, give the parallelism
 
 
-def sweep(configs: list[RunConfig], path: str | os.PathLike, workers: int = 1,
+def sweep(configs: list[RunConfig], path: str | os.PathLike | None = None, workers: int = 1,
           on_done: Callable[[RunRecord, int, int], None] | None = None) -> list[RunRecord]:
     """Run every config not already recorded in ``path``; return the records of all ``configs``.
 
@@ -61,21 +61,24 @@ def sweep(configs: list[RunConfig], path: str | os.PathLike, workers: int = 1,
     ----------
     configs : list of RunConfig
     path : path of the JSON-lines file; existing records with the same config are reused (resume).
+        None keeps the records in memory only.
     workers : processes to use; 1 runs in this process.
     on_done : called as ``on_done(record, done, total)`` after each run (e.g. for a progress bar).
     """
     if workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    done = {_key(r.config): r for r in load_records(path)}
+    path = None if path is None else Path(path)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    done = {_key(r.config): r for r in load_records(path)} if path is not None else {}
     todo = [c for c in configs if _key(asdict(c)) not in done]
     log.info("%d runs, %d already recorded in %s", len(configs), len(configs) - len(todo), path)
     count, total = len(configs) - len(todo), len(configs)
 
     def record(r: RunRecord) -> None:
         nonlocal count
-        _append(path, r)
+        if path is not None:
+            _append(path, r)
         done[_key(r.config)] = r
         count += 1
         if on_done is not None:

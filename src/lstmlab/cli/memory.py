@@ -1,0 +1,265 @@
+"""``lstmlab memory run|gradients|gates``: the memory lab from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from dataclasses import asdict, fields
+from pathlib import Path
+
+DESCRIPTION = """\
+Measure what recurrent cells remember: train the tanh RNN, the GRU and the LSTM on long-memory tasks
+at several lengths and seeds, and look at gradients and gates.
+
+  run        sweep cells x lengths x seeds on a task; records.jsonl (resumable), summary.csv,
+             summary.json, metric_vs_length.png, conclusions.txt
+  gradients  ||dLoss/dh_t|| against the lag, at initialisation and after training, per cell;
+             gradients.json, gradients.png
+  gates      train an LSTM on the "born in" sentences and read its gates on one sentence;
+             gates.json, gates.png, saturation.png, states_lines.png, states_heatmaps.png
+
+Tasks: parity (first digit even? one-hot digits), parity-scalar (the same with raw digit values),
+adding (Hochreiter & Schmidhuber 1997), copy, order (temporal order), born-in (name the country).
+
+Example:
+  lstmlab memory run --task born-in --cells rnn,lstm --lengths 10,30,60 --seeds 3 --out out/
+"""
+
+# Defaults of `lstmlab memory run` without flags: about 2 minutes with 2 workers.
+QUICK = {"task": "parity", "cells": "rnn,gru,lstm", "lengths": "10,40", "seeds": 2}
+# RunConfig fields exposed as flags (type for the ones whose default is None).
+TUNABLE = {"hidden_size": int, "n_train": int, "n_val": int, "n_test": int, "lr": float, "batch_size": int,
+           "max_epochs": int, "steps_per_epoch": int, "patience": int, "clip": float, "forget_bias": float,
+           "max_seconds": float}
+
+
+def _int_list(name: str, text: str, low: int) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise ValueError(f"--{name} must be comma-separated integers, got {text!r}") from None
+    if not values:
+        raise ValueError(f"--{name} is empty")
+    bad = [v for v in values if v < low]
+    if bad:
+        raise ValueError(f"--{name} must be >= {low}, got {bad[0]}")
+    return values
+
+
+def _cells(text: str) -> list[str]:
+    cells = [c.strip().lower() for c in text.split(",") if c.strip()]
+    for c in cells:
+        if c not in ("rnn", "gru", "lstm"):
+            raise ValueError(f"unknown cell {c!r}: expected a comma-separated subset of rnn, gru, lstm")
+    if not cells:
+        raise ValueError("--cells is empty")
+    return cells
+
+
+def _task(name: str) -> str:
+    from lstmlab.tasks import TASKS
+
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}: expected one of {', '.join(TASKS)}")
+    return name
+
+
+def _seeds(n: int) -> list[int]:
+    if n <= 0:
+        raise ValueError(f"--seeds must be >= 1 (the number of seeds, 0..N-1), got {n}")
+    return list(range(n))
+
+
+def _out_dir(path: str) -> Path:
+    """Create ``path`` if needed and check that files can be written there."""
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise OSError(f"cannot write to the output directory {str(out)!r}: {exc.strerror or exc}") from None
+    return out
+
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, path)
+
+
+def _save(fig, path: Path) -> None:
+    tmp = path.with_name(path.stem + ".tmp.png")
+    fig.savefig(tmp, dpi=110)
+    os.replace(tmp, path)
+
+
+def _config_args(p: argparse.ArgumentParser, task: str) -> None:
+    from lstmlab.lab.run import RunConfig
+
+    defaults = {f.name: f.default for f in fields(RunConfig)}
+    g = p.add_argument_group("training (RunConfig fields)")
+    for name, typ in TUNABLE.items():
+        g.add_argument("--" + name.replace("_", "-"), type=typ, default=defaults[name],
+                       help=f"default {defaults[name]}")
+    p.add_argument("--task", default=task, help=f"task (default {task})")
+    p.add_argument("--out", default="memory-out", metavar="DIR", help="output folder (default memory-out)")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("memory", help="measure what RNN, GRU and LSTM remember (sweeps, gradients, gates)",
+                       description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cmds = p.add_subparsers(dest="memory_command", metavar="ACTION", required=True)
+    r = cmds.add_parser("run", help="sweep cells x lengths x seeds on a task")
+    _config_args(r, QUICK["task"])
+    r.add_argument("--cells", default=QUICK["cells"], help=f"comma-separated cells (default {QUICK['cells']})")
+    r.add_argument("--lengths", default=QUICK["lengths"], help=f"comma-separated lengths (default {QUICK['lengths']})")
+    r.add_argument("--seeds", type=int, default=QUICK["seeds"], help=f"number of seeds (default {QUICK['seeds']})")
+    r.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    r.set_defaults(func=run_sweep)
+    g = cmds.add_parser("gradients", help="gradient norm against lag, at init and after training")
+    _config_args(g, "parity")
+    g.add_argument("--cells", default="rnn,lstm", help="comma-separated cells (default rnn,lstm)")
+    g.add_argument("--length", type=int, default=50, help="sequence length (default 50)")
+    g.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    g.add_argument("--no-train", action="store_true", help="only measure at initialisation")
+    g.set_defaults(func=run_gradients)
+    t = cmds.add_parser("gates", help="a trained LSTM's gates on one sentence")
+    _config_args(t, "born-in")
+    t.add_argument("--length", type=int, default=20, help="filler words / sequence length (default 20)")
+    t.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    t.set_defaults(func=run_gates)
+
+
+def _base(args, **extra):
+    from lstmlab.lab.run import RunConfig
+
+    return RunConfig(task=_task(args.task), **{k: getattr(args, k) for k in TUNABLE}, **extra)
+
+
+def _check_common(args) -> None:
+    if getattr(args, "length", 1) < 1:
+        raise ValueError(f"--length must be >= 1, got {args.length}")
+    if getattr(args, "seed", 0) < 0:
+        raise ValueError(f"--seed must be >= 0, got {args.seed}")
+
+
+def run_sweep(args) -> int:
+    """`lstmlab memory run`."""
+    task = _task(args.task)
+    cells, lengths, seeds = _cells(args.cells), _int_list("lengths", args.lengths, 1), _seeds(args.seeds)
+    if args.workers < 1:
+        raise ValueError(f"--workers must be >= 1, got {args.workers}")
+    base = _base(args)
+    out = _out_dir(args.out)
+
+    from lstmlab.lab.summary import conclusions, summarize
+    from lstmlab.lab.sweep import grid, sweep
+    from lstmlab.tasks import get_task
+    from lstmlab.viz.memory import plot_metric_vs_length
+
+    configs = grid(base, cells, lengths, seeds)
+    print(f"{task}: {get_task(task).describe}\n{len(configs)} runs ({', '.join(cells)} x lengths "
+          f"{', '.join(map(str, lengths))} x {len(seeds)} seeds), {args.workers} workers -> {out}", file=sys.stderr)
+
+    def on_done(rec, done, total):
+        if not args.quiet:
+            c, m = rec.config, rec.metrics
+            print(f"  [{done}/{total}] {c['cell']:4s} length {c['length']:5d} seed {c['seed']}: "
+                  f"test {m['test']:.3f} (chance {m['chance']:.3f}) in {rec.wall_s:.1f} s", file=sys.stderr)
+
+    records = sweep(configs, out / "records.jsonl", workers=args.workers, on_done=on_done)
+    rows = summarize(records)
+    _write_json(out / "summary.json", [asdict(r) for r in rows])
+    header = "task,cell,length,n_seeds,mean,lo,hi,worst,chance,solved,n_solved,seconds,epochs"
+    lines = [header] + [",".join(str(v) for v in asdict(r).values()) for r in rows]
+    (out / "summary.csv").write_text("\n".join(lines) + "\n")
+    metric = "fraction solved (|error| < 0.04)" if get_task(task).kind == "regress" else "test accuracy"
+    _save(plot_metric_vs_length(rows, metric), out / "metric_vs_length.png")
+    said = conclusions(rows)
+    (out / "conclusions.txt").write_text("\n".join(said) + "\n")
+    print(f"{'cell':5s} {'length':>6s} {'mean':>6s}  95% interval     chance  solved  seconds")
+    for r in rows:
+        print(f"{r.cell:5s} {r.length:6d} {r.mean:6.3f}  [{r.lo:.3f}, {r.hi:.3f}]  {r.chance:6.3f}  "
+              f"{r.n_solved}/{r.n_seeds}    {r.seconds:6.1f}")
+    print("\n".join(said))
+    print(f"wrote {out}/records.jsonl, summary.csv, summary.json, metric_vs_length.png, conclusions.txt")
+    return 0
+
+
+def gradient_sentences(flows, lag: int) -> list[str]:
+    """Per measurement: how much the gradient shrank from lag 1 to ``lag`` (computed, not assumed)."""
+    out = []
+    for f in flows:
+        r = f.ratio(lag)
+        s = f"{f.cell.upper()} ({f.when}): gradient {lag} steps back is {r:.3g} times the one 1 step back"
+        if f.forget_product is not None:
+            s += f"; the forget gates multiply to {f.forget_product[lag]:.3g} over those steps"
+        out.append(s + ".")
+    return out
+
+
+def run_gradients(args) -> int:
+    """`lstmlab memory gradients`."""
+    _check_common(args)
+    cells = _cells(args.cells)
+    base = _base(args, length=args.length, seed=args.seed)
+    out = _out_dir(args.out)
+
+    from lstmlab.lab.experiments import gradient_experiment
+    from lstmlab.viz.memory import plot_gradient_flow
+
+    print(f"gradient flow on {base.task}, length {base.length}, cells {', '.join(cells)}"
+          f"{'' if args.no_train else ' (training each)'}", file=sys.stderr)
+    flows, records = gradient_experiment(base, tuple(cells), train=not args.no_train, progress=not args.quiet)
+    _write_json(out / "gradients.json", {"config": asdict(base), "flows": [f.to_dict() for f in flows],
+                                          "records": [asdict(r) for r in records]})
+    _save(plot_gradient_flow(flows, f"{base.task}, length {base.length}"), out / "gradients.png")
+    for r in records:
+        print(f"{r.config['cell'].upper()} trained: test {r.metrics['test']:.3f} "
+              f"(chance {r.metrics['chance']:.3f}) in {r.wall_s:.1f} s")
+    print("\n".join(gradient_sentences(flows, base.length - 1)))
+    print(f"wrote {out}/gradients.json, gradients.png")
+    return 0
+
+
+def gate_sentences(reading, record) -> list[str]:
+    """What the trained LSTM did on the sentence, from the reading's numbers."""
+    sat = reading.saturation()
+    H = reading.f.shape[1]
+    m = record.metrics
+    out = [f"The LSTM reached test accuracy {m['test']:.3f} [{m['test_lo']:.3f}, {m['test_hi']:.3f}] "
+           f"(chance {m['chance']:.3f}) at length {record.config['length']}."]
+    for gate, name in (("i", "input"), ("f", "forget"), ("o", "output")):
+        shut, open_ = sat[gate]["shut"], sat[gate]["open"]
+        out.append(f"{name} gate: mean fraction of steps shut (< 0.1) {shut.mean():.2f}, open (> 0.9) "
+                   f"{open_.mean():.2f}; {int((open_ >= 0.9).sum())} of {H} units open on >= 90% of steps.")
+    return out
+
+
+def run_gates(args) -> int:
+    """`lstmlab memory gates`."""
+    _check_common(args)
+    base = _base(args, length=args.length, seed=args.seed)
+    out = _out_dir(args.out)
+
+    from lstmlab.lab.experiments import gate_experiment
+    from lstmlab.viz.memory import plot_gates, plot_saturation
+    from lstmlab.viz.states import plot_state_heatmaps, plot_state_lines
+
+    print(f"training an LSTM on {base.task}, length {base.length}", file=sys.stderr)
+    reading, record = gate_experiment(base, progress=not args.quiet)
+    _write_json(out / "gates.json", {"config": asdict(base), "record": asdict(record), **reading.to_dict()})
+    _save(plot_gates(reading), out / "gates.png")
+    _save(plot_saturation(reading), out / "saturation.png")
+    trace = {"h": reading.h[None, None], "c": reading.c[None, None]}  # (1, 1, T, H)
+    _save(plot_state_lines(trace, tokens=reading.tokens), out / "states_lines.png")
+    _save(plot_state_heatmaps(trace, tokens=reading.tokens), out / "states_heatmaps.png")
+    print(" ".join(reading.tokens) + f"  -> predicted class {reading.prediction}")
+    print("\n".join(gate_sentences(reading, record)))
+    print(f"wrote {out}/gates.json, gates.png, saturation.png, states_lines.png, states_heatmaps.png")
+    return 0
