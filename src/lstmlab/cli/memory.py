@@ -32,7 +32,7 @@ Example:
 QUICK = {"task": "parity", "cells": "rnn,gru,lstm", "lengths": "10,40", "seeds": 2}
 # RunConfig fields exposed as flags (type for the ones whose default is None).
 TUNABLE = {"hidden_size": int, "n_train": int, "n_val": int, "n_test": int, "lr": float, "batch_size": int,
-           "max_epochs": int, "steps_per_epoch": int, "patience": int, "clip": float, "forget_bias": float,
+           "max_epochs": int, "steps_per_epoch": int, "patience": int, "clip": float, "forget_bias": str,
            "max_seconds": float}
 
 
@@ -46,6 +46,16 @@ def _int_list(name: str, text: str, low: int) -> list[int]:
     bad = [v for v in values if v < low]
     if bad:
         raise ValueError(f"--{name} must be >= {low}, got {bad[0]}")
+    return values
+
+
+def _floats(name: str, text: str) -> list[float]:
+    try:
+        values = [float(v) for v in str(text).split(",") if v.strip()]
+    except ValueError:
+        raise ValueError(f"--{name} must be comma-separated numbers, got {text!r}") from None
+    if not values:
+        raise ValueError(f"--{name} is empty")
     return values
 
 
@@ -103,8 +113,9 @@ def _config_args(p: argparse.ArgumentParser, task: str) -> None:
     defaults = {f.name: f.default for f in fields(RunConfig)}
     g = p.add_argument_group("training (RunConfig fields)")
     for name, typ in TUNABLE.items():
-        g.add_argument("--" + name.replace("_", "-"), type=typ, default=defaults[name],
-                       help=f"default {defaults[name]}")
+        g.add_argument("--" + name.replace("_", "-"), type=typ, default=defaults[name] if typ is not str
+                       else f"{defaults[name]:g}", help=f"default {defaults[name]}" + ("; initial LSTM forget-gate bias, `run` takes a "
+                                                             "comma-separated list" if name == "forget_bias" else ""))
     p.add_argument("--task", default=task, help=f"task (default {task})")
     p.add_argument("--out", default="memory-out", metavar="DIR", help="output folder (default memory-out)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
@@ -138,7 +149,14 @@ def register(sub) -> None:
 def _base(args, **extra):
     from lstmlab.lab.run import RunConfig
 
-    return RunConfig(task=_task(args.task), **{k: getattr(args, k) for k in TUNABLE}, **extra)
+    flags = {k: getattr(args, k) for k in TUNABLE}
+    if "forget_bias" not in extra:
+        fbs = _floats("forget-bias", flags["forget_bias"])
+        if len(fbs) > 1:
+            raise ValueError(f"--forget-bias takes one value here, got {flags['forget_bias']!r}")
+        extra["forget_bias"] = fbs[0]
+    flags.update(extra)
+    return RunConfig(task=_task(args.task), **flags)
 
 
 def _check_common(args) -> None:
@@ -154,22 +172,23 @@ def run_sweep(args) -> int:
     cells, lengths, seeds = _cells(args.cells), _int_list("lengths", args.lengths, 1), _seeds(args.seeds)
     if args.workers < 1:
         raise ValueError(f"--workers must be >= 1, got {args.workers}")
-    base = _base(args)
+    fbs = _floats("forget-bias", args.forget_bias)
+    base = _base(args, forget_bias=fbs[0])
     out = _out_dir(args.out)
 
-    from lstmlab.lab.summary import conclusions, summarize
+    from lstmlab.lab.summary import conclusions, label, summarize
     from lstmlab.lab.sweep import grid, sweep
     from lstmlab.tasks import get_task
     from lstmlab.viz.memory import plot_metric_vs_length
 
-    configs = grid(base, cells, lengths, seeds)
+    configs = grid(base, cells, lengths, seeds, fbs)
     print(f"{task}: {get_task(task).describe}\n{len(configs)} runs ({', '.join(cells)} x lengths "
           f"{', '.join(map(str, lengths))} x {len(seeds)} seeds), {args.workers} workers -> {out}", file=sys.stderr)
 
     def on_done(rec, done, total):
         if not args.quiet:
             c, m = rec.config, rec.metrics
-            print(f"  [{done}/{total}] {c['cell']:4s} length {c['length']:5d} seed {c['seed']}: "
+            print(f"  [{done}/{total}] {label(c):10s} length {c['length']:5d} seed {c['seed']}: "
                   f"test {m['test']:.3f} (chance {m['chance']:.3f}) in {rec.wall_s:.1f} s", file=sys.stderr)
 
     records = sweep(configs, out / "records.jsonl", workers=args.workers, on_done=on_done)
@@ -182,9 +201,9 @@ def run_sweep(args) -> int:
     _save(plot_metric_vs_length(rows, metric), out / "metric_vs_length.png")
     said = conclusions(rows)
     (out / "conclusions.txt").write_text("\n".join(said) + "\n")
-    print(f"{'cell':5s} {'length':>6s} {'mean':>6s}  95% interval     chance  solved  seconds")
+    print(f"{'cell':10s} {'length':>6s} {'mean':>6s}  95% interval     chance  solved  seconds")
     for r in rows:
-        print(f"{r.cell:5s} {r.length:6d} {r.mean:6.3f}  [{r.lo:.3f}, {r.hi:.3f}]  {r.chance:6.3f}  "
+        print(f"{r.cell:10s} {r.length:6d} {r.mean:6.3f}  [{r.lo:.3f}, {r.hi:.3f}]  {r.chance:6.3f}  "
               f"{r.n_solved}/{r.n_seeds}    {r.seconds:6.1f}")
     print("\n".join(said))
     print(f"wrote {out}/records.jsonl, summary.csv, summary.json, metric_vs_length.png, conclusions.txt")

@@ -43,11 +43,23 @@ class Row:
     epochs: float
 
 
+def label(config: dict) -> str:
+    """The name a run is grouped under: the cell, plus the forget bias for an LSTM when it is not 1."""
+    fb = config.get("forget_bias", 1.0)
+    return f"lstm fb={fb:g}" if config["cell"] == "lstm" and fb != 1.0 else config["cell"]
+
+
+def pretty(label: str) -> str:
+    """"lstm fb=3" -> "LSTM (forget bias 3)", "rnn" -> "RNN"."""
+    cell, _, fb = label.partition(" fb=")
+    return cell.upper() + (f" (forget bias {fb})" if fb else "")
+
+
 def summarize(records: list[RunRecord]) -> list[Row]:
-    """One Row per (task, cell, length), sorted by task, cell, length."""
+    """One Row per (task, label, length), sorted by task, label, length; ``Row.cell`` is the label."""
     groups: dict[tuple, list[RunRecord]] = defaultdict(list)
     for r in records:
-        groups[(r.config["task"], r.config["cell"], r.config["length"])].append(r)
+        groups[(r.config["task"], label(r.config), r.config["length"])].append(r)
     rows = []
     for (task, cell, length), rs in sorted(groups.items()):
         vals = [r.metrics["test"] for r in rs]
@@ -105,19 +117,21 @@ def conclusions(rows: list[Row]) -> list[str]:
     for cell, best in longest_solved(rows).items():
         mine = [r for r in rows if r.cell == cell]
         chance_at = [r.length for r in mine if at_chance(r)]
-        s = (f"{cell.upper()} solved {task} (every seed at >= the solved level) up to length {best}"
-             if best is not None else f"{cell.upper()} did not solve {task} at any tested length")
+        s = (f"{pretty(cell)} solved {task} (every seed at >= the solved level) up to length {best}"
+             if best is not None else f"{pretty(cell)} did not solve {task} at any tested length")
         s += (f"; its interval reached chance at length(s) {', '.join(map(str, chance_at))}." if chance_at
               else "; it stayed clearly above chance at every tested length.")
         out.append(s)
     cells = {r.cell for r in rows}
-    if {"lstm", "rnn"} <= cells:
-        x = crossover(rows)
-        out.append(f"The shortest tested length where the LSTM solved the task while the RNN was at chance: {x}."
-                   if x is not None else
-                   f"At no tested length ({', '.join(map(str, lengths))}) was the LSTM solved while the RNN "
-                   "was at chance.")
+    for good in sorted(c for c in cells if c.startswith("lstm")):
+        if "rnn" not in cells:
+            break
+        x = crossover(rows, good=good)
+        out.append(f"The shortest tested length where the {pretty(good)} solved the task while the RNN was at "
+                   f"chance: {x}." if x is not None else
+                   f"At no tested length ({', '.join(map(str, lengths))}) was the {pretty(good)} solved while "
+                   "the RNN was at chance.")
     cost = {c: sum(r.seconds for r in rows if r.cell == c) / sum(r.cell == c for r in rows) for c in cells}
-    out.append("Mean training time per run: " + ", ".join(f"{c.upper()} {cost[c]:.1f} s" for c in sorted(cost))
+    out.append("Mean training time per run: " + ", ".join(f"{pretty(c)} {cost[c]:.1f} s" for c in sorted(cost))
                + ".")
     return out

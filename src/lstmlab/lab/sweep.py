@@ -14,9 +14,20 @@ from lstmlab.lab.run import RunConfig, RunRecord, run_one
 log = logging.getLogger(__name__)
 
 
-def grid(base: RunConfig, cells: Iterable[str], lengths: Iterable[int], seeds: Iterable[int]) -> list[RunConfig]:
-    """Every (cell, length, seed) combination of ``base``; lengths outermost, so short runs finish first."""
-    return [replace(base, cell=c, length=int(n), seed=int(s)) for n in lengths for c in cells for s in seeds]
+def grid(base: RunConfig, cells: Iterable[str], lengths: Iterable[int], seeds: Iterable[int],
+         forget_biases: Iterable[float] | None = None) -> list[RunConfig]:
+    """Every (cell, length, seed) combination of ``base``; lengths outermost, so short runs finish first.
+
+    ``forget_biases``: LSTM runs are repeated for each of these initial forget-gate biases (other cells,
+    which have no forget gate, run once); None keeps ``base.forget_bias``.
+    """
+    fbs = [base.forget_bias] if forget_biases is None else [float(b) for b in forget_biases]
+    out = []
+    for n in lengths:
+        for c in cells:
+            for fb in (fbs if c == "lstm" else [base.forget_bias]):
+                out += [replace(base, cell=c, length=int(n), seed=int(s), forget_bias=fb) for s in seeds]
+    return out
 
 
 def _key(config: dict) -> str:

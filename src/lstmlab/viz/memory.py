@@ -26,7 +26,7 @@ def plot_metric_vs_length(rows: Sequence, metric_name: str = "test accuracy", ti
         rs = sorted((r for r in rows if r.cell == cell), key=lambda r: r.length)
         x = np.array([r.length for r in rs])
         m = np.array([r.mean for r in rs])
-        err = np.array([[r.mean - r.lo for r in rs], [r.hi - r.mean for r in rs]])  # (2, n)
+        err = np.clip([[r.mean - r.lo for r in rs], [r.hi - r.mean for r in rs]], 0, None)  # (2, n), rounding
         ax.errorbar(x, m, yerr=err, marker="o", capsize=3, label=f"{cell.upper()} ({rs[0].n_seeds} seeds)",
                     color=COLORS.get(cell))
     lengths = sorted({r.length for r in rows})
