@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lstmlab.demo.context import DemoContext
 from lstmlab.demo.phrases import Estimate, compare, pct
-from lstmlab.demo.result import SectionResult
+from lstmlab.demo.result import SectionResult  # noqa: F401
 
 INTRO = """\
 A recurrent network reads a sequence one step at a time and carries a state forward. To learn that something \
@@ -47,3 +47,116 @@ def conclude(n: dict) -> list[str]:
                  "both were clearly above it."))
         out.append(sentence + tail)
     return out
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from lstmlab.demo.result import Plot, Table
+
+CELLS = ("rnn", "lstm")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Distances and training effort of this section (RunConfig fields of the memory lab)."""
+
+    short: int  # filler words between the country and the question
+    long: int
+    n_test: int
+    max_epochs: int
+    n_batch: int  # sequences in the gradient-flow batch
+
+
+BUDGETS = {False: Budget(short=5, long=30, n_test=2500, max_epochs=40, n_batch=256),
+           True: Budget(short=5, long=30, n_test=1000, max_epochs=12, n_batch=128)}
+
+
+def run(ctx: DemoContext) -> SectionResult:
+    """Gradient flow and the born-in task for RNN and LSTM; leaves the long-distance LSTM for section 2."""
+    from lstmlab.lab.gradients import gradient_flow
+    from lstmlab.lab.run import RunConfig, run_one
+    from lstmlab.nn.init import make_model
+    from lstmlab.tasks import get_task
+
+    b = BUDGETS[ctx.quick]
+    task = get_task("born-in")
+    base = RunConfig("born-in", "lstm", b.long, ctx.seed_for("memory") % 2**31, n_test=b.n_test,
+                     max_epochs=b.max_epochs)
+    # The gradient-flow batch and initial models as lstmlab.lab.experiments.gradient_experiment makes them;
+    # done here rather than through it because section 2 needs the trained LSTM, which it does not return.
+    x, y = task.sample(b.n_batch, b.long, np.random.default_rng([base.seed, 9]))  # (B, T, V), (B,)
+    flows, results, models = [], {}, {}
+    for distance in (b.short, b.long):
+        for cell in CELLS:
+            c = replace(base, cell=cell, length=distance)
+            if distance == b.long:
+                ctx.progress(f"gradient flow of an untrained {cell.upper()} over {x.shape[1]} steps")
+                init = make_model(task.n_inputs, task.n_outputs, cell, c.hidden_size, task.head, c.seed,
+                                  forget_bias=c.forget_bias)
+                flows.append(gradient_flow(init, task.kind, x, y, when="init"))
+            ctx.progress(f"training the {cell.upper()} on 'born in' at distance {distance}")
+            record, model = run_one(c, keep_model=True)
+            results[(distance, cell)] = record
+            if distance == b.long:
+                flows.append(gradient_flow(model, task.kind, x, y, when="trained"))
+                models[cell] = model
+    ctx.artifacts["born_in_lstm"] = (replace(base, cell="lstm"), models["lstm"])
+    numbers = _numbers(b, flows, results, x.shape[1])
+    return SectionResult("memory", "", intro=INTRO, numbers=numbers, headline=_headline(numbers),
+                         conclusions=conclude(numbers), plots=_plots(flows, results, b),
+                         tables=[_table(results)])
+
+
+def _numbers(b: Budget, flows, results, steps: int) -> dict:
+    lag = steps - 1
+    by = {(f.cell, f.when): f for f in flows}
+    gradient = {"max_lag": lag, "when": "at initialisation",
+                "ratio_rnn": by[("rnn", "init")].ratio(lag), "ratio_lstm": by[("lstm", "init")].ratio(lag),
+                "trained_ratio_rnn": by[("rnn", "trained")].ratio(lag),
+                "trained_ratio_lstm": by[("lstm", "trained")].ratio(lag),
+                "curves": {f"{f.cell} {f.when}": f.grad_norm.tolist() for f in flows}}
+    born_in = {}
+    for key, distance in (("short", b.short), ("long", b.long)):
+        d = {"distance": distance}
+        for cell in CELLS:
+            m = results[(distance, cell)].metrics
+            d[cell] = [m["test"], m["test_lo"], m["test_hi"]]
+            d[f"{cell}_epochs"] = m["epochs"]
+            d[f"{cell}_seconds"] = results[(distance, cell)].wall_s
+            d["chance"] = m["chance"]
+            d["n_test"] = m["n_test_scored"]
+        born_in[key] = d
+    return {"gradient": gradient, "born_in": born_in}
+
+
+def _headline(n: dict) -> list[tuple[str, str]]:
+    g = n["gradient"]
+    out = [(f"gradient {g['max_lag']} steps back / 1 step back, RNN / LSTM (init)",
+            f"{g['ratio_rnn']:.2g} / {g['ratio_lstm']:.2g}")]
+    for key in ("short", "long"):
+        d = n["born_in"][key]
+        out.append((f"'born in' accuracy at distance {d['distance']}, RNN / LSTM (chance {pct(d['chance'])})",
+                    f"{pct(d['rnn'][0])} / {pct(d['lstm'][0])}"))
+    return out
+
+
+def _table(results) -> Table:
+    rows = []
+    for (distance, cell), r in sorted(results.items()):
+        m = r.metrics
+        rows.append([distance, cell.upper(), m["test"], f"[{m['test_lo']:.3f}, {m['test_hi']:.3f}]", m["chance"],
+                     m["epochs"], round(r.wall_s, 1)])
+    return Table("The 'born in' task: test accuracy on unseen sentences with its 95% interval (Wilson), "
+                 "the best memoryless guess (chance), and the training effort",
+                 ["distance", "cell", "test accuracy", "95% interval", "chance", "epochs", "seconds"], rows)
+
+
+def _plots(flows, results, b: Budget) -> list[Plot]:
+    from lstmlab.viz.memory import plot_gradient_flow
+
+    fig = plot_gradient_flow(flows, title=f"'born in' sentences, {b.long} filler words")
+    return [Plot("gradient-flow", "Size of the gradient of the loss with respect to the hidden state at each "
+                 "step, against how many steps before the end that state is (log scale), for an RNN and an "
+                 "LSTM before (dotted) and after (solid) training; the LSTM's product of forget gates below.",
+                 fig)]
