@@ -1,8 +1,8 @@
 """The three recurrent cells, one layer through time: forward with an explicit cache, and backward.
 
 All arrays here are time-major and contiguous: ``(T, B, ...)``. The input projection of every
-step, ``xw = x @ W_ih.T + b_ih`` of shape ``(T, B, G*H)``, is computed by the caller as one GEMM;
-these loops add only the recurrent term ``h @ W_hh.T`` per step, into preallocated buffers.
+step, ``x @ W_ih.T + b`` of shape ``(T, B, G*H)``, is one GEMM before the loop; the loops add only
+the recurrent term ``h @ W_hh.T`` per step, into preallocated buffers.
 
 Weight layout and gate order are torch's, stated once here:
 
@@ -42,6 +42,14 @@ def _sigmoid_scale(gates: str, H: int, dtype) -> np.ndarray:
     return np.repeat(np.array([0.5 if g == "s" else 1.0 for g in gates], dtype=dtype), H)
 
 
+def project(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Input projection of all steps as one GEMM: (T, B, I) -> (T, B, G*H) = x @ w.T + b."""
+    T, B, I = x.shape
+    xw = (x.reshape(T * B, I) @ w.T).reshape(T, B, w.shape[0])  # (T, B, G*H)
+    xw += b
+    return xw
+
+
 def _finish_sigmoid(a: np.ndarray) -> None:
     """In place: ``tanh(0.5 x)`` (already computed) -> ``sigmoid(x)``."""
     a *= 0.5
@@ -50,39 +58,39 @@ def _finish_sigmoid(a: np.ndarray) -> None:
 
 # ----------------------------------------------------------------------------------------- LSTM
 
-def lstm_forward(xw: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray, h0: np.ndarray,
-                 c0: np.ndarray) -> tuple[np.ndarray, Cache]:
+def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray, b_hh: np.ndarray,
+                 h0: np.ndarray, c0: np.ndarray) -> tuple[np.ndarray, Cache]:
     """Run one LSTM layer over all steps.
 
     Parameters
     ----------
-    xw : (T, B, 4H) input projection ``x @ W_ih.T + b_ih``; overwritten (becomes the gates).
-    w_hh : (4H, H); b_hh : (4H,); h0, c0 : (B, H).
+    x : (T, B, I) time-major input; w_ih : (4H, I); w_hh : (4H, H); b_ih, b_hh : (4H,); h0, c0 : (B, H).
 
     Returns
     -------
     h : (T+1, B, H) with ``h[0] = h0``, and the cache for :func:`lstm_backward`.
     """
-    T, B, G = xw.shape
-    H = G // 4
-    scale = _sigmoid_scale("ssts", H, xw.dtype)  # (4H,)
-    gates = xw  # (T, B, 4H): pre-activations, then activations i, f, g, o
-    gates += b_hh
-    gates *= scale
+    T, B, _ = x.shape
+    H = w_hh.shape[1]
+    scale = _sigmoid_scale("ssts", H, x.dtype)  # (4H,)
+    gates = project(x, w_ih * scale[:, None], (b_ih + b_hh) * scale)  # (T, B, 4H), then i, f, g, o
     whh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # (H, 4H)
-    h = np.empty((T + 1, B, H), dtype=xw.dtype)
-    c = np.empty((T + 1, B, H), dtype=xw.dtype)
-    tc = np.empty((T, B, H), dtype=xw.dtype)  # tanh(c_t)
+    # tanh(0.5 a) -> sigmoid(a) on the i, f, o blocks; the g block is left as tanh(a)
+    mul, add = scale, _sigmoid_scale("ssts", H, x.dtype)  # (4H,): 0.5 / 1
+    add[2 * H:3 * H] = 0.0
+    h = np.empty((T + 1, B, H), dtype=x.dtype)
+    c = np.empty((T + 1, B, H), dtype=x.dtype)
+    tc = np.empty((T, B, H), dtype=x.dtype)  # tanh(c_t)
     h[0], c[0] = h0, c0
-    rec = np.empty((B, G), dtype=xw.dtype)
-    tmp = np.empty((B, H), dtype=xw.dtype)
+    rec = np.empty((B, 4 * H), dtype=x.dtype)
+    tmp = np.empty((B, H), dtype=x.dtype)
     for t in range(T):
         a = gates[t]  # (B, 4H)
         np.matmul(h[t], whh_t, out=rec)
         a += rec
         np.tanh(a, out=a)
-        _finish_sigmoid(a[:, :2 * H])  # i, f
-        _finish_sigmoid(a[:, 3 * H:])  # o
+        a *= mul
+        a += add
         i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
         np.multiply(f, c[t], out=c[t + 1])
         np.multiply(i, g, out=tmp)
@@ -103,64 +111,69 @@ def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.n
 
     Returns
     -------
-    dxw, dhw : (T, B, 4H) (the same array), dh0 : (B, H), dc0 : (B, H).
+    dxw, dhw : (T, B, 4H) gradient w.r.t. the gate pre-activations (the same array),
+    dh0 : (B, H), dc0 : (B, H).
     """
     gates, c, tc = cache["gates"], cache["c"], cache["tc"]
     T, B, G = gates.shape
     H = G // 4
-    i, f, g, o = gates[..., :H], gates[..., H:2 * H], gates[..., 2 * H:3 * H], gates[..., 3 * H:]
-    # Local derivative of each gate's pre-activation, times the factor it multiplies in the
-    # cell update, for all steps at once; the loop then needs one product per gate block.
-    deriv = gates * (1.0 - gates)  # (T, B, 4H) sigmoid'
-    np.subtract(1.0, g * g, out=deriv[..., 2 * H:3 * H])  # tanh' for g
-    m = np.empty((T, B, 4, H), dtype=gates.dtype)  # what dc (i, f, g) and dh (o) multiply
-    np.multiply(g, deriv[..., :H], out=m[:, :, 0])  # di_pre = dc * g * i(1-i)
-    np.multiply(c[:-1], deriv[..., H:2 * H], out=m[:, :, 1])  # df_pre = dc * c_{t-1} * f(1-f)
-    np.multiply(i, deriv[..., 2 * H:3 * H], out=m[:, :, 2])  # dg_pre = dc * i * (1-g^2)
-    np.multiply(tc, deriv[..., 3 * H:], out=m[:, :, 3])  # do_pre = dh * tanh(c) * o(1-o)
-    a_dc = o * (1.0 - tc * tc)  # (T, B, H): dc_t += dh_t * o * (1 - tanh(c)^2)
-    dz = np.empty((T, B, 4, H), dtype=gates.dtype)
+    # activation derivative of all four blocks at once: a * (beta - a) + alpha is
+    # s(1-s) on i, f, o (beta 1, alpha 0) and 1 - g^2 on g (beta 0, alpha 1)
+    beta = np.ones(G, dtype=gates.dtype)
+    beta[2 * H:3 * H] = 0.0
+    alpha = 1.0 - beta  # (4H,)
+    dz = np.empty((T, B, G), dtype=gates.dtype)
     dh = dh_n.copy()  # (B, H)
     dc = dc_n.copy()  # (B, H)
+    der = np.empty((B, G), dtype=gates.dtype)
     tmp = np.empty((B, H), dtype=gates.dtype)
     for t in range(T - 1, -1, -1):
+        a, d = gates[t], dz[t]  # (B, 4H)
+        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
         dh += dh_out[t]
-        np.multiply(dh, a_dc[t], out=tmp)
+        np.multiply(dh, tc[t], out=d[:, 3 * H:])  # d o
+        np.multiply(tc[t], tc[t], out=tmp)  # dc += dh * o * (1 - tanh(c)^2)
+        np.subtract(1.0, tmp, out=tmp)
+        tmp *= o
+        tmp *= dh
         dc += tmp
-        np.multiply(dc[:, None, :], m[t, :, :3], out=dz[t, :, :3])
-        np.multiply(dh, m[t, :, 3], out=dz[t, :, 3])
-        dc *= f[t]
-        np.matmul(dz[t].reshape(B, G), w_hh, out=dh)
-    dz = dz.reshape(T, B, G)
+        np.multiply(dc, g, out=d[:, :H])  # d i
+        np.multiply(dc, c[t], out=d[:, H:2 * H])  # d f
+        np.multiply(dc, i, out=d[:, 2 * H:3 * H])  # d g
+        dc *= f  # carried to c_{t-1}
+        np.subtract(beta, a, out=der)
+        der *= a
+        der += alpha
+        d *= der  # through the activations: pre-activation gradients
+        np.matmul(d, w_hh, out=dh)
     return dz, dz, dh, dc
 
 
 # ------------------------------------------------------------------------------------------ GRU
 
-def gru_forward(xw: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray, h0: np.ndarray,
-                c0: None = None) -> tuple[np.ndarray, Cache]:
+def gru_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray, b_hh: np.ndarray,
+                h0: np.ndarray, c0: None = None) -> tuple[np.ndarray, Cache]:
     """Run one GRU layer over all steps.
 
     Parameters
     ----------
-    xw : (T, B, 3H) input projection ``x @ W_ih.T + b_ih``; overwritten (becomes the gates r, z, n).
-    w_hh : (3H, H); b_hh : (3H,); h0 : (B, H).
+    x : (T, B, I) time-major input; w_ih : (3H, I); w_hh : (3H, H); b_ih, b_hh : (3H,); h0 : (B, H).
 
     Returns
     -------
     h : (T+1, B, H) with ``h[0] = h0``, and the cache for :func:`gru_backward`.
     """
-    T, B, G = xw.shape
-    H = G // 3
-    scale = _sigmoid_scale("sst", H, xw.dtype)  # (3H,)
-    gates = xw  # (T, B, 3H): r, z, n
-    gates *= scale
+    T, B, _ = x.shape
+    H = w_hh.shape[1]
+    G = 3 * H
+    scale = _sigmoid_scale("sst", H, x.dtype)  # (3H,)
+    gates = project(x, w_ih * scale[:, None], b_ih * scale)  # (T, B, 3H), then r, z, n
     whh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # (H, 3H)
     bhh = b_hh * scale  # (3H,)
-    hw = np.empty((T, B, G), dtype=xw.dtype)  # recurrent pre-activations (r, z scaled by 0.5)
-    h = np.empty((T + 1, B, H), dtype=xw.dtype)
+    hw = np.empty((T, B, G), dtype=x.dtype)  # recurrent pre-activations (r, z scaled by 0.5)
+    h = np.empty((T + 1, B, H), dtype=x.dtype)
     h[0] = h0
-    tmp = np.empty((B, H), dtype=xw.dtype)
+    tmp = np.empty((B, H), dtype=x.dtype)
     for t in range(T):
         a, rec = gates[t], hw[t]  # (B, 3H) each
         np.matmul(h[t], whh_t, out=rec)
@@ -214,11 +227,12 @@ def gru_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.nd
 
 # ------------------------------------------------------------------------------------------ RNN
 
-def rnn_forward(xw: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray, h0: np.ndarray,
-                c0: None = None) -> tuple[np.ndarray, Cache]:
-    """Run one tanh RNN layer over all steps: ``xw`` (T, B, H) -> ``h`` (T+1, B, H), cache."""
-    T, B, H = xw.shape
-    xw += b_hh
+def rnn_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray, b_hh: np.ndarray,
+                h0: np.ndarray, c0: None = None) -> tuple[np.ndarray, Cache]:
+    """Run one tanh RNN layer over all steps: ``x`` (T, B, I) -> ``h`` (T+1, B, H), cache."""
+    T, B, _ = x.shape
+    H = w_hh.shape[1]
+    xw = project(x, w_ih, b_ih + b_hh)  # (T, B, H)
     whh_t = np.ascontiguousarray(w_hh.T)  # (H, H)
     h = np.empty((T + 1, B, H), dtype=xw.dtype)
     h[0] = h0

@@ -172,16 +172,14 @@ class Recurrent:
         x = self._check_input(x)
         B, T, _ = x.shape
         h0, c0 = self._split_state(state, B)
-        cell, G = CELLS[self.cell], CELLS[self.cell].n_gates * self.hidden_size
+        cell = CELLS[self.cell]
         zeros = np.zeros((B, self.hidden_size), dtype=self.dtype)  # (B, H)
         layer_in = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, I) time-major
         inputs, caches = [], []
         for k in range(self.num_layers):
             p = self._layer(k)
-            n_in = layer_in.shape[-1]
-            xw = (layer_in.reshape(T * B, n_in) @ p["w_ih"].T).reshape(T, B, G)  # (T, B, G*H) one GEMM
-            xw += p["b_ih"]
-            h, cache = cell.forward(xw, p["w_hh"], p["b_hh"], zeros if h0 is None else h0[k],
+            h, cache = cell.forward(layer_in, p["w_ih"], p["w_hh"], p["b_ih"], p["b_hh"],
+                                    zeros if h0 is None else h0[k],
                                     (zeros if c0 is None else c0[k]) if cell.has_cell_state else None)
             inputs.append(layer_in)
             caches.append(cache)
