@@ -1,0 +1,74 @@
+import json
+import os
+
+import pytest
+
+from lstmlab.cli.main import main
+
+TINY = ["--hidden-size", "4", "--n-val", "50", "--n-test", "60", "--max-epochs", "1", "--steps-per-epoch", "2",
+        "--quiet"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "--task", "nope"], "unknown task 'nope'"),
+    (["run", "--cells", "rnn,lsmt"], "unknown cell 'lsmt'"),
+    (["run", "--lengths", "10,0"], "--lengths must be >= 1, got 0"),
+    (["run", "--lengths", "ten"], "--lengths must be comma-separated integers"),
+    (["run", "--seeds", "0"], "--seeds must be >= 1"),
+    (["run", "--workers", "0"], "--workers must be >= 1"),
+    (["run", "--forget-bias", "x"], "--forget-bias must be comma-separated numbers"),
+    (["gradients", "--length", "0"], "--length must be >= 1, got 0"),
+    (["gradients", "--cells", "lstm,cnn"], "unknown cell 'cnn'"),
+    (["gates", "--seed", "-1"], "--seed must be >= 0"),
+    (["gates", "--forget-bias", "1,3"], "--forget-bias takes one value here"),
+])
+def test_bad_arguments_give_clear_errors(argv, message, tmp_path, capsys):
+    assert main(["memory", *argv, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lstmlab memory: error: ") and message in err
+
+
+def test_output_dir_under_a_file(tmp_path, capsys):
+    (tmp_path / "file").write_text("")
+    assert main(["memory", "run", "--out", str(tmp_path / "file" / "sub")]) == 2
+    assert "cannot write to the output directory" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_dir(tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        assert main(["memory", "run", "--out", str(locked / "sub")]) == 2
+    finally:
+        locked.chmod(0o700)
+    assert "cannot write to the output directory" in capsys.readouterr().err
+
+
+def test_run_writes_results_and_computed_conclusions(tmp_path, capsys):
+    out = tmp_path / "o"
+    argv = ["memory", "run", "--task", "born-in", "--cells", "rnn,lstm", "--lengths", "2", "--seeds", "1",
+            "--workers", "1", "--out", str(out), *TINY]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    for name in ("records.jsonl", "summary.csv", "summary.json", "metric_vs_length.png", "conclusions.txt"):
+        assert (out / name).stat().st_size > 0, name
+    rows = json.loads((out / "summary.json").read_text())
+    assert {r["cell"] for r in rows} == {"rnn", "lstm"}
+    said = (out / "conclusions.txt").read_text()
+    assert said.strip() in printed
+    for r in rows:  # every number printed comes from the summary
+        assert f"{r['mean']:.3f}" in printed
+
+
+def test_gradients_and_gates_write_their_files(tmp_path, capsys):
+    assert main(["memory", "gradients", "--length", "6", "--no-train", "--out", str(tmp_path), *TINY]) == 0
+    data = json.loads((tmp_path / "gradients.json").read_text())
+    assert [f["when"] for f in data["flows"]] == ["init", "init"] and len(data["flows"][0]["grad_norm"]) == 6
+    assert "times the one 1 step back" in capsys.readouterr().out
+    assert main(["memory", "gates", "--length", "3", "--out", str(tmp_path), *TINY]) == 0
+    gates = json.loads((tmp_path / "gates.json").read_text())
+    assert gates["tokens"][:4] == ["i", "was", "born", "in"] and len(gates["f"]) == 3 + 11
+    for name in ("gates.png", "saturation.png", "states_lines.png", "states_heatmaps.png", "gradients.png"):
+        assert (tmp_path / name).stat().st_size > 0
