@@ -73,3 +73,44 @@ def test_states_conclusions_follow_the_numbers():
     n["sentence"]["step_change_c"] = 0.105
     assert "moved about equally" in states.conclude(n)[1]
     assert "No plot of X" in states.conclude({"missing": ["X"]})[0]
+
+
+GATES = {"distance": 30, "units": 32, "test_accuracy": 0.99, "test_lo": 0.985, "chance": 0.125,
+         "country": "peru", "predicted": "peru", "input_at_country": 0.9, "input_on_filler": 0.3,
+         "forget_on_filler": 0.95, "units_holding": 5, "cell_change_at_country": 0.3, "cell_change_on_filler": 0.03,
+         "saturation": {g: {"shut": 0.1, "open": 0.5} for g in "ifo"}}
+
+
+def test_gate_conclusions_follow_the_numbers():
+    from lstmlab.demo import gates
+
+    text = gates.conclude(GATES)
+    assert "answered 'peru'; the country was 'peru' (right)" in text[0]
+    assert not any("did not learn" in t for t in text)
+    assert "0.90 at the country word, 0.30 on the filler words (higher than on filler)" in text[1]
+    assert "(10 times as much at the country)" in text[2]
+    assert "5 of 32 units kept it above 0.9" in text[3]
+    bad = gates.conclude({**GATES, "predicted": "japan", "test_accuracy": 0.13, "test_lo": 0.11,
+                          "input_at_country": 0.31})
+    assert "(wrong)" in bad[0]
+    assert "did not learn the task in this run" in bad[1]
+    assert "(about the same as on filler)" in bad[2]
+
+
+def test_memory_conclusions_follow_the_numbers():
+    from lstmlab.demo import memory_problem
+
+    n = {"gradient": {"max_lag": 40, "when": "at initialisation", "ratio_rnn": 1e-10, "ratio_lstm": 1e-3},
+         "born_in": {"short": {"distance": 5, "rnn": [1.0, 0.996, 1.0], "lstm": [1.0, 0.996, 1.0], "chance": 0.13},
+                     "long": {"distance": 30, "rnn": [0.14, 0.12, 0.16], "lstm": [0.99, 0.985, 0.995],
+                              "chance": 0.13}}}
+    text = memory_problem.conclude(n)
+    assert "1e-10 for the RNN, 0.001 for the LSTM; the RNN's shrank 1e+07 times more than the LSTM's" in text[0]
+    assert "cannot be told apart on test accuracy at distance 5" in text[1] and "both were clearly above" in text[1]
+    assert text[2].startswith("LSTM beat RNN on test accuracy at distance 30")
+    assert "RNN did not get clearly above it" in text[2]
+    n["gradient"].update(ratio_rnn=0.01, ratio_lstm=0.001)
+    n["born_in"]["long"].update(rnn=[0.99, 0.985, 0.995], lstm=[0.14, 0.12, 0.16])
+    text = memory_problem.conclude(n)
+    assert "the LSTM's shrank 10 times more than the RNN's, against the usual story" in text[0]
+    assert text[2].startswith("LSTM did not beat RNN on test accuracy at distance 30 in this run; RNN was better")

@@ -101,7 +101,7 @@ def run(ctx: DemoContext) -> SectionResult:
             if distance == b.long:
                 flows.append(gradient_flow(model, task.kind, x, y, when="trained"))
                 models[cell] = model
-    ctx.artifacts["born_in_lstm"] = (replace(base, cell="lstm"), models["lstm"])
+    ctx.artifacts["born_in_lstm"] = (replace(base, cell="lstm"), models["lstm"], results[(b.long, "lstm")].metrics)
     numbers = _numbers(b, flows, results, x.shape[1])
     return SectionResult("memory", "", intro=INTRO, numbers=numbers, headline=_headline(numbers),
                          conclusions=conclude(numbers), plots=_plots(flows, results, b),
