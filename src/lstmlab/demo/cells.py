@@ -14,3 +14,84 @@ held-out test set. The plot shows the mean test accuracy per cell and length wit
 
 The conclusions below compare the cells two by two and call a difference only when the intervals do not \
 overlap; with few seeds the intervals are wide, and overlapping intervals are reported as such."""
+
+from dataclasses import dataclass
+
+from lstmlab.demo.phrases import Estimate, compare, pct
+from lstmlab.demo.result import Plot, Table
+
+CELLS = ("rnn", "gru", "lstm")
+PAIRS = (("lstm", "rnn"), ("gru", "rnn"), ("lstm", "gru"))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The sweep: a memory-lab task at ``lengths``, ``seeds`` runs per cell and length."""
+
+    task: str
+    lengths: tuple[int, ...]
+    seeds: int
+    n_test: int
+    max_epochs: int
+
+
+BUDGETS = {False: Budget("parity", lengths=(10, 40), seeds=3, n_test=2500, max_epochs=30),
+           True: Budget("parity", lengths=(10, 40), seeds=2, n_test=1000, max_epochs=8)}
+
+
+def run(ctx: DemoContext) -> SectionResult:
+    """Sweep RNN, GRU and LSTM over lengths and seeds with lstmlab.lab; summarise with intervals."""
+    from lstmlab.lab.run import RunConfig
+    from lstmlab.lab.summary import conclusions, summarize
+    from lstmlab.lab.sweep import grid, sweep
+    from lstmlab.tasks import get_task
+    from lstmlab.viz.memory import plot_metric_vs_length
+
+    b = BUDGETS[ctx.quick]
+    first = ctx.seed_for("cells")
+    seeds = [first + k for k in range(b.seeds)]
+    base = RunConfig(b.task, "lstm", b.lengths[0], first, n_test=b.n_test, max_epochs=b.max_epochs)
+    configs = grid(base, CELLS, b.lengths, seeds)
+
+    def on_done(record, done, total):
+        c, m = record.config, record.metrics
+        ctx.progress(f"run {done}/{total}: {c['cell'].upper()} at length {c['length']}, "
+                     f"test accuracy {m['test']:.3f}")
+
+    ctx.progress(f"{len(configs)} training runs on '{b.task}'")
+    rows = summarize(sweep(configs, None, workers=1, on_done=on_done))
+    numbers = {"task": b.task, "describe": get_task(b.task).describe, "seeds": b.seeds,
+               "lengths": list(b.lengths),
+               "rows": [{"cell": r.cell, "length": r.length, "mean": r.mean, "lo": r.lo, "hi": r.hi,
+                         "chance": r.chance, "n_solved": r.n_solved, "n_seeds": r.n_seeds, "seconds": r.seconds}
+                        for r in rows]}
+    plot = Plot("accuracy-vs-length", f"Mean test accuracy of each cell on '{b.task}' against the sequence length, "
+                f"over {b.seeds} seeds, with 95% intervals of the mean as error bars; dashed: the best memoryless "
+                "guess.", plot_metric_vs_length(rows, "test accuracy", title=f"RNN, GRU and LSTM on '{b.task}'"))
+    table = Table(f"'{b.task}': mean test accuracy over seeds with its 95% interval, runs that reached the "
+                  "task's solved level, and the mean training time per run",
+                  ["cell", "length", "mean", "95% interval", "chance", "solved", "seconds per run"],
+                  [[r.cell.upper(), r.length, r.mean, f"[{r.lo:.3f}, {r.hi:.3f}]", r.chance,
+                    f"{r.n_solved}/{r.n_seeds}", round(r.seconds, 1)] for r in rows])
+    longest = max(b.lengths)
+    at = {r.cell: r for r in rows if r.length == longest}
+    headline = [(f"'{b.task}' accuracy at length {longest}, RNN / GRU / LSTM",
+                 " / ".join(pct(at[c].mean) for c in CELLS if c in at))]
+    return SectionResult("cells", "", intro=INTRO, numbers=numbers, headline=headline,
+                         conclusions=conclude(numbers) + conclusions(rows), plots=[plot], tables=[table])
+
+
+def conclude(n: dict) -> list[str]:
+    """Pairwise comparisons at every length, decided by the intervals of the mean over seeds."""
+    out = [f"Task '{n['task']}': {n['describe']}; {n['seeds']} seeds per cell and length."]
+    by = {(r["cell"], r["length"]): r for r in n["rows"]}
+    for length in n["lengths"]:
+        parts = []
+        for a, b in PAIRS:
+            if (a, length) in by and (b, length) in by:
+                ra, rb = by[(a, length)], by[(b, length)]
+                parts.append(compare(Estimate(a.upper(), ra["mean"], ra["lo"], ra["hi"]),
+                                     Estimate(b.upper(), rb["mean"], rb["lo"], rb["hi"]),
+                                     "mean test accuracy", fmt="{:.3f}"))
+        out.append(f"Length {length}: " + " ".join(parts))
+    return out
