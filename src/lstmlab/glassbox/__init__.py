@@ -10,7 +10,7 @@
 Imports NumPy only (torch lazily, inside ``from_torch``/``to_torch``).
 """
 
-from lstmlab.glassbox.convert import from_keras, to_keras
+from lstmlab.glassbox.convert import from_keras, from_state_dict, to_keras
 from lstmlab.glassbox.gradcheck import GradcheckResult, gradcheck
 from lstmlab.glassbox.io import load
 from lstmlab.glassbox.layer import GRU, LSTM, NETWORKS, RNN, Recurrent, RecurrentConfig
@@ -18,4 +18,4 @@ from lstmlab.glassbox.optim import SGD, Adam, clip_grad_norm
 from lstmlab.glassbox.trace import Trace
 
 __all__ = ["LSTM", "GRU", "RNN", "Recurrent", "RecurrentConfig", "NETWORKS", "Trace", "load",
-           "from_keras", "to_keras", "gradcheck", "GradcheckResult", "SGD", "Adam", "clip_grad_norm"]
+           "from_keras", "to_keras", "from_state_dict", "gradcheck", "GradcheckResult", "SGD", "Adam", "clip_grad_norm"]
