@@ -55,7 +55,7 @@ def test_run_writes_results_and_computed_conclusions(tmp_path, capsys):
     for name in ("records.jsonl", "summary.csv", "summary.json", "metric_vs_length.png", "conclusions.txt"):
         assert (out / name).stat().st_size > 0, name
     rows = json.loads((out / "summary.json").read_text())
-    assert {r["cell"] for r in rows} == {"rnn", "lstm"}
+    assert {r["cell"] for r in rows} == {"rnn", "lstm", "lstm fb=3"}  # forget biases 1 and 3 by default
     said = (out / "conclusions.txt").read_text()
     assert said.strip() in printed
     for r in rows:  # every number printed comes from the summary

@@ -1,0 +1,53 @@
+"""The adding problem (Hochreiter & Schmidhuber 1997) at growing lengths, each run under a wall-clock budget.
+
+Run on one core, one length at a time (resumable: finished lengths are read back from --out):
+
+    OMP_NUM_THREADS=1 taskset -c 0 .venv/bin/python benchmarks/memory_adding.py --lengths 100,500,1000 \
+        --budget 900 --out benchmarks/results/memory_adding.jsonl
+
+A sequence counts as solved when |prediction - target| < 0.04 (the paper's criterion); a run counts as
+solving the task when at least 99% of its 2500 fresh test sequences are solved. Training stops at that
+level on the validation set, or when the budget is spent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import torch
+
+from lstmlab.lab.run import RunConfig
+from lstmlab.lab.sweep import grid, sweep
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--lengths", default="100,500,1000")
+    p.add_argument("--cells", default="lstm")
+    p.add_argument("--seeds", type=int, default=1)
+    p.add_argument("--budget", type=float, default=900.0, help="seconds of training per run (default 900)")
+    p.add_argument("--hidden-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--out", default="benchmarks/results/memory_adding.jsonl")
+    a = p.parse_args()
+    torch.set_num_threads(1)
+    base = RunConfig(task="adding", hidden_size=a.hidden_size, lr=a.lr, batch_size=a.batch_size, n_train=0,
+                     steps_per_epoch=100, max_epochs=100_000, patience=100_000, n_val=500, n_test=2500,
+                     max_seconds=a.budget, forget_bias=1.0)
+    configs = grid(base, a.cells.split(","), [int(v) for v in a.lengths.split(",")], range(a.seeds))
+
+    def show(r, done, total):
+        m = r.metrics
+        print(f"[{done}/{total}] {r.config['cell']} T={r.config['length']} seed {r.config['seed']}: "
+              f"solved fraction {m['test']:.4f} [{m['test_lo']:.4f}, {m['test_hi']:.4f}] (constant predictor "
+              f"{m['chance']:.3f}), test MSE {m['test_mse']:.2e}, {'SOLVED' if m['solved'] else 'not solved'}, "
+              f"{m['epochs'] * 100} steps in {m['train_seconds']:.0f} s ({m['stopped']})", flush=True)
+
+    sweep(configs, a.out, workers=1, on_done=show)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
