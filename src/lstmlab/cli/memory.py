@@ -243,7 +243,7 @@ def run_gradients(args) -> int:
     for r in records:
         print(f"{r.config['cell'].upper()} trained: test {r.metrics['test']:.3f} "
               f"(chance {r.metrics['chance']:.3f}) in {r.wall_s:.1f} s")
-    print("\n".join(gradient_sentences(flows, base.length - 1)))
+    print("\n".join(gradient_sentences(flows, len(flows[0].grad_norm) - 1)))  # the first step of the sequence
     print(f"wrote {out}/gradients.json, gradients.png")
     return 0
 
