@@ -86,3 +86,20 @@ def test_training_with_adam_and_clipping_reduces_the_loss(cell):
         glassbox.clip_grad_norm(grads, 1.0)
         opt.step(grads)
     assert losses[-1] < 0.1 * losses[0], (losses[0], losses[-1])
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_repeated_backward_reusing_scratch_memory_gives_fresh_results(cell):
+    """Backward reuses scratch arrays between calls: results must not depend on the previous call."""
+    rng = np.random.default_rng(4)
+    net, fresh = CELLS[cell](2, 3, 2, seed=1), CELLS[cell](2, 3, 2, seed=1)
+    x1, x2 = rng.normal(size=(3, 5, 2)), rng.normal(size=(3, 5, 2))
+    d1, d2 = rng.normal(size=(3, 5, 3)), rng.normal(size=(3, 5, 3))
+    _, _, t1 = net.forward(x1)
+    first = net.backward(d1, t1)
+    _, _, t2 = net.forward(x2)
+    second = net.backward(d2, t2)
+    expected = fresh.backward(d2, fresh.forward(x2)[2])
+    for name in expected:
+        np.testing.assert_array_equal(second[name], expected[name], err_msg=name)
+    assert not np.array_equal(first["weight_hh_l0"], second["weight_hh_l0"])

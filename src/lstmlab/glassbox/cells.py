@@ -50,6 +50,20 @@ def project(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     return xw
 
 
+def scratch(work: dict | None, name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
+    """An uninitialised array, reused from ``work`` (a network's scratch space) when one fits.
+
+    Backward's per-step gradients never leave the backward call, so a training loop can keep
+    writing into the same memory instead of asking the OS for fresh pages every step.
+    """
+    if work is None:
+        return np.empty(shape, dtype=dtype)
+    arr = work.get(name)
+    if arr is None or arr.shape != shape or arr.dtype != dtype:
+        arr = work[name] = np.empty(shape, dtype=dtype)
+    return arr
+
+
 def _finish_sigmoid(a: np.ndarray) -> None:
     """In place: ``tanh(0.5 x)`` (already computed) -> ``sigmoid(x)``."""
     a *= 0.5
@@ -101,13 +115,14 @@ def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.nda
 
 
 def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.ndarray,
-                  dc_n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                  dc_n: np.ndarray, work: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Backpropagate through one LSTM layer.
 
     Parameters
     ----------
     dh_out : (T, B, H) gradient of the loss w.r.t. the layer's outputs ``h[1:]``.
     cache : from :func:`lstm_forward`; w_hh : (4H, H); dh_n, dc_n : (B, H) gradients of the final state.
+    work : optional scratch space (a dict) whose arrays the returned ``dxw``/``dhw`` may live in.
 
     Returns
     -------
@@ -122,7 +137,7 @@ def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.n
     beta = np.ones(G, dtype=gates.dtype)
     beta[2 * H:3 * H] = 0.0
     alpha = 1.0 - beta  # (4H,)
-    dz = np.empty((T, B, G), dtype=gates.dtype)
+    dz = scratch(work, "dz", (T, B, G), gates.dtype)
     dh = dh_n.copy()  # (B, H)
     dc = dc_n.copy()  # (B, H)
     der = np.empty((B, G), dtype=gates.dtype)
@@ -193,36 +208,47 @@ def gru_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndar
 
 
 def gru_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.ndarray,
-                 dc_n: None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, None]:
+                 dc_n: None = None, work: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, None]:
     """Backpropagate through one GRU layer.
 
     Returns
     -------
-    dxw : (T, B, 3H), dhw : (T, B, 3H), dh0 : (B, H), None.
+    dxw : (T, B, 3H) gradient w.r.t. ``x W_ih.T + b_ih``; dhw : (T, B, 3H) w.r.t. ``h W_hh.T + b_hh``
+    (equal on the r, z blocks; the n block of dhw is r times that of dxw); dh0 : (B, H); None.
     """
     gates, hw_n, h = cache["gates"], cache["hw_n"], cache["h"]
     T, B, G = gates.shape
     H = G // 3
-    r, z, n = gates[..., :H], gates[..., H:2 * H], gates[..., 2 * H:]
-    # Per unit of dh_t: dn_pre = (1-z)(1-n^2); dz_pre = (h_{t-1}-n) z(1-z); dr_pre = dn_pre hw_n r(1-r)
-    qx = np.empty((T, B, 3, H), dtype=gates.dtype)  # dxw = dh * qx
-    np.multiply(1.0 - z, 1.0 - n * n, out=qx[:, :, 2])
-    np.multiply(qx[:, :, 2] * hw_n, r * (1.0 - r), out=qx[:, :, 0])
-    np.multiply(h[:-1] - n, z * (1.0 - z), out=qx[:, :, 1])
-    qh = qx.copy()  # dhw = dh * qh: same, except the n block is multiplied by r
-    qh[:, :, 2] *= r
-    dxw = np.empty((T, B, 3, H), dtype=gates.dtype)
-    dhw = np.empty((T, B, 3, H), dtype=gates.dtype)
+    dxw = scratch(work, "dxw", (T, B, G), gates.dtype)
+    dhw = scratch(work, "dhw", (T, B, G), gates.dtype)
     dh = dh_n.copy()  # (B, H)
+    one_minus_z = np.empty((B, H), dtype=gates.dtype)
+    tmp = np.empty((B, H), dtype=gates.dtype)
+    deriv = np.empty((B, H), dtype=gates.dtype)
     carry = np.empty((B, H), dtype=gates.dtype)
     for t in range(T - 1, -1, -1):
+        a, dx, dr = gates[t], dxw[t], dhw[t]  # (B, 3H)
+        r, z, n = a[:, :H], a[:, H:2 * H], a[:, 2 * H:]
         dh += dh_out[t]
-        np.multiply(dh[:, None, :], qx[t], out=dxw[t])
-        np.multiply(dh[:, None, :], qh[t], out=dhw[t])
-        np.multiply(dh, z[t], out=carry)
-        np.matmul(dhw[t].reshape(B, G), w_hh, out=dh)
+        np.subtract(1.0, z, out=one_minus_z)
+        np.multiply(n, n, out=tmp)  # dn_pre = dh (1 - z) (1 - n^2)
+        np.subtract(1.0, tmp, out=tmp)
+        tmp *= one_minus_z
+        np.multiply(tmp, dh, out=dx[:, 2 * H:])
+        np.subtract(h[t], n, out=tmp)  # dz_pre = dh (h_{t-1} - n) z (1 - z)
+        tmp *= dh
+        np.multiply(z, one_minus_z, out=deriv)
+        np.multiply(tmp, deriv, out=dx[:, H:2 * H])
+        np.multiply(dx[:, 2 * H:], hw_n[t], out=tmp)  # dr_pre = dn_pre hw_n r (1 - r)
+        np.subtract(1.0, r, out=deriv)
+        deriv *= r
+        np.multiply(tmp, deriv, out=dx[:, :H])
+        dr[:, :2 * H] = dx[:, :2 * H]
+        np.multiply(dx[:, 2 * H:], r, out=dr[:, 2 * H:])
+        np.multiply(dh, z, out=carry)  # h_t = ... + z h_{t-1}
+        np.matmul(dr, w_hh, out=dh)
         dh += carry
-    return dxw.reshape(T, B, G), dhw.reshape(T, B, G), dh, None
+    return dxw, dhw, dh, None
 
 
 # ------------------------------------------------------------------------------------------ RNN
@@ -245,12 +271,12 @@ def rnn_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndar
 
 
 def rnn_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.ndarray,
-                 dc_n: None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, None]:
+                 dc_n: None = None, work: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, None]:
     """Backpropagate through one tanh RNN layer: returns dxw = dhw (T, B, H), dh0 (B, H), None."""
     h = cache["h"]
     T, B, H = h.shape[0] - 1, h.shape[1], h.shape[2]
     deriv = 1.0 - h[1:] * h[1:]  # (T, B, H) tanh'
-    da = np.empty((T, B, H), dtype=h.dtype)
+    da = scratch(work, "da", (T, B, H), h.dtype)
     dh = dh_n.copy()
     for t in range(T - 1, -1, -1):
         dh += dh_out[t]

@@ -84,6 +84,7 @@ class Recurrent:
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.params: dict[str, np.ndarray] = init_params(self.cell, input_size, hidden_size, num_layers,
                                                          dtype, rng, forget_bias)
+        self._work: dict[str, np.ndarray] = {}  # backward's scratch arrays, reused between calls
 
     # ----------------------------------------------------------------------------- description
     @property
@@ -200,7 +201,8 @@ class Recurrent:
     def backward(self, d_out, trace: Trace, d_state: State = None) -> dict[str, np.ndarray]:
         """Backpropagation through time for the forward pass that made ``trace``.
 
-        Uses the current ``params`` (they must be the ones the forward pass used).
+        Uses the current ``params`` (they must be the ones the forward pass used). Scratch memory
+        is reused between calls, so one network must not run two backward passes at once (threads).
 
         Parameters
         ----------
@@ -234,7 +236,7 @@ class Recurrent:
             p, cache, x_in = self._layer(k), trace.caches[k], trace.inputs[k]
             dxw, dhw, dh0[k], dc0[k] = cell.backward(
                 dh_out, cache, p["w_hh"], zeros if dh_n is None else dh_n[k],
-                (zeros if dc_n is None else dc_n[k]) if cell.has_cell_state else None)
+                (zeros if dc_n is None else dc_n[k]) if cell.has_cell_state else None, self._work)
             n_in = x_in.shape[-1]
             dxw2, dhw2 = dxw.reshape(T * B, G), dhw.reshape(T * B, G)  # (T*B, G*H)
             grads[f"weight_ih_l{k}"] = dxw2.T @ x_in.reshape(T * B, n_in)  # (G*H, I_k): one GEMM, all steps
