@@ -94,10 +94,10 @@ def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.nda
     add[2 * H:3 * H] = 0.0
     h = np.empty((T + 1, B, H), dtype=x.dtype)
     c = np.empty((T + 1, B, H), dtype=x.dtype)
-    tc = np.empty((T, B, H), dtype=x.dtype)  # tanh(c_t)
     h[0], c[0] = h0, c0
     rec = np.empty((B, 4 * H), dtype=x.dtype)
     tmp = np.empty((B, H), dtype=x.dtype)
+    tc = np.empty((B, H), dtype=x.dtype)  # tanh(c_t): recomputed in backward rather than stored
     for t in range(T):
         a = gates[t]  # (B, 4H)
         np.matmul(h[t], whh_t, out=rec)
@@ -109,9 +109,9 @@ def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.nda
         np.multiply(f, c[t], out=c[t + 1])
         np.multiply(i, g, out=tmp)
         c[t + 1] += tmp
-        np.tanh(c[t + 1], out=tc[t])
-        np.multiply(o, tc[t], out=h[t + 1])
-    return h, {"gates": gates, "c": c, "h": h, "tc": tc}
+        np.tanh(c[t + 1], out=tc)
+        np.multiply(o, tc, out=h[t + 1])
+    return h, {"gates": gates, "c": c, "h": h}
 
 
 def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.ndarray,
@@ -129,7 +129,7 @@ def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.n
     dxw, dhw : (T, B, 4H) gradient w.r.t. the gate pre-activations (the same array),
     dh0 : (B, H), dc0 : (B, H).
     """
-    gates, c, tc = cache["gates"], cache["c"], cache["tc"]
+    gates, c = cache["gates"], cache["c"]
     T, B, G = gates.shape
     H = G // 4
     # activation derivative of all four blocks at once: a * (beta - a) + alpha is
@@ -142,12 +142,14 @@ def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.n
     dc = dc_n.copy()  # (B, H)
     der = np.empty((B, G), dtype=gates.dtype)
     tmp = np.empty((B, H), dtype=gates.dtype)
+    tc = np.empty((B, H), dtype=gates.dtype)
     for t in range(T - 1, -1, -1):
         a, d = gates[t], dz[t]  # (B, 4H)
         i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+        np.tanh(c[t + 1], out=tc)
         dh += dh_out[t]
-        np.multiply(dh, tc[t], out=d[:, 3 * H:])  # d o
-        np.multiply(tc[t], tc[t], out=tmp)  # dc += dh * o * (1 - tanh(c)^2)
+        np.multiply(dh, tc, out=d[:, 3 * H:])  # d o
+        np.multiply(tc, tc, out=tmp)  # dc += dh * o * (1 - tanh(c)^2)
         np.subtract(1.0, tmp, out=tmp)
         tmp *= o
         tmp *= dh
