@@ -118,7 +118,7 @@ def test_cli_failed_section_exit_code_1_and_summary(tmp_path, capsys, fake_secti
     out, err = capsys.readouterr()
     assert code == 1
     assert "report: " + str(tmp_path / "out" / "report.html") in out
-    assert re.search(r"2\. gates \(0 s\)\s+FAILED\s+RuntimeError: this section broke on purpose", out)
+    assert re.search(r"2\. gates \(0 s, CPU 0 s\)\s+FAILED\s+RuntimeError: this section broke on purpose", out)
     assert "[1/6] The memory problem, measured: start" in err
     assert "section 'The gates of a trained LSTM on one sentence' failed" in err
 

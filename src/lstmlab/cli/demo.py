@@ -66,7 +66,7 @@ def format_summary(results) -> str:
     """The headline figures of every section as a plain-text table (section, measure, value)."""
     rows = [("section", "measure", "value")]
     for i, r in enumerate(results, 1):
-        name = f"{i}. {r.key} ({r.seconds:.0f} s)"
+        name = f"{i}. {r.key} ({r.seconds:.0f} s, CPU {r.cpu_seconds:.0f} s)"
         pairs = r.headline if r.ok else [("FAILED", r.error.splitlines()[0])]
         for k, (label, value) in enumerate(pairs):
             rows.append((name if k == 0 else "", label, value))

@@ -49,8 +49,9 @@ class SectionResult:
         Figures and tables for the report.
     error : str or None
         Set by the runner when the section raised: the exception and the end of its traceback.
-    seconds : float
-        Wall time of the section, set by the runner.
+    seconds, cpu_seconds : float
+        Wall time and CPU time of the section (its process, all threads), set by the runner. On a
+        machine shared with other work the CPU time is the better guide to the time it takes alone.
     """
 
     key: str
@@ -63,6 +64,7 @@ class SectionResult:
     tables: list[Table] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:

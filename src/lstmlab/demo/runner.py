@@ -113,7 +113,8 @@ def run_demo(config: DemoConfig, out: str | os.PathLike, on_progress: ProgressFn
         started = datetime.now(timezone.utc)
         t0 = time.perf_counter()
         results = _run_sections(config, sections, jobs, on_progress)
-        summary = _summary(config, results, started, time.perf_counter() - t0, jobs)
+        summary = _summary(config, results, started, time.perf_counter() - t0, jobs,
+                           frozenset(s.key for s in sections if s.background))
         for r in results:
             for name, plot in zip(summary_png_names(r), r.plots):
                 staging.write(name, plot.png)
@@ -187,7 +188,7 @@ def _run_section(ctx: DemoContext, section: Section, index: int, total: int,
 
     say("start")
     ctx.on_progress = say
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         result = section.load()(ctx)
         result.key, result.title = section.key, section.title
@@ -199,7 +200,7 @@ def _run_section(ctx: DemoContext, section: Section, index: int, total: int,
         result = SectionResult(section.key, section.title, error=f"{type(exc).__name__}: {exc}\n\n{tb}")
     finally:
         _close_figures()
-    result.seconds = time.perf_counter() - t0
+    result.seconds, result.cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
     say(f"done in {result.seconds:.1f} s" if result.ok else f"FAILED after {result.seconds:.1f} s")
     return result
 
@@ -221,18 +222,25 @@ def _close_figures() -> None:
 
 
 def _summary(config: DemoConfig, results: list[SectionResult], started: datetime, seconds: float,
-             jobs: int) -> dict:
+             jobs: int, background: frozenset = frozenset()) -> dict:
+    lanes: dict[str, float] = {}
+    for r in results:
+        lane = "background" if jobs > 1 and r.key in background else "main"
+        lanes[lane] = round(lanes.get(lane, 0.0) + r.cpu_seconds, 2)
     return {
         "config": asdict(config),
         "jobs": jobs,
         "versions": _versions(),
         "started_utc": started.strftime("%Y-%m-%d %H:%M:%S"),
         "total_seconds": round(seconds, 2),
+        "cpu_seconds_by_lane": lanes,
         "sections": [{
             "key": r.key,
             "title": r.title,
             "status": "ok" if r.ok else "error",
             "seconds": round(r.seconds, 2),
+            "cpu_seconds": round(r.cpu_seconds, 2),
+            "lane": "background" if jobs > 1 and r.key in background else "main",
             "numbers": _finite(r.numbers),
             "headline": [list(pair) for pair in r.headline],
             "conclusions": r.conclusions,

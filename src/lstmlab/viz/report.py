@@ -103,7 +103,7 @@ def _toc(results: Sequence[Any]) -> str:
 def _section(index: int, r: Any) -> str:
     badge = '<span class="badge">ok</span>' if r.ok else '<span class="badge bad">failed</span>'
     out = [f'<section id="{_e(r.key)}"><h2>{index}. {_e(r.title)}{badge}</h2>',
-           f'<p class="meta">{r.seconds:.1f} s</p>']
+           f'<p class="meta">{r.seconds:.1f} s wall, {r.cpu_seconds:.1f} s CPU</p>']
     if r.intro:
         out.append('<div class="intro">' + "".join(f"<p>{_e(p.strip())}</p>" for p in r.intro.split("\n\n")
                                                    if p.strip()) + "</div>")
