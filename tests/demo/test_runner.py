@@ -143,3 +143,28 @@ def test_config_rejects_bad_values(kwargs, exc, message):
 def test_run_demo_rejects_a_non_config(tmp_path):
     with pytest.raises(TypeError, match="config must be a DemoConfig, got dict"):
         run_demo({"seed": 0}, tmp_path / "out")
+
+
+def test_cli_terminated_by_sigterm_cleans_up(tmp_path):
+    """`kill` on a running demo: clear message, exit code 130, no report and no staging folder left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    code = ("import sys, time\n"
+            "from lstmlab.demo import Section\n"
+            "Section.load = lambda self: (lambda ctx: time.sleep(60))\n"
+            "from lstmlab.cli.main import main\n"
+            f"sys.exit(main(['demo', '--jobs', '1', '--out', {str(out)!r}]))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not any(".partial-" in n for n in os.listdir(tmp_path)) and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted; nothing was written" in err
+    assert not out.exists() and leftovers(tmp_path) == []

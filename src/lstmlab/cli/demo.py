@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 
@@ -35,16 +36,23 @@ def run(args: argparse.Namespace) -> int:
     from lstmlab.demo import DemoConfig, run_demo
 
     config = DemoConfig(quick=args.quick, seed=args.seed)
+    previous = signal.signal(signal.SIGTERM, _terminated)  # `kill` cleans up like Ctrl-C does
     try:
         result = run_demo(config, args.out, on_progress=Progress(), jobs=args.jobs)
     except KeyboardInterrupt:
         print(f"\nlstmlab demo: interrupted; nothing was written to {args.out}", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     print(format_summary(result.results))
     for r in result.failed:
         print(f"section '{r.title}' failed: {r.error.splitlines()[0]}", file=sys.stderr)
     print(f"report: {result.report}")
     return 1 if result.failed else 0
+
+
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 class Progress:
