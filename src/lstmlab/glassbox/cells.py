@@ -132,37 +132,48 @@ def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.n
     gates, c = cache["gates"], cache["c"]
     T, B, G = gates.shape
     H = G // 4
-    # activation derivative of all four blocks at once: a * (beta - a) + alpha is
-    # s(1-s) on i, f, o (beta 1, alpha 0) and 1 - g^2 on g (beta 0, alpha 1)
+    # Everything that does not depend on the recurrence is computed for a block of K steps at
+    # once (K sized to stay in cache); the loop over steps then needs one product per gate block.
+    # Activation derivatives of the four blocks: a * (beta - a) + alpha is s(1-s) on i, f, o
+    # (beta 1, alpha 0) and 1 - g^2 on g (beta 0, alpha 1).
     beta = np.ones(G, dtype=gates.dtype)
     beta[2 * H:3 * H] = 0.0
     alpha = 1.0 - beta  # (4H,)
+    K = int(max(1, min(T, (256 * 1024) // (B * G * gates.itemsize))))
+    der = np.empty((K, B, G), dtype=gates.dtype)
+    m = np.empty((K, B, 4, H), dtype=gates.dtype)  # what dc (i, f, g blocks) and dh (o block) multiply
+    a_dc = np.empty((K, B, H), dtype=gates.dtype)  # dc_t += dh_t * o * (1 - tanh(c)^2)
+    tc = np.empty((K, B, H), dtype=gates.dtype)
     dz = scratch(work, "dz", (T, B, G), gates.dtype)
+    dz4 = dz.reshape(T, B, 4, H)
     dh = dh_n.copy()  # (B, H)
     dc = dc_n.copy()  # (B, H)
-    der = np.empty((B, G), dtype=gates.dtype)
     tmp = np.empty((B, H), dtype=gates.dtype)
-    tc = np.empty((B, H), dtype=gates.dtype)
-    for t in range(T - 1, -1, -1):
-        a, d = gates[t], dz[t]  # (B, 4H)
-        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-        np.tanh(c[t + 1], out=tc)
-        dh += dh_out[t]
-        np.multiply(dh, tc, out=d[:, 3 * H:])  # d o
-        np.multiply(tc, tc, out=tmp)  # dc += dh * o * (1 - tanh(c)^2)
-        np.subtract(1.0, tmp, out=tmp)
-        tmp *= o
-        tmp *= dh
-        dc += tmp
-        np.multiply(dc, g, out=d[:, :H])  # d i
-        np.multiply(dc, c[t], out=d[:, H:2 * H])  # d f
-        np.multiply(dc, i, out=d[:, 2 * H:3 * H])  # d g
-        dc *= f  # carried to c_{t-1}
-        np.subtract(beta, a, out=der)
-        der *= a
-        der += alpha
-        d *= der  # through the activations: pre-activation gradients
-        np.matmul(d, w_hh, out=dh)
+    for t1 in range(T, 0, -K):
+        t0 = max(0, t1 - K)
+        n = t1 - t0
+        a, d, mk, ak, tk = gates[t0:t1], der[:n], m[:n], a_dc[:n], tc[:n]
+        i, f, g, o = a[..., :H], a[..., H:2 * H], a[..., 2 * H:3 * H], a[..., 3 * H:]
+        np.subtract(beta, a, out=d)
+        d *= a
+        d += alpha
+        np.tanh(c[t0 + 1:t1 + 1], out=tk)
+        np.multiply(g, d[..., :H], out=mk[:, :, 0])  # di_pre = dc * g * i(1-i)
+        np.multiply(c[t0:t1], d[..., H:2 * H], out=mk[:, :, 1])  # df_pre = dc * c_{t-1} * f(1-f)
+        np.multiply(i, d[..., 2 * H:3 * H], out=mk[:, :, 2])  # dg_pre = dc * i * (1-g^2)
+        np.multiply(tk, d[..., 3 * H:], out=mk[:, :, 3])  # do_pre = dh * tanh(c) * o(1-o)
+        np.multiply(tk, tk, out=ak)
+        np.subtract(1.0, ak, out=ak)
+        ak *= o
+        for t in range(t1 - 1, t0 - 1, -1):
+            k = t - t0
+            dh += dh_out[t]
+            np.multiply(dh, ak[k], out=tmp)
+            dc += tmp
+            np.multiply(dc[:, None, :], mk[k, :, :3], out=dz4[t, :, :3])
+            np.multiply(dh, mk[k, :, 3], out=dz4[t, :, 3])
+            dc *= f[k]  # carried to c_{t-1}
+            np.matmul(dz[t], w_hh, out=dh)
     return dz, dz, dh, dc
 
 
