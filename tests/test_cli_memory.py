@@ -60,6 +60,11 @@ def test_run_writes_results_and_computed_conclusions(tmp_path, capsys):
     assert said.strip() in printed
     for r in rows:  # every number printed comes from the summary
         assert f"{r['mean']:.3f}" in printed
+    (out / "summary.json").unlink()
+    assert main(["memory", "summary", "--out", str(out)]) == 0  # re-summarise the folder's records
+    assert json.loads((out / "summary.json").read_text()) == rows
+    assert main(["memory", "summary", "--out", str(tmp_path / "none")]) == 2
+    assert "no records to summarise" in capsys.readouterr().err
 
 
 def test_gradients_and_gates_write_their_files(tmp_path, capsys):

@@ -16,6 +16,7 @@ at several lengths and seeds, and look at gradients and gates.
 
   run        sweep cells x lengths x seeds on a task; records.jsonl (resumable), summary.csv,
              summary.json, metric_vs_length.png, conclusions.txt
+  summary    summarise every record in DIR/records.jsonl (several sweeps into one folder)
   gradients  ||dLoss/dh_t|| against the lag, at initialisation and after training, per cell;
              gradients.json, gradients.png
   gates      train an LSTM on the "born in" sentences and read its gates on one sentence;
@@ -134,6 +135,9 @@ def register(sub) -> None:
     r.add_argument("--seeds", type=int, default=QUICK["seeds"], help=f"number of seeds (default {QUICK['seeds']})")
     r.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     r.set_defaults(func=run_sweep)
+    m = cmds.add_parser("summary", help="summarise all records of an output folder (several sweeps)")
+    m.add_argument("--out", default="memory-out", metavar="DIR", help="folder with records.jsonl")
+    m.set_defaults(func=run_summary)
     g = cmds.add_parser("gradients", help="gradient norm against lag, at init and after training")
     _config_args(g, "parity")
     g.add_argument("--cells", default="rnn,lstm", help="comma-separated cells (default rnn,lstm)")
@@ -178,10 +182,9 @@ def run_sweep(args) -> int:
     base = _base(args, forget_bias=fbs[0])
     out = _out_dir(args.out)
 
-    from lstmlab.lab.summary import conclusions, label, summarize
+    from lstmlab.lab.summary import label
     from lstmlab.lab.sweep import grid, sweep
     from lstmlab.tasks import get_task
-    from lstmlab.viz.memory import plot_metric_vs_length
 
     configs = grid(base, cells, lengths, seeds, fbs)
     print(f"{task}: {get_task(task).describe}\n{len(configs)} runs ({', '.join(cells)} x lengths "
@@ -194,12 +197,25 @@ def run_sweep(args) -> int:
                   f"test {m['test']:.3f} (chance {m['chance']:.3f}) in {rec.wall_s:.1f} s", file=sys.stderr)
 
     records = sweep(configs, out / "records.jsonl", workers=args.workers, on_done=on_done)
+    _report(records, out)
+    return 0
+
+
+def _report(records, out: Path) -> None:
+    """Write summary.csv/json, the plot and the conclusions of ``records``; print the table and sentences."""
+    from lstmlab.lab.summary import conclusions, summarize
+    from lstmlab.tasks import get_task
+    from lstmlab.viz.memory import plot_metric_vs_length
+
+    tasks = sorted({r.config["task"] for r in records})
+    if len(tasks) != 1:
+        raise ValueError(f"expected the records of one task, got {tasks or 'none'}")
     rows = summarize(records)
     _write_json(out / "summary.json", [asdict(r) for r in rows])
     header = "task,cell,length,n_seeds,mean,lo,hi,worst,chance,solved,n_solved,seconds,epochs"
     lines = [header] + [",".join(str(v) for v in asdict(r).values()) for r in rows]
     (out / "summary.csv").write_text("\n".join(lines) + "\n")
-    metric = "fraction solved (|error| < 0.04)" if get_task(task).kind == "regress" else "test accuracy"
+    metric = "fraction solved (|error| < 0.04)" if get_task(tasks[0]).kind == "regress" else "test accuracy"
     _save(plot_metric_vs_length(rows, metric), out / "metric_vs_length.png")
     said = conclusions(rows)
     (out / "conclusions.txt").write_text("\n".join(said) + "\n")
@@ -208,7 +224,19 @@ def run_sweep(args) -> int:
         print(f"{r.cell:10s} {r.length:6d} {r.mean:6.3f}  [{r.lo:.3f}, {r.hi:.3f}]  {r.chance:6.3f}  "
               f"{r.n_solved}/{r.n_seeds}    {r.seconds:6.1f}")
     print("\n".join(said))
-    print(f"wrote {out}/records.jsonl, summary.csv, summary.json, metric_vs_length.png, conclusions.txt")
+    print(f"wrote {out}/summary.csv, summary.json, metric_vs_length.png, conclusions.txt")
+
+
+def run_summary(args) -> int:
+    """`lstmlab memory summary`: summarise every record in DIR/records.jsonl (e.g. of several sweeps)."""
+    from lstmlab.lab.sweep import load_records
+
+    out = Path(args.out)
+    path = out / "records.jsonl"
+    if not path.is_file():
+        raise OSError(f"no records to summarise: {str(path)!r} does not exist")
+    _out_dir(args.out)
+    _report(load_records(path), out)
     return 0
 
 
