@@ -27,8 +27,10 @@ def plot_metric_vs_length(rows: Sequence, metric_name: str = "test accuracy", ti
         x = np.array([r.length for r in rs])
         m = np.array([r.mean for r in rs])
         err = np.clip([[r.mean - r.lo for r in rs], [r.hi - r.mean for r in rs]], 0, None)  # (2, n), rounding
-        ax.errorbar(x, m, yerr=err, marker="o", capsize=3, label=f"{cell.upper()} ({rs[0].n_seeds} seeds)",
-                    color=COLORS.get(cell))
+        base, _, fb = cell.partition(" fb=")  # "lstm fb=3": an LSTM with initial forget bias 3
+        name = base.upper() + (f" (forget bias {fb})" if fb else "")
+        ax.errorbar(x, m, yerr=err, marker="s" if fb else "o", capsize=3, label=f"{name} ({rs[0].n_seeds} seeds)",
+                    color="tab:purple" if fb else COLORS.get(base))
     lengths = sorted({r.length for r in rows})
     chance = [np.mean([r.chance for r in rows if r.length == n]) for n in lengths]
     ax.plot(lengths, chance, ls="--", color="0.4", label="memoryless baseline")
