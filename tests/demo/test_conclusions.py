@@ -114,3 +114,21 @@ def test_memory_conclusions_follow_the_numbers():
     text = memory_problem.conclude(n)
     assert "the LSTM's shrank 10 times more than the RNN's, against the usual story" in text[0]
     assert text[2].startswith("LSTM did not beat RNN on test accuracy at distance 30 in this run; RNN was better")
+
+
+def test_cells_conclusions_follow_the_intervals():
+    from lstmlab.demo import cells
+
+    def row(cell, length, mean, lo, hi):
+        return {"cell": cell, "length": length, "mean": mean, "lo": lo, "hi": hi}
+
+    n = {"task": "born-in", "describe": "the country", "seeds": 3, "max_epochs": 15, "steps_per_epoch": 50,
+         "lengths": [10, 30],
+         "rows": [row("rnn", 10, 1.0, 1.0, 1.0), row("gru", 10, 1.0, 1.0, 1.0), row("lstm", 10, 1.0, 1.0, 1.0),
+                  row("rnn", 30, 0.13, 0.12, 0.14), row("gru", 30, 0.5, 0.0, 1.0), row("lstm", 30, 1.0, 1.0, 1.0)]}
+    text = cells.conclude(n)
+    assert "at most 15 epochs of 50 batches" in text[0]
+    assert text[1].startswith("Length 10: LSTM and RNN tied on mean test accuracy: 1.000 against 1.000.")
+    assert "LSTM beat RNN on mean test accuracy: 1.000 against 0.130 [0.120, 0.140]" in text[2]
+    assert "GRU and RNN cannot be told apart" in text[2]
+    assert "LSTM and GRU cannot be told apart" in text[2]

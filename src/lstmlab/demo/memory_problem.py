@@ -18,7 +18,9 @@ at each step before the end, averaged over a batch, for an RNN and an LSTM of th
 language task in the spirit of "I was born in France ... I grew up in ___": generated sentences name a country, \
 then run on with filler words, then ask for the country again. Both cells are trained on the same sentences at a \
 short and a long distance between the country and the question, and scored on sentences they never saw, with a \
-95% confidence interval on the test accuracy and the chance level computed from the data."""
+95% confidence interval on the test accuracy and the chance level computed from the data. Training gets a \
+fixed budget of epochs (fresh sentences every batch, early stopping on a validation set); the LSTM starts with \
+its forget-gate bias at 3, so that its gates begin open, a common initialisation (Gers et al. 2000)."""
 
 
 def conclude(n: dict) -> list[str]:
@@ -68,8 +70,9 @@ class Budget:
     n_batch: int  # sequences in the gradient-flow batch
 
 
-BUDGETS = {False: Budget(short=5, long=30, n_test=2500, max_epochs=40, n_batch=256),
-           True: Budget(short=5, long=30, n_test=1000, max_epochs=12, n_batch=128)}
+FORGET_BIAS = 3.0  # the LSTM's initial forget-gate bias: gates start open (Gers et al. 2000)
+BUDGETS = {False: Budget(short=5, long=30, n_test=2500, max_epochs=25, n_batch=256),
+           True: Budget(short=5, long=20, n_test=1000, max_epochs=10, n_batch=128)}
 
 
 def run(ctx: DemoContext) -> SectionResult:
@@ -81,8 +84,8 @@ def run(ctx: DemoContext) -> SectionResult:
 
     b = BUDGETS[ctx.quick]
     task = get_task("born-in")
-    base = RunConfig("born-in", "lstm", b.long, ctx.seed_for("memory") % 2**31, n_test=b.n_test,
-                     max_epochs=b.max_epochs)
+    base = RunConfig("born-in", "lstm", b.long, ctx.seed_for("memory"), n_test=b.n_test,
+                     max_epochs=b.max_epochs, forget_bias=FORGET_BIAS)
     # The gradient-flow batch and initial models as lstmlab.lab.experiments.gradient_experiment makes them;
     # done here rather than through it because section 2 needs the trained LSTM, which it does not return.
     x, y = task.sample(b.n_batch, b.long, np.random.default_rng([base.seed, 9]))  # (B, T, V), (B,)
