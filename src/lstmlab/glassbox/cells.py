@@ -72,6 +72,9 @@ def _finish_sigmoid(a: np.ndarray) -> None:
 
 # ----------------------------------------------------------------------------------------- LSTM
 
+LSTM_BLOCKS = ("i", "f", "o", "g")  # order of the gate blocks in the forward cache: sigmoids first
+
+
 def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray, b_hh: np.ndarray,
                  h0: np.ndarray, c0: np.ndarray) -> tuple[np.ndarray, Cache]:
     """Run one LSTM layer over all steps.
@@ -82,30 +85,35 @@ def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.nda
 
     Returns
     -------
-    h : (T+1, B, H) with ``h[0] = h0``, and the cache for :func:`lstm_backward`.
+    h : (T+1, B, H) with ``h[0] = h0``, and the cache for :func:`lstm_backward`. The cache keeps
+    the gates as ``(4, T, B, H)`` blocks in :data:`LSTM_BLOCKS` order, so that every per-step
+    operation works on contiguous ``(B, H)`` or ``(3, B, H)`` memory.
     """
-    T, B, _ = x.shape
+    T, B, I = x.shape
     H = w_hh.shape[1]
-    scale = _sigmoid_scale("ssts", H, x.dtype)  # (4H,)
-    gates = project(x, w_ih * scale[:, None], (b_ih + b_hh) * scale)  # (T, B, 4H), then i, f, g, o
-    whh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # (H, 4H)
-    # tanh(0.5 a) -> sigmoid(a) on the i, f, o blocks; the g block is left as tanh(a)
-    mul, add = scale, _sigmoid_scale("ssts", H, x.dtype)  # (4H,): 0.5 / 1
-    add[2 * H:3 * H] = 0.0
+    scale = _sigmoid_scale("ssts", H, x.dtype)[:, None]  # (4H, 1)
+    rows = np.concatenate([np.arange(k * H, (k + 1) * H) for k in (0, 1, 3, 2)])  # torch i,f,g,o -> i,f,o,g
+    # input projection of all steps, both biases folded in through a column of ones: one batched GEMM
+    w_aug = np.concatenate([w_ih, (b_ih + b_hh)[:, None]], axis=1) * scale  # (4H, I+1)
+    w_aug = w_aug[rows].reshape(4, H, I + 1).transpose(0, 2, 1)  # (4, I+1, H)
+    x_aug = np.empty((T * B, I + 1), dtype=x.dtype)  # (T*B, I+1)
+    x_aug[:, :I] = x.reshape(T * B, I)
+    x_aug[:, I] = 1.0
+    gates = np.matmul(x_aug, w_aug).reshape(4, T, B, H)  # (4, T, B, H)
+    whh = np.ascontiguousarray((w_hh * scale)[rows].reshape(4, H, H).transpose(0, 2, 1))  # (4, H, H)
     h = np.empty((T + 1, B, H), dtype=x.dtype)
     c = np.empty((T + 1, B, H), dtype=x.dtype)
     h[0], c[0] = h0, c0
-    rec = np.empty((B, 4 * H), dtype=x.dtype)
+    rec = np.empty((4, B, H), dtype=x.dtype)
     tmp = np.empty((B, H), dtype=x.dtype)
     tc = np.empty((B, H), dtype=x.dtype)  # tanh(c_t): recomputed in backward rather than stored
     for t in range(T):
-        a = gates[t]  # (B, 4H)
-        np.matmul(h[t], whh_t, out=rec)
+        a = gates[:, t]  # (4, B, H)
+        np.matmul(h[t], whh, out=rec)
         a += rec
         np.tanh(a, out=a)
-        a *= mul
-        a += add
-        i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+        _finish_sigmoid(a[:3])  # i, f, o; g stays tanh
+        i, f, o, g = a
         np.multiply(f, c[t], out=c[t + 1])
         np.multiply(i, g, out=tmp)
         c[t + 1] += tmp
@@ -129,22 +137,17 @@ def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.n
     dxw, dhw : (T, B, 4H) gradient w.r.t. the gate pre-activations (the same array),
     dh0 : (B, H), dc0 : (B, H).
     """
-    gates, c = cache["gates"], cache["c"]
-    T, B, G = gates.shape
-    H = G // 4
+    gates, c = cache["gates"], cache["c"]  # (4, T, B, H) in LSTM_BLOCKS order, (T+1, B, H)
+    _, T, B, H = gates.shape
+    G = 4 * H
     # Everything that does not depend on the recurrence is computed for a block of K steps at
     # once (K sized to stay in cache); the loop over steps then needs one product per gate block.
-    # Activation derivatives of the four blocks: a * (beta - a) + alpha is s(1-s) on i, f, o
-    # (beta 1, alpha 0) and 1 - g^2 on g (beta 0, alpha 1).
-    beta = np.ones(G, dtype=gates.dtype)
-    beta[2 * H:3 * H] = 0.0
-    alpha = 1.0 - beta  # (4H,)
     K = int(max(1, min(T, (256 * 1024) // (B * G * gates.itemsize))))
-    der = np.empty((K, B, G), dtype=gates.dtype)
+    der = np.empty((4, K, B, H), dtype=gates.dtype)  # activation derivatives: s(1-s) for i, f, o; 1-g^2
     m = np.empty((K, B, 4, H), dtype=gates.dtype)  # what dc (i, f, g blocks) and dh (o block) multiply
     a_dc = np.empty((K, B, H), dtype=gates.dtype)  # dc_t += dh_t * o * (1 - tanh(c)^2)
     tc = np.empty((K, B, H), dtype=gates.dtype)
-    dz = scratch(work, "dz", (T, B, G), gates.dtype)
+    dz = scratch(work, "dz", (T, B, G), gates.dtype)  # torch order i, f, g, o
     dz4 = dz.reshape(T, B, 4, H)
     dh = dh_n.copy()  # (B, H)
     dc = dc_n.copy()  # (B, H)
@@ -152,16 +155,17 @@ def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.n
     for t1 in range(T, 0, -K):
         t0 = max(0, t1 - K)
         n = t1 - t0
-        a, d, mk, ak, tk = gates[t0:t1], der[:n], m[:n], a_dc[:n], tc[:n]
-        i, f, g, o = a[..., :H], a[..., H:2 * H], a[..., 2 * H:3 * H], a[..., 3 * H:]
-        np.subtract(beta, a, out=d)
-        d *= a
-        d += alpha
+        a, d, mk, ak, tk = gates[:, t0:t1], der[:, :n], m[:n], a_dc[:n], tc[:n]
+        i, f, o, g = a
+        np.subtract(1.0, a[:3], out=d[:3])
+        d[:3] *= a[:3]
+        np.multiply(g, g, out=d[3])
+        np.subtract(1.0, d[3], out=d[3])
         np.tanh(c[t0 + 1:t1 + 1], out=tk)
-        np.multiply(g, d[..., :H], out=mk[:, :, 0])  # di_pre = dc * g * i(1-i)
-        np.multiply(c[t0:t1], d[..., H:2 * H], out=mk[:, :, 1])  # df_pre = dc * c_{t-1} * f(1-f)
-        np.multiply(i, d[..., 2 * H:3 * H], out=mk[:, :, 2])  # dg_pre = dc * i * (1-g^2)
-        np.multiply(tk, d[..., 3 * H:], out=mk[:, :, 3])  # do_pre = dh * tanh(c) * o(1-o)
+        np.multiply(g, d[0], out=mk[:, :, 0])  # di_pre = dc * g * i(1-i)
+        np.multiply(c[t0:t1], d[1], out=mk[:, :, 1])  # df_pre = dc * c_{t-1} * f(1-f)
+        np.multiply(i, d[3], out=mk[:, :, 2])  # dg_pre = dc * i * (1-g^2)
+        np.multiply(tk, d[2], out=mk[:, :, 3])  # do_pre = dh * tanh(c) * o(1-o)
         np.multiply(tk, tk, out=ak)
         np.subtract(1.0, ak, out=ak)
         ak *= o
@@ -329,6 +333,8 @@ def quantity(cell: Cell, cache: Cache, name: str) -> np.ndarray:
         return cache["h"][1:]
     if name == "c":
         return cache["c"][1:]
+    if cell.name == "lstm":
+        return cache["gates"][LSTM_BLOCKS.index(name)]
     k = cell.gate_names.index(name)
     H = cache["h"].shape[-1]
     return cache["gates"][..., k * H:(k + 1) * H]
