@@ -176,3 +176,20 @@ def test_forget_bias_shifts_the_forget_block_only():
     np.testing.assert_allclose(diff, np.r_[np.zeros(4), np.ones(4), np.zeros(8)])
     with pytest.raises(ValueError, match="forget_bias applies to an LSTM only"):
         glassbox.GRU(2, 4, forget_bias=1.0)
+
+
+def test_from_state_dict_finds_the_module_and_checks_it():
+    torch.manual_seed(2)
+    model = torch.nn.Sequential()
+    model.add_module("rnn", torch.nn.GRU(3, 4, num_layers=2, batch_first=True))
+    model.add_module("head", torch.nn.Linear(4, 1))
+    net = glassbox.from_state_dict(model.state_dict())
+    assert isinstance(net, glassbox.GRU) and (net.input_size, net.hidden_size, net.num_layers) == (3, 4, 2)
+    for name, p in model.rnn.named_parameters():
+        assert np.array_equal(net.params[name], p.detach().numpy())
+    with pytest.raises(ValueError, match=r"holds a GRU .* not the requested LSTM"):
+        glassbox.from_state_dict(model.state_dict(), cell="lstm")
+    with pytest.raises(ValueError, match="expected exactly one recurrent module .* found none"):
+        glassbox.from_state_dict(model.head.state_dict())
+    with pytest.raises(ValueError, match="bidirectional or projected .* not supported"):
+        glassbox.from_state_dict(torch.nn.LSTM(2, 3, bidirectional=True).state_dict())
