@@ -43,7 +43,7 @@ FORGET_BIAS = 3.0  # as in section 1
 def run(ctx: DemoContext) -> SectionResult:
     """Sweep RNN, GRU and LSTM over lengths and seeds with lstmlab.lab; summarise with intervals."""
     from lstmlab.lab.run import RunConfig
-    from lstmlab.lab.summary import conclusions, summarize
+    from lstmlab.lab.summary import conclusions, pretty, summarize
     from lstmlab.lab.sweep import grid, sweep
     from lstmlab.tasks import get_task
     from lstmlab.viz.memory import plot_metric_vs_length
@@ -65,7 +65,8 @@ def run(ctx: DemoContext) -> SectionResult:
     numbers = {"task": b.task, "describe": get_task(b.task).describe, "seeds": b.seeds,
                "max_epochs": b.max_epochs, "steps_per_epoch": base.steps_per_epoch,
                "lengths": list(b.lengths),
-               "rows": [{"cell": r.cell, "length": r.length, "mean": r.mean, "lo": r.lo, "hi": r.hi,
+               "rows": [{"cell": r.cell.split()[0], "label": pretty(r.cell), "length": r.length,
+                         "mean": r.mean, "lo": r.lo, "hi": r.hi,
                          "chance": r.chance, "n_solved": r.n_solved, "n_seeds": r.n_seeds, "seconds": r.seconds}
                         for r in rows]}
     plot = Plot("accuracy-vs-length", f"Mean test accuracy of each cell on '{b.task}' against the sequence length, "
@@ -74,10 +75,10 @@ def run(ctx: DemoContext) -> SectionResult:
     table = Table(f"'{b.task}': mean test accuracy over seeds with its 95% interval, runs that reached the "
                   "task's solved level, and the mean training time per run",
                   ["cell", "length", "mean", "95% interval", "chance", "solved", "seconds per run"],
-                  [[r.cell.upper(), r.length, r.mean, f"[{r.lo:.3f}, {r.hi:.3f}]", r.chance,
+                  [[pretty(r.cell), r.length, r.mean, f"[{r.lo:.3f}, {r.hi:.3f}]", r.chance,
                     f"{r.n_solved}/{r.n_seeds}", round(r.seconds, 1)] for r in rows])
     longest = max(b.lengths)
-    at = {r.cell: r for r in rows if r.length == longest}
+    at = {r.cell.split()[0]: r for r in rows if r.length == longest}  # "lstm fb=3" -> "lstm"
     headline = [(f"'{b.task}' accuracy at length {longest}, RNN / GRU / LSTM",
                  " / ".join(pct(at[c].mean) for c in CELLS if c in at))]
     return SectionResult("cells", "", intro=INTRO, numbers=numbers, headline=headline,
@@ -95,8 +96,8 @@ def conclude(n: dict) -> list[str]:
         for a, b in PAIRS:
             if (a, length) in by and (b, length) in by:
                 ra, rb = by[(a, length)], by[(b, length)]
-                parts.append(compare(Estimate(a.upper(), ra["mean"], ra["lo"], ra["hi"]),
-                                     Estimate(b.upper(), rb["mean"], rb["lo"], rb["hi"]),
+                parts.append(compare(Estimate(ra.get("label", a.upper()), ra["mean"], ra["lo"], ra["hi"]),
+                                     Estimate(rb.get("label", b.upper()), rb["mean"], rb["lo"], rb["hi"]),
                                      "mean test accuracy", fmt="{:.3f}"))
         out.append(f"Length {length}: " + " ".join(parts))
     return out
