@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import tempfile
@@ -283,6 +284,9 @@ def gate_sentences(reading, record) -> list[str]:
     m = record.metrics
     out = [f"The LSTM reached test accuracy {m['test']:.3f} [{m['test_lo']:.3f}, {m['test_hi']:.3f}] "
            f"(chance {m['chance']:.3f}) at length {record.config['length']}."]
+    fb = record.config["forget_bias"]
+    out.append(f"The forget-gate bias started at {fb:g}: with no other input the gate would sit at "
+               f"sigmoid({fb:g}) = {1 / (1 + math.exp(-fb)):.2f}.")
     for gate, name in (("i", "input"), ("f", "forget"), ("o", "output")):
         shut, open_ = sat[gate]["shut"], sat[gate]["open"]
         out.append(f"{name} gate: mean fraction of steps shut (< 0.1) {shut.mean():.2f}, open (> 0.9) "
@@ -308,7 +312,12 @@ def run_gates(args) -> int:
     trace = {"h": reading.h[None, None], "c": reading.c[None, None]}  # (1, 1, T, H)
     _save(plot_state_lines(trace, tokens=reading.tokens), out / "states_lines.png")
     _save(plot_state_heatmaps(trace, tokens=reading.tokens), out / "states_heatmaps.png")
-    print(" ".join(reading.tokens) + f"  -> predicted class {reading.prediction}")
+    answer = str(reading.prediction)
+    if base.task == "born-in" and reading.prediction is not None:
+        from lstmlab.tasks.born_in import COUNTRIES
+
+        answer = COUNTRIES[reading.prediction]
+    print(" ".join(reading.tokens) + f"  -> {answer}")
     print("\n".join(gate_sentences(reading, record)))
     print(f"wrote {out}/gates.json, gates.png, saturation.png, states_lines.png, states_heatmaps.png")
     return 0
