@@ -100,20 +100,24 @@ def test_gate_conclusions_follow_the_numbers():
 def test_memory_conclusions_follow_the_numbers():
     from lstmlab.demo import memory_problem
 
-    n = {"gradient": {"max_lag": 40, "when": "at initialisation", "ratio_rnn": 1e-10, "ratio_lstm": 1e-3},
+    n = {"gradient": {"max_lag": 40, "ratio_rnn": 1e-10, "ratio_lstm": 1e-3, "trained_ratio_rnn": 0.1,
+                      "trained_ratio_lstm": 0.01},
          "born_in": {"short": {"distance": 5, "rnn": [1.0, 0.996, 1.0], "lstm": [1.0, 0.996, 1.0], "chance": 0.13},
                      "long": {"distance": 30, "rnn": [0.14, 0.12, 0.16], "lstm": [0.99, 0.985, 0.995],
                               "chance": 0.13}}}
     text = memory_problem.conclude(n)
-    assert "1e-10 for the RNN, 0.001 for the LSTM; the RNN's shrank 1e+07 times more than the LSTM's" in text[0]
-    assert "cannot be told apart on test accuracy at distance 5" in text[1] and "both were clearly above" in text[1]
-    assert text[2].startswith("LSTM beat RNN on test accuracy at distance 30")
-    assert "RNN did not get clearly above it" in text[2]
+    assert ("at initialisation: 1e-10 for the RNN, 0.001 for the LSTM; the LSTM kept 1e+07 times more of its "
+            "gradient over those steps than the RNN") in text[0]
+    assert "after training: 0.1 for the RNN, 0.01 for the LSTM; the RNN kept 10 times more" in text[1]
+    assert "against the usual story" in text[1]
+    assert "cannot be told apart on test accuracy at distance 5" in text[2] and "both were clearly above" in text[2]
+    assert text[3].startswith("LSTM beat RNN on test accuracy at distance 30")
+    assert "RNN did not get clearly above it" in text[3]
     n["gradient"].update(ratio_rnn=0.01, ratio_lstm=0.001)
     n["born_in"]["long"].update(rnn=[0.99, 0.985, 0.995], lstm=[0.14, 0.12, 0.16])
     text = memory_problem.conclude(n)
-    assert "the LSTM's shrank 10 times more than the RNN's, against the usual story" in text[0]
-    assert text[2].startswith("LSTM did not beat RNN on test accuracy at distance 30 in this run; RNN was better")
+    assert "the RNN kept 10 times more of its gradient over those steps than the LSTM, against the usual" in text[0]
+    assert text[3].startswith("LSTM did not beat RNN on test accuracy at distance 30 in this run; RNN was better")
 
 
 def test_cells_conclusions_follow_the_intervals():

@@ -28,16 +28,22 @@ def conclude(n: dict) -> list[str]:
     out = []
     g = n["gradient"]
     lag = g["max_lag"]
-    r_rnn, r_lstm = g["ratio_rnn"], g["ratio_lstm"]
-    if r_rnn < r_lstm:
-        how = f"the RNN's shrank {r_lstm / r_rnn:.3g} times more than the LSTM's" if r_rnn > 0 else \
-            "the RNN's vanished entirely"
-    elif r_rnn > r_lstm:
-        how = f"the LSTM's shrank {r_rnn / r_lstm:.3g} times more than the RNN's, against the usual story"
-    else:
-        how = "both shrank by the same factor"
-    out.append(f"Gradient {lag} steps back, relative to one step back ({g['when']}): {r_rnn:.3g} for the RNN, "
-               f"{r_lstm:.3g} for the LSTM; {how}.")
+    for when, suffix in (("at initialisation", ""), ("after training", "trained_")):
+        r_rnn, r_lstm = g.get(f"{suffix}ratio_rnn"), g.get(f"{suffix}ratio_lstm")
+        if r_rnn is None or r_lstm is None:
+            continue
+        if np.isnan(r_rnn) or np.isnan(r_lstm):
+            how = "no comparison: a gradient one step back was zero"
+        elif r_rnn < r_lstm:
+            how = (f"the LSTM kept {r_lstm / r_rnn:.3g} times more of its gradient over those steps than the RNN"
+                   if r_rnn > 0 else "the RNN's gradient vanished entirely")
+        elif r_rnn > r_lstm:
+            how = (f"the RNN kept {r_rnn / r_lstm:.3g} times more of its gradient over those steps than the LSTM, "
+                   "against the usual story" if r_lstm > 0 else "the LSTM's gradient vanished entirely")
+        else:
+            how = "both kept the same share"
+        out.append(f"Gradient {lag} steps back relative to one step back, {when}: {r_rnn:.3g} for the RNN, "
+                   f"{r_lstm:.3g} for the LSTM; {how}.")
     for key in ("short", "long"):
         d = n["born_in"][key]
         lstm, rnn = (Estimate(name.upper(), *d[name]) for name in ("lstm", "rnn"))
@@ -114,7 +120,7 @@ def run(ctx: DemoContext) -> SectionResult:
 def _numbers(b: Budget, flows, results, steps: int) -> dict:
     lag = steps - 1
     by = {(f.cell, f.when): f for f in flows}
-    gradient = {"max_lag": lag, "when": "at initialisation",
+    gradient = {"max_lag": lag,
                 "ratio_rnn": by[("rnn", "init")].ratio(lag), "ratio_lstm": by[("lstm", "init")].ratio(lag),
                 "trained_ratio_rnn": by[("rnn", "trained")].ratio(lag),
                 "trained_ratio_lstm": by[("lstm", "trained")].ratio(lag),
