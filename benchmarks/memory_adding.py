@@ -30,17 +30,19 @@ def main() -> int:
     p.add_argument("--hidden-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--forget-bias", type=float, default=1.0, help="initial LSTM forget-gate bias (default 1)")
     p.add_argument("--out", default="benchmarks/results/memory_adding.jsonl")
     a = p.parse_args()
     torch.set_num_threads(1)
     base = RunConfig(task="adding", hidden_size=a.hidden_size, lr=a.lr, batch_size=a.batch_size, n_train=0,
                      steps_per_epoch=100, max_epochs=100_000, patience=100_000, n_val=500, n_test=2500,
-                     max_seconds=a.budget, forget_bias=1.0)
+                     max_seconds=a.budget, forget_bias=a.forget_bias)
     configs = grid(base, a.cells.split(","), [int(v) for v in a.lengths.split(",")], range(a.seeds))
 
     def show(r, done, total):
         m = r.metrics
-        print(f"[{done}/{total}] {r.config['cell']} T={r.config['length']} seed {r.config['seed']}: "
+        print(f"[{done}/{total}] {r.config['cell']} T={r.config['length']} seed {r.config['seed']} "
+              f"forget bias {r.config['forget_bias']:g} lr {r.config['lr']:g}: "
               f"solved fraction {m['test']:.4f} [{m['test_lo']:.4f}, {m['test_hi']:.4f}] (constant predictor "
               f"{m['chance']:.3f}), test MSE {m['test_mse']:.2e}, {'SOLVED' if m['solved'] else 'not solved'}, "
               f"{m['epochs'] * 100} steps in {m['train_seconds']:.0f} s ({m['stopped']})", flush=True)
