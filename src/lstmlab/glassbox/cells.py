@@ -1,8 +1,9 @@
 """The three recurrent cells, one layer through time: forward with an explicit cache, and backward.
 
 All arrays here are time-major and contiguous: ``(T, B, ...)``. The input projection of every
-step, ``x @ W_ih.T + b`` of shape ``(T, B, G*H)``, is one GEMM before the loop; the loops add only
-the recurrent term ``h @ W_hh.T`` per step, into preallocated buffers.
+step, ``x @ W_ih.T + b``, is one GEMM before the loop; the loops add only the recurrent term
+``h @ W_hh.T`` per step, into preallocated buffers. (The LSTM keeps its gates as four contiguous
+``(T, B, H)`` blocks, ``(4, T, B, H)``, so that its per-step ufuncs never touch strided memory.)
 
 Weight layout and gate order are torch's, stated once here:
 
