@@ -65,6 +65,8 @@ def test_file_input_and_loading_saved_and_torch_weights(capsys, tmp_path):
     (["--sequence", "1,x"], "--sequence '1,x' is not a list of numbers"),
     (["--sequence", "1,2;3"], "every step needs the same number of features, got [1, 2]"),
     (["--sequence", "1,2", "--hidden-size", "0"], "--hidden-size must be a positive integer, got 0"),
+    (["--sequence", "1,2", "--digits", "-1"], "--digits must be between 0 and 12, got -1"),
+    (["--file", "missing.csv"], "No such file or directory"),
     (["--sequence", "1;2", "--load", "NET"], "the sequence has 1 feature(s) per step but the network expects input_size=2"),
     (["--sequence", "1;2", "--load", "NET", "--cell", "lstm"], "holds a GRU, not the requested --cell lstm"),
 ])

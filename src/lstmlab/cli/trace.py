@@ -125,6 +125,8 @@ def run(args) -> int:
     import json
     import sys
 
+    if not 0 <= args.digits <= 12:
+        raise ValueError(f"--digits must be between 0 and 12, got {args.digits}")
     net, x, origin = build(args)
     _, _, trace = net.forward(x)
     L, _, T, H = trace.shape
