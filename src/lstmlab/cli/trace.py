@@ -122,12 +122,26 @@ def build(args):
 
 
 def run(args) -> int:
-    import json
     import sys
 
     if not 0 <= args.digits <= 12:
         raise ValueError(f"--digits must be between 0 and 12, got {args.digits}")
     net, x, origin = build(args)
+    try:
+        _write(args, net, x, origin)
+    except BrokenPipeError:  # e.g. `lstmlab trace ... | head`: the reader left; stop quietly
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the final flush at exit does not fail again
+        return 1
+    return 0
+
+
+def _write(args, net, x, origin: str) -> None:
+    import json
+    import sys
+
     _, _, trace = net.forward(x)
     L, _, T, H = trace.shape
     header = (f"{net.cell.upper()}, {L} layer{'s' * (L > 1)} of {H} unit{'s' * (H > 1)}, {origin}; "
@@ -146,7 +160,6 @@ def run(args) -> int:
         print()
     else:
         print(format_table(values, x[0], header, args.digits))
-    return 0
 
 
 def format_table(values: dict, x, header: str, digits: int = 4) -> str:
