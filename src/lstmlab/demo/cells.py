@@ -35,7 +35,7 @@ class Budget:
     max_epochs: int
 
 
-BUDGETS = {False: Budget("born-in", lengths=(10, 30), seeds=3, n_test=2500, max_epochs=15),
+BUDGETS = {False: Budget("born-in", lengths=(10, 20), seeds=3, n_test=2500, max_epochs=15),
            True: Budget("born-in", lengths=(5, 20), seeds=2, n_test=500, max_epochs=6)}
 FORGET_BIAS = 3.0  # as in section 1
 
