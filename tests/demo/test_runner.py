@@ -168,3 +168,9 @@ def test_cli_terminated_by_sigterm_cleans_up(tmp_path):
     assert proc.returncode == 130
     assert "interrupted; nothing was written" in err
     assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_cli_bad_seed_is_a_clear_error(tmp_path, capsys):
+    assert main(["demo", "--seed", "-1", "--out", str(tmp_path / "out")]) == 2
+    assert "lstmlab demo: error: seed must be in [0, 2**32), got -1" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
