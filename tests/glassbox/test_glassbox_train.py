@@ -103,3 +103,28 @@ def test_repeated_backward_reusing_scratch_memory_gives_fresh_results(cell):
     for name in expected:
         np.testing.assert_array_equal(second[name], expected[name], err_msg=name)
     assert not np.array_equal(first["weight_hh_l0"], second["weight_hh_l0"])
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_forward_reusing_an_old_trace_gives_the_same_results(cell):
+    rng = np.random.default_rng(6)
+    net = CELLS[cell](2, 3, 2, seed=1)
+    x1, x2, d = rng.normal(size=(3, 5, 2)), rng.normal(size=(3, 5, 2)), rng.normal(size=(3, 5, 3))
+    out, final, trace = net.forward(x2)
+    expected = {name: trace[name] for name in trace}
+    grads = net.backward(d, trace)
+    _, _, old = net.forward(x1)
+    out2, final2, trace2 = net.forward(x2, reuse=old)
+    np.testing.assert_array_equal(out2, out)
+    for name, value in expected.items():
+        np.testing.assert_array_equal(trace2[name], value, err_msg=name)
+    for name, g in net.backward(d, trace2).items():
+        np.testing.assert_array_equal(g, grads[name], err_msg=name)
+    with pytest.raises(ValueError, match="memory was reused by a later forward"):
+        old["h"]
+    with pytest.raises(ValueError, match="memory was reused by a later forward"):
+        net.backward(d, old)
+    _, _, trace3 = net.forward(rng.normal(size=(4, 7, 2)), reuse=trace2)  # other shape: fresh memory
+    assert trace3.shape == (2, 4, 7, 3)
+    with pytest.raises(ValueError, match="reuse comes from a"):
+        net.forward(x2, reuse=CELLS["rnn" if cell != "rnn" else "gru"](2, 3, 2).forward(x2)[2])

@@ -43,12 +43,14 @@ def _sigmoid_scale(gates: str, H: int, dtype) -> np.ndarray:
     return np.repeat(np.array([0.5 if g == "s" else 1.0 for g in gates], dtype=dtype), H)
 
 
-def project(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Input projection of all steps as one GEMM: (T, B, I) -> (T, B, G*H) = x @ w.T + b."""
+def project(x: np.ndarray, w: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Input projection of all steps as one GEMM: (T, B, I) -> (T, B, G*H) = x @ w.T + b (into ``out``)."""
     T, B, I = x.shape
-    xw = (x.reshape(T * B, I) @ w.T).reshape(T, B, w.shape[0])  # (T, B, G*H)
-    xw += b
-    return xw
+    G = w.shape[0]
+    out = np.empty((T, B, G), dtype=x.dtype) if out is None else out  # (T, B, G*H)
+    np.matmul(x.reshape(T * B, I), w.T, out=out.reshape(T * B, G))
+    out += b
+    return out
 
 
 def scratch(work: dict | None, name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
@@ -77,12 +79,13 @@ LSTM_BLOCKS = ("i", "f", "o", "g")  # order of the gate blocks in the forward ca
 
 
 def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray, b_hh: np.ndarray,
-                 h0: np.ndarray, c0: np.ndarray) -> tuple[np.ndarray, Cache]:
+                 h0: np.ndarray, c0: np.ndarray, old: Cache | None = None) -> tuple[np.ndarray, Cache]:
     """Run one LSTM layer over all steps.
 
     Parameters
     ----------
     x : (T, B, I) time-major input; w_ih : (4H, I); w_hh : (4H, H); b_ih, b_hh : (4H,); h0, c0 : (B, H).
+    old : optional cache of an earlier call whose arrays may be overwritten and reused.
 
     Returns
     -------
@@ -100,10 +103,11 @@ def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.nda
     x_aug = np.empty((T * B, I + 1), dtype=x.dtype)  # (T*B, I+1)
     x_aug[:, :I] = x.reshape(T * B, I)
     x_aug[:, I] = 1.0
-    gates = np.matmul(x_aug, w_aug).reshape(4, T, B, H)  # (4, T, B, H)
+    gates = scratch(old, "gates", (4, T, B, H), x.dtype)  # (4, T, B, H)
+    np.matmul(x_aug, w_aug, out=gates.reshape(4, T * B, H))
     whh = np.ascontiguousarray((w_hh * scale)[rows].reshape(4, H, H).transpose(0, 2, 1))  # (4, H, H)
-    h = np.empty((T + 1, B, H), dtype=x.dtype)
-    c = np.empty((T + 1, B, H), dtype=x.dtype)
+    h = scratch(old, "h", (T + 1, B, H), x.dtype)
+    c = scratch(old, "c", (T + 1, B, H), x.dtype)
     h[0], c[0] = h0, c0
     rec = np.empty((4, B, H), dtype=x.dtype)
     tmp = np.empty((B, H), dtype=x.dtype)
@@ -185,7 +189,7 @@ def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.n
 # ------------------------------------------------------------------------------------------ GRU
 
 def gru_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray, b_hh: np.ndarray,
-                h0: np.ndarray, c0: None = None) -> tuple[np.ndarray, Cache]:
+                h0: np.ndarray, c0: None = None, old: Cache | None = None) -> tuple[np.ndarray, Cache]:
     """Run one GRU layer over all steps.
 
     Parameters
@@ -200,11 +204,11 @@ def gru_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndar
     H = w_hh.shape[1]
     G = 3 * H
     scale = _sigmoid_scale("sst", H, x.dtype)  # (3H,)
-    gates = project(x, w_ih * scale[:, None], b_ih * scale)  # (T, B, 3H), then r, z, n
+    gates = project(x, w_ih * scale[:, None], b_ih * scale, scratch(old, "gates", (T, B, G), x.dtype))  # r, z, n
     whh_t = np.ascontiguousarray((w_hh * scale[:, None]).T)  # (H, 3H)
     bhh = b_hh * scale  # (3H,)
-    hw = np.empty((T, B, G), dtype=x.dtype)  # recurrent pre-activations (r, z scaled by 0.5)
-    h = np.empty((T + 1, B, H), dtype=x.dtype)
+    hw = scratch(old, "hw", (T, B, G), x.dtype)  # recurrent pre-activations (r, z scaled by 0.5)
+    h = scratch(old, "h", (T + 1, B, H), x.dtype)
     h[0] = h0
     tmp = np.empty((B, H), dtype=x.dtype)
     for t in range(T):
@@ -222,7 +226,7 @@ def gru_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndar
         np.subtract(h[t], n, out=tmp)  # h_t = n + z * (h_{t-1} - n)
         tmp *= z
         np.add(n, tmp, out=h[t + 1])
-    return h, {"gates": gates, "hw_n": hw[..., 2 * H:], "h": h}
+    return h, {"gates": gates, "hw": hw, "hw_n": hw[..., 2 * H:], "h": h}
 
 
 def gru_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.ndarray,
@@ -272,20 +276,20 @@ def gru_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.nd
 # ------------------------------------------------------------------------------------------ RNN
 
 def rnn_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray, b_hh: np.ndarray,
-                h0: np.ndarray, c0: None = None) -> tuple[np.ndarray, Cache]:
+                h0: np.ndarray, c0: None = None, old: Cache | None = None) -> tuple[np.ndarray, Cache]:
     """Run one tanh RNN layer over all steps: ``x`` (T, B, I) -> ``h`` (T+1, B, H), cache."""
     T, B, _ = x.shape
     H = w_hh.shape[1]
-    xw = project(x, w_ih, b_ih + b_hh)  # (T, B, H)
+    xw = project(x, w_ih, b_ih + b_hh, scratch(old, "xw", (T, B, H), x.dtype))  # (T, B, H)
     whh_t = np.ascontiguousarray(w_hh.T)  # (H, H)
-    h = np.empty((T + 1, B, H), dtype=xw.dtype)
+    h = scratch(old, "h", (T + 1, B, H), x.dtype)
     h[0] = h0
     rec = np.empty((B, H), dtype=xw.dtype)
     for t in range(T):
         np.matmul(h[t], whh_t, out=rec)
         np.add(xw[t], rec, out=h[t + 1])
         np.tanh(h[t + 1], out=h[t + 1])
-    return h, {"h": h}
+    return h, {"xw": xw, "h": h}
 
 
 def rnn_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.ndarray,

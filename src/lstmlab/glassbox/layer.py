@@ -155,7 +155,7 @@ class Recurrent:
         return _as_float_array(f"{name} (h)", state, self.dtype, shape, where), None
 
     # -------------------------------------------------------------------------------- forward
-    def forward(self, x, state: State = None) -> tuple[np.ndarray, State, Trace]:
+    def forward(self, x, state: State = None, reuse: Trace | None = None) -> tuple[np.ndarray, State, Trace]:
         """Run the network over a batch of sequences.
 
         Parameters
@@ -163,6 +163,10 @@ class Recurrent:
         x : (B, T, I) array
         state : initial state, like torch: ``(h0, c0)`` each (L, B, H) for an LSTM, ``h0`` (L, B, H)
             for a GRU or RNN; None means zeros.
+        reuse : optional :class:`Trace` of an earlier forward of this network that is no longer
+            needed: its memory is overwritten by the new trace (and the old trace can no longer be
+            used). In a training loop, ``out, state, trace = net.forward(x, reuse=trace)`` saves
+            allocating (and the OS zeroing) the trace's arrays at every step.
 
         Returns
         -------
@@ -174,6 +178,7 @@ class Recurrent:
         B, T, _ = x.shape
         h0, c0 = self._split_state(state, B)
         cell = CELLS[self.cell]
+        olds = self._take(reuse)
         zeros = np.zeros((B, self.hidden_size), dtype=self.dtype)  # (B, H)
         layer_in = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, I) time-major
         inputs, caches = [], []
@@ -181,7 +186,8 @@ class Recurrent:
             p = self._layer(k)
             h, cache = cell.forward(layer_in, p["w_ih"], p["w_hh"], p["b_ih"], p["b_hh"],
                                     zeros if h0 is None else h0[k],
-                                    (zeros if c0 is None else c0[k]) if cell.has_cell_state else None)
+                                    (zeros if c0 is None else c0[k]) if cell.has_cell_state else None,
+                                    olds[k])
             inputs.append(layer_in)
             caches.append(cache)
             layer_in = h[1:]  # (T, B, H)
@@ -191,6 +197,19 @@ class Recurrent:
         return out, final, Trace(self.cell, inputs, caches)
 
     __call__ = forward
+
+    def _take(self, reuse: Trace | None) -> list:
+        """The caches of ``reuse`` (one per layer, then marked as spent), or a list of None."""
+        if reuse is None:
+            return [None] * self.num_layers
+        if not isinstance(reuse, Trace):
+            raise TypeError(f"reuse must be a Trace returned by forward, got {type(reuse).__name__}")
+        if reuse.cell != self.cell or len(reuse.caches) not in (0, self.num_layers):
+            raise ValueError(f"reuse comes from a {reuse.cell.upper()} with {len(reuse.caches)} layers, "
+                             f"not from this {self}")
+        olds = list(reuse.caches) or [None] * self.num_layers
+        reuse.caches, reuse.inputs = [], []  # its memory now belongs to the new trace
+        return olds
 
     def _layer(self, k: int) -> dict[str, np.ndarray]:
         p = self.params
@@ -217,7 +236,7 @@ class Recurrent:
         """
         if not isinstance(trace, Trace):
             raise TypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
-        L, B, T, H = trace.shape
+        L, B, T, H = trace.shape  # raises if the trace's memory was reused
         if trace.cell != self.cell or L != self.num_layers or H != self.hidden_size \
                 or trace.inputs[0].shape[-1] != self.input_size:
             raise ValueError(f"trace comes from a {trace.cell.upper()} with {L} layers and {H} units, "

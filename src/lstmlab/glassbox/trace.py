@@ -29,9 +29,15 @@ class Trace:
         """The names ``trace[name]`` accepts, in a fixed order."""
         return CELLS[self.cell].quantities
 
+    def _check_alive(self) -> None:
+        if not self.caches:
+            raise ValueError("this trace's memory was reused by a later forward(..., reuse=trace): "
+                             "it no longer holds its values")
+
     @property
     def shape(self) -> tuple[int, int, int, int]:
         """``(L, B, T, H)``."""
+        self._check_alive()
         T, B, H = self.caches[0]["h"][1:].shape
         return len(self.caches), B, T, H
 
@@ -39,6 +45,7 @@ class Trace:
         if name not in self.quantities:
             raise KeyError(f"{name!r} is not traced for a {self.cell.upper()}: "
                            f"expected one of {', '.join(self.quantities)}")
+        self._check_alive()
         cell = CELLS[self.cell]
         per_layer = [quantity(cell, cache, name) for cache in self.caches]  # L x (T, B, H)
         return np.stack(per_layer).transpose(0, 2, 1, 3).copy()  # (L, B, T, H)
@@ -59,6 +66,8 @@ class Trace:
         return ((name, self[name]) for name in self.quantities)
 
     def __repr__(self) -> str:
+        if not self.caches:
+            return f"Trace(cell={self.cell!r}, reused by a later forward)"
         L, B, T, H = self.shape
         return f"Trace(cell={self.cell!r}, layers={L}, batch={B}, steps={T}, units={H}, quantities={self.quantities})"
 
