@@ -13,6 +13,8 @@ both sides alike; the table shows medians and the ratio glassbox / torch (below 
 * forward+backward: glassbox ``forward`` + ``backward(d_out, trace)`` against torch ``module(x)`` +
   ``out.backward(d_out)`` with ``x.requires_grad_()``; both produce every parameter gradient and the
   input gradient.
+* forward+backward, reuse: the same for glassbox as a training loop would write it,
+  ``forward(x, reuse=trace)`` with the previous step's trace (no fresh memory for the trace).
 """
 
 from __future__ import annotations
@@ -64,6 +66,12 @@ def bench_shape(cell: str, shape: tuple[int, ...], repeats: int, seed: int) -> d
         _, _, trace = net.forward(x)
         net.backward(d_out, trace)
 
+    last = {}
+
+    def gb_fwd_bwd_reuse():
+        _, _, last["trace"] = net.forward(x, reuse=last.get("trace"))
+        net.backward(d_out, last["trace"])
+
     def torch_fwd():
         with torch.no_grad():
             module(xt)
@@ -74,7 +82,8 @@ def bench_shape(cell: str, shape: tuple[int, ...], repeats: int, seed: int) -> d
         out, _ = module(xg)
         out.backward(dt)
 
-    fns = {"gb_fwd": gb_fwd, "torch_fwd": torch_fwd, "gb_fwd_bwd": gb_fwd_bwd, "torch_fwd_bwd": torch_fwd_bwd}
+    fns = {"gb_fwd": gb_fwd, "torch_fwd": torch_fwd, "gb_fwd_bwd": gb_fwd_bwd, "torch_fwd_bwd": torch_fwd_bwd,
+           "gb_fwd_bwd_reuse": gb_fwd_bwd_reuse}
     for fn in fns.values():  # warm-up
         fn()
     times = {k: [] for k in fns}
@@ -97,14 +106,15 @@ def main(argv: list[str] | None = None) -> None:
     print(f"# {args.cell.upper()}, float32, one thread: numpy {np.__version__}, torch {torch.__version__}, "
           f"python {platform.python_version()}, {platform.machine()}; medians of {args.repeats} repeats")
     print("| shape | glassbox fwd (ms) | torch fwd (ms) | ratio fwd | glassbox fwd+bwd (ms) | "
-          "torch fwd+bwd (ms) | ratio fwd+bwd |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          "torch fwd+bwd (ms) | ratio fwd+bwd | glassbox fwd+bwd, reuse (ms) | ratio reuse |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for shape in SHAPES:
         m = bench_shape(args.cell, shape, args.repeats, args.seed)
         label = "B{}·T{}·I{}·H{}·L{}".format(*shape)
         print(f"| {label} | {1e3 * m['gb_fwd']:.2f} | {1e3 * m['torch_fwd']:.2f} | "
               f"{m['gb_fwd'] / m['torch_fwd']:.2f} | {1e3 * m['gb_fwd_bwd']:.2f} | "
-              f"{1e3 * m['torch_fwd_bwd']:.2f} | {m['gb_fwd_bwd'] / m['torch_fwd_bwd']:.2f} |", flush=True)
+              f"{1e3 * m['torch_fwd_bwd']:.2f} | {m['gb_fwd_bwd'] / m['torch_fwd_bwd']:.2f} | "
+              f"{1e3 * m['gb_fwd_bwd_reuse']:.2f} | {m['gb_fwd_bwd_reuse'] / m['torch_fwd_bwd']:.2f} |", flush=True)
 
 
 if __name__ == "__main__":
