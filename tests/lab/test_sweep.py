@@ -97,3 +97,11 @@ def test_run_config_errors():
         RunConfig(seed=-1)
     with pytest.raises(ValueError, match="workers must be >= 1"):
         sweep([TINY], None, workers=0)
+
+
+def test_summary_interval_covers_test_set_size_when_seeds_agree():
+    recs = [_rec("lstm", 30, s, 1.0) for s in range(3)]
+    for r in recs:
+        r.metrics["n_test_scored"] = 2500
+    row = summarize(recs)[0]
+    assert row.hi == 1.0 and row.lo == pytest.approx(wilson(7500, 7500)[0]) and row.lo < 1.0

@@ -6,7 +6,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from lstmlab.lab.run import RunRecord
+from lstmlab.lab.run import RunRecord, wilson
 
 # Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom (standard tables); 1.96 beyond.
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
@@ -23,9 +23,10 @@ def t95(df: int) -> float:
 class Row:
     """One cell at one length, over its seeds.
 
-    ``lo``/``hi``: 95% t-interval of the mean over seeds (with one seed, the run's Wilson interval on its
-    test set). ``pooled_lo``/``pooled_hi``: the narrowest honest statement per run, the worst seed's
-    Wilson interval bounds. ``solved``: every seed reached the task's solved level.
+    ``lo``/``hi``: a 95% interval for the mean that covers both sources of doubt: the wider of the
+    Student-t interval over seeds (seed to seed variation) and the Wilson interval of all test sequences
+    pooled (test-set size). ``worst``: the lowest seed. ``solved``: every seed reached the task's solved
+    level.
     """
 
     task: str
@@ -65,12 +66,15 @@ def summarize(records: list[RunRecord]) -> list[Row]:
         vals = [r.metrics["test"] for r in rs]
         n = len(vals)
         mean = sum(vals) / n
+        scored = [r.metrics.get("n_test_scored", 0) for r in rs]
+        if all(scored):  # pooled test sequences: sum of per-run successes over sum of per-run sizes
+            lo, hi = wilson(sum(v * k for v, k in zip(vals, scored)), sum(scored))
+        else:
+            lo, hi = min(r.metrics["test_lo"] for r in rs), max(r.metrics["test_hi"] for r in rs)
         if n > 1:
             sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / (n - 1))
             half = t95(n - 1) * sd / math.sqrt(n)
-            lo, hi = max(0.0, mean - half), min(1.0, mean + half)
-        else:
-            lo, hi = rs[0].metrics["test_lo"], rs[0].metrics["test_hi"]
+            lo, hi = min(lo, max(0.0, mean - half)), max(hi, min(1.0, mean + half))
         n_solved = sum(bool(r.metrics["solved"]) for r in rs)
         rows.append(Row(task, cell, length, n, mean, lo, hi, min(vals),
                         sum(r.metrics["chance"] for r in rs) / n, n_solved == n, n_solved,
