@@ -14,11 +14,27 @@ def numbers(tmp_path, name, seed, keys, jobs=1, quick=True):
     return {s["key"]: s["numbers"] for s in run.summary["sections"]}
 
 
-def test_forecast_numbers_repeat_with_the_seed_and_change_with_it(tmp_path):
-    a = numbers(tmp_path, "a", 0, {"forecast"})["forecast"]
-    b = numbers(tmp_path, "b", 0, {"forecast"}, jobs=2)["forecast"]  # also: the background lane changes nothing
-    c = numbers(tmp_path, "c", 1, {"forecast"})["forecast"]
+def test_cheap_sections_repeat_with_the_seed_and_change_with_it(tmp_path):
+    keys = {"glassbox", "states"}
+    a, b, c = (numbers(tmp_path, name, seed, keys) for name, seed in (("a", 0), ("b", 0), ("c", 1)))
     assert a == b
+    assert a["glassbox"]["max_abs_diff_torch"] < 1e-12 and c["glassbox"]["max_abs_diff_torch"] < 1e-12
+    for key in ("mean_forget", "c_final", "h_final"):  # the weights come from the seed
+        assert a["glassbox"][key] != c["glassbox"][key]
+    assert a["glassbox"]["sequence"] == c["glassbox"]["sequence"]  # the input does not
+    assert a["states"]["hand"] != c["states"]["hand"]
+
+
+def test_forecast_numbers_repeat_with_the_seed_in_one_or_two_lanes(tmp_path):
+    one = numbers(tmp_path, "one", 0, {"forecast"}, jobs=1)["forecast"]
+    two = numbers(tmp_path, "two", 0, {"forecast"}, jobs=2)["forecast"]  # trained in the background lane
+    assert one == two
+
+
+@pytest.mark.slow
+def test_forecast_numbers_change_with_the_seed_where_randomness_enters(tmp_path):
+    a = numbers(tmp_path, "a", 0, {"forecast"})["forecast"]
+    c = numbers(tmp_path, "c", 1, {"forecast"})["forecast"]
     # the synthetic series' noise and every model's initial weights come from the seed
     for model in ("LSTMForecaster", "seasonal_naive", "tutorial (leak)", "tutorial (leak fixed)"):
         assert a["synthetic"]["mae"][model] != c["synthetic"]["mae"][model]
