@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lstmlab.demo.context import DemoContext
-from lstmlab.demo.result import SectionResult
+from lstmlab.demo.phrases import Estimate, compare, pct
+from lstmlab.demo.result import Plot, SectionResult, Table
+
 
 INTRO = """\
 One trained network of each kind says little: the outcome of a single run depends on the initial weights and \
@@ -15,10 +19,6 @@ of section 1), and scored on held-out sentences. The plot shows the mean test ac
 The conclusions below compare the cells two by two and call a difference only when the intervals do not \
 overlap; with few seeds the intervals are wide, and overlapping intervals are reported as such."""
 
-from dataclasses import dataclass
-
-from lstmlab.demo.phrases import Estimate, compare, pct
-from lstmlab.demo.result import Plot, Table
 
 CELLS = ("rnn", "gru", "lstm")
 PAIRS = (("lstm", "rnn"), ("gru", "rnn"), ("lstm", "gru"))

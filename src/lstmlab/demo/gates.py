@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from lstmlab.demo.context import DemoContext
-from lstmlab.demo.result import SectionResult
+from lstmlab.demo.phrases import pct
+from lstmlab.demo.result import Plot, SectionResult
+
 
 INTRO = """\
 Diagrams of an LSTM draw its gates as valves that open and close with meaning. Here are the real ones: the LSTM \
@@ -16,10 +20,6 @@ filler words (a burst of the input gate, a change in the cell state)? And do som
 over the filler (forget gate near 1), which is the mechanism the LSTM was designed around? The saturation \
 numbers count how often each gate is nearly shut (below 0.1) or nearly open (above 0.9)."""
 
-import numpy as np
-
-from lstmlab.demo.phrases import pct
-from lstmlab.demo.result import Plot
 
 SIMILAR = 0.05  # gate means closer than this count as "about the same"
 

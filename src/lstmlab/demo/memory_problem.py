@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
+import numpy as np
+
 from lstmlab.demo.context import DemoContext
 from lstmlab.demo.phrases import Estimate, compare, pct
-from lstmlab.demo.result import SectionResult  # noqa: F401
+from lstmlab.demo.result import Plot, SectionResult, Table
+
 
 INTRO = """\
 A recurrent network reads a sequence one step at a time and carries a state forward. To learn that something \
@@ -56,11 +61,6 @@ def conclude(n: dict) -> list[str]:
         out.append(sentence + tail)
     return out
 
-from dataclasses import dataclass, replace
-
-import numpy as np
-
-from lstmlab.demo.result import Plot, Table
 
 CELLS = ("rnn", "lstm")
 

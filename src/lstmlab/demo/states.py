@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from lstmlab.demo.context import DemoContext
-from lstmlab.demo.result import SectionResult
+from lstmlab.demo.result import Plot, SectionResult
+
 
 INTRO = """\
 An LSTM carries two vectors from step to step: the cell state c, changed only by the gated additive update, and \
@@ -14,9 +17,6 @@ its five-step sequence, then for the trained LSTM of section 1 on its sentence.
 A common description says that c changes slowly and h quickly. Rather than assume it, the section measures how \
 much each state moves per step, relative to its typical size, and reports which one moved more in this run."""
 
-import numpy as np
-
-from lstmlab.demo.result import Plot
 
 SIMILAR = 0.10  # relative step sizes within 10% of each other count as "about the same"
 
