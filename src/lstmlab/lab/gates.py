@@ -49,6 +49,6 @@ def read_gates(model, x: np.ndarray, tokens: list[str], layer: int = -1) -> Gate
         raise ValueError(f"expected x (T, I) and T tokens, got x {x.shape} and {len(tokens)} tokens")
     gb = to_glassbox(model)
     out, trace = gb.forward(x[None].astype(np.float64))  # out (1, O), trace[...] (L, 1, T, H)
-    pred = int(out[0].argmax()) if out.ndim == 2 else None
+    pred = int(out[0].argmax()) if out.ndim == 2 and out.shape[1] > 1 else None  # a class, not a regression
     return GateReading(list(tokens), *(trace[k][layer, 0] for k in ("i", "f", "o", "g", "c", "h")),
                        prediction=pred)
