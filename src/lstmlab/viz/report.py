@@ -84,14 +84,19 @@ def build_report(results: Sequence[Any], summary: dict[str, Any], title: str = "
 
 
 def _overview(results: Sequence[Any]) -> str:
-    rows = []
+    """The headline figures, one block of rows per section (the section's name and time span its rows)."""
+    body = []
     for i, r in enumerate(results, 1):
-        if not r.ok:
-            rows.append([f"{i}. {r.title}", "section failed (see below)", "", f"{r.seconds:.1f}"])
-        for label, value in r.headline:
-            rows.append([f"{i}. {r.title}", label, value, f"{r.seconds:.1f}"])
-    return "<h3>At a glance</h3>" + _table("Headline figures of this run", ["section", "measure", "value", "time (s)"],
-                                           rows)
+        pairs = list(r.headline) if r.ok else [("section failed (see below)", "")]
+        pairs = pairs or [("", "")]
+        span = f' rowspan="{len(pairs)}"' if len(pairs) > 1 else ""
+        for k, (label, value) in enumerate(pairs):
+            lead = (f'<td{span}><a href="#{_e(r.key)}">{i}. {_e(r.title)}</a></td>' if k == 0 else "")
+            tail = f'<td class="num"{span}>{r.seconds:.1f}</td>' if k == 0 else ""
+            body.append(f"<tr>{lead}<td>{_e(label)}</td><td>{_e(value)}</td>{tail}</tr>")
+    head = "".join(f"<th>{c}</th>" for c in ("section", "measure", "value", "time (s)"))
+    return ('<h3>At a glance</h3><div class="scroll"><table><caption>Headline figures of this run</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _toc(results: Sequence[Any]) -> str:
