@@ -65,7 +65,7 @@ def test_duplicate_unsorted_irregular_dates():
 
 
 def test_long_frame_missing_columns():
-    with pytest.raises(KeyError, match=r"missing column\(s\) \['ds'\]"):
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['ds'\]"):
         to_series_list(pd.DataFrame({"unique_id": ["a"], "y": [1.0]}))
 
 
@@ -75,7 +75,7 @@ def test_read_csv(tmp_path):
     y = read_csv(p, date_col="month", value_col="passengers")
     assert y.tolist() == [1, 2, 3] and isinstance(y.index, pd.DatetimeIndex)
     assert to_series_list(y)[0][0].freq == "MS"
-    with pytest.raises(KeyError, match="no value column 'sales'"):
+    with pytest.raises(ValueError, match="no value column 'sales'"):
         read_csv(p, value_col="sales")
     bad = tmp_path / "bad.csv"
     bad.write_text("ds,y\n2020-01-01,1\n2020-02-01,oops\n2020-03-01,3\n")

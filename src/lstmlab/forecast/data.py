@@ -146,8 +146,8 @@ def to_series_list(y) -> tuple[list[SeriesData], str]:
     if isinstance(y, pd.DataFrame):
         missing = [c for c in LONG_COLUMNS if c not in y.columns]
         if missing:
-            raise KeyError(f"long DataFrame is missing column(s) {missing}: expected columns "
-                           f"{list(LONG_COLUMNS)} (got {list(y.columns)})")
+            raise ValueError(f"long DataFrame is missing column(s) {missing}: expected columns "
+                             f"{list(LONG_COLUMNS)} (got {list(y.columns)})")
         if len(y) == 0:
             raise ValueError("long DataFrame is empty: expected rows of unique_id, ds, y")
         out = [make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid))
@@ -210,9 +210,9 @@ def read_csv(path: str | Path, date_col: str | None = None, value_col: str | Non
     value_col = value_col or ("y" if "y" in cols else (cols[1] if len(cols) > 1 else None))
     for role, col in (("date", date_col), ("value", value_col), ("id", id_col)):
         if role != "id" and col is None:
-            raise KeyError(f"{path}: needs a {role} column; the file has only {cols}")
+            raise ValueError(f"{path}: needs a {role} column; the file has only {cols}")
         if col is not None and col not in cols:
-            raise KeyError(f"{path}: no {role} column {col!r}; columns are {cols}")
+            raise ValueError(f"{path}: no {role} column {col!r}; columns are {cols}")
     if id_col is not None:
         return frame.rename(columns={id_col: "unique_id", date_col: "ds", value_col: "y"})[list(LONG_COLUMNS)]
     try:
