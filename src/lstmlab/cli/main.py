@@ -11,11 +11,21 @@ import argparse
 import logging
 import sys
 from importlib import import_module
-from importlib.util import find_spec
 
 import lstmlab
 
 COMMANDS = ("trace", "forecast", "datasets", "memory", "demo")
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an int >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,10 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"lstmlab {lstmlab.__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
+    parser.add_argument("--threads", type=positive_int, metavar="N",
+                        help="CPU threads torch may use (default: torch's own choice, usually every core; "
+                             "1 is often faster on a busy or shared machine)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        if find_spec(f"lstmlab.cli.{name}") is not None:
-            import_module(f"lstmlab.cli.{name}").register(sub)
+        import_module(f"lstmlab.cli.{name}").register(sub)
     return parser
 
 
@@ -37,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.threads is not None:
+        import torch
+
+        torch.set_num_threads(args.threads)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
