@@ -85,8 +85,9 @@ def train(model: nn.Module, loss_fn: Callable[[nn.Module, torch.Tensor, torch.Te
         # One-cycle: warm up then anneal; robust to the choice of learning rate (Smith & Topin 2019).
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.learning_rate,
                                                     total_steps=config.epochs * steps_per_epoch)
-        bar = tqdm(range(config.epochs), disable=not config.progress, file=sys.stderr, desc="training",
-                   leave=False)
+        # disable=None: tqdm draws the bar only on a terminal, so pipes and log files stay clean.
+        bar = tqdm(range(config.epochs), disable=None if config.progress else True, file=sys.stderr,
+                   desc="training", leave=False)
         for epoch in bar:
             model.train()
             total = 0.0

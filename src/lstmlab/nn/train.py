@@ -129,7 +129,8 @@ def fit(model: nn.Module, kind: str, metric: Callable[[np.ndarray, np.ndarray], 
     result, best_loss, best_state = TrainResult(), float("inf"), copy.deepcopy(model.state_dict())
     yv = _tensor(val[1])
     start, bad = time.perf_counter(), 0
-    bar = tqdm(range(1, config.max_epochs + 1), disable=not progress, leave=False, unit="epoch")
+    # disable=None: the bar is drawn only on a terminal, so pipes and log files stay clean.
+    bar = tqdm(range(1, config.max_epochs + 1), disable=None if progress else True, leave=False, unit="epoch")
     for epoch in bar:
         model.train()
         order = torch.randperm(len(xt), generator=generator) if fixed else None
