@@ -74,3 +74,20 @@ def test_datasets_lists_and_exports(tmp_path, capsys):
     assert main(["datasets", "airpassengers", "--csv", str(tmp_path / "ap.csv")]) == 0
     frame = pd.read_csv(tmp_path / "ap.csv")
     assert len(frame) == 144 and frame["y"].sum() == 40363
+
+
+def test_failed_fit_leaves_no_output_folder(tmp_path, capsys):
+    bad = tmp_path / "dup.csv"
+    bad.write_text("date,value\n2020-01-01,1\n2020-01-01,2\n2020-01-02,3\n")
+    out = tmp_path / "never"
+    assert main(["forecast", "fit", "--csv", str(bad), "--horizon", "1", "--out", str(out)] + TINY) == 2
+    assert "duplicate time stamps" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_out_that_is_a_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("x")
+    assert main(["forecast", "fit", "--dataset", "airpassengers", "--horizon", "3", "--out", str(target)] + TINY) == 2
+    assert "is a file: expected a folder" in capsys.readouterr().err
+    assert target.read_text() == "x"

@@ -119,10 +119,12 @@ def _model(args):
 
 
 def _out(args) -> Path | None:
+    """The output folder, checked now but created only when there is something to write in it."""
     if not args.out:
         return None
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {str(out)!r} is a file: expected a folder (it is created if missing)")
     return out
 
 
@@ -156,6 +158,7 @@ def run(args) -> int:
         if out is None:
             raise ValueError("fit needs --out DIR to save the model")
         model = _model(args).fit(y)
+        out.mkdir(parents=True, exist_ok=True)
         save(model, out / "model")
         fc = model.predict(level=args.level)
         print(f"saved model to {out / 'model'} (settings: {model.get_config()})")
@@ -179,6 +182,7 @@ def run(args) -> int:
         print(f"backtest: {args.n_windows} origin(s), horizon {args.horizon}, {args.window} window")
     print(_table(result.summary()))
     if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
         result.to_csv(out / "backtest.csv")
         _save_fig(plot_error_by_step(result.by_step()), out / "error_by_step.png")
         if args.action == "evaluate":
@@ -194,6 +198,7 @@ def _report_forecast(fc, out, y, model, plot_forecast, write_csv_atomic) -> None
     print(_table(frame))
     if out is None:
         return
+    out.mkdir(parents=True, exist_ok=True)
     write_csv_atomic(frame, out / "forecast.csv")
     history = y if isinstance(y, pd.Series) else None
     if history is None and model.kind_ != "long" and len(model.series_) == 1:
