@@ -31,18 +31,29 @@ def main() -> int:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--forget-bias", type=float, default=1.0, help="initial LSTM forget-gate bias (default 1)")
+    p.add_argument("--init", default="uniform", choices=("uniform", "chrono"),
+                   help="LSTM gate-bias initialisation (default uniform: the forget bias above; chrono: Tallec & "
+                        "Ollivier 2018, forget biases log(U[1, T_max - 1]), input biases their negatives)")
+    p.add_argument("--chrono-tmax", type=float, default=None,
+                   help="T_max of --init chrono (default: the sequence length T)")
+    p.add_argument("--stop-at", type=float, default=None,
+                   help="validation fraction solved that stops training (default: the solved level 0.99)")
     p.add_argument("--out", default="benchmarks/results/memory_adding.jsonl")
     a = p.parse_args()
     torch.set_num_threads(1)
     base = RunConfig(task="adding", hidden_size=a.hidden_size, lr=a.lr, batch_size=a.batch_size, n_train=0,
                      steps_per_epoch=100, max_epochs=100_000, patience=100_000, n_val=500, n_test=2500,
-                     max_seconds=a.budget, forget_bias=a.forget_bias)
+                     max_seconds=a.budget, forget_bias=a.forget_bias, init=a.init,
+                     chrono_tmax=a.chrono_tmax, stop_at=a.stop_at)
     configs = grid(base, a.cells.split(","), [int(v) for v in a.lengths.split(",")], range(a.seeds))
 
     def show(r, done, total):
         m = r.metrics
-        print(f"[{done}/{total}] {r.config['cell']} T={r.config['length']} seed {r.config['seed']} "
-              f"forget bias {r.config['forget_bias']:g} lr {r.config['lr']:g}: "
+        c = r.config
+        init = (f"chrono init (T_max {c['chrono_tmax'] or c['length']:g})" if c.get("init") == "chrono"
+                else f"forget bias {c['forget_bias']:g}")
+        print(f"[{done}/{total}] {c['cell']} T={c['length']} seed {c['seed']} {init} lr {c['lr']:g} "
+              f"H {c['hidden_size']} batch {c['batch_size']}: "
               f"solved fraction {m['test']:.4f} [{m['test_lo']:.4f}, {m['test_hi']:.4f}] (constant predictor "
               f"{m['chance']:.3f}), test MSE {m['test_mse']:.2e}, {'SOLVED' if m['solved'] else 'not solved'}, "
               f"{m['epochs'] * 100} steps in {m['train_seconds']:.0f} s ({m['stopped']})", flush=True)

@@ -21,6 +21,13 @@ TINY = ["--hidden-size", "4", "--n-val", "50", "--n-test", "60", "--max-epochs",
     (["gradients", "--cells", "lstm,cnn"], "unknown cell 'cnn'"),
     (["gates", "--seed", "-1"], "--seed must be >= 0"),
     (["gates", "--forget-bias", "1,3"], "--forget-bias takes one value here"),
+    (["run", "--init", "chrono,glorot"], "unknown --init 'glorot'"),
+    (["run", "--chrono-tmax", "50"], "--chrono-tmax applies to --init chrono only"),
+    (["run", "--init", "chrono", "--chrono-tmax", "1"], "chrono_tmax must be a number >= 2"),
+    (["gates", "--init", "uniform,chrono"], "--init takes one value here"),
+    (["gates", "--chrono-tmax", "50"], "--chrono-tmax applies to --init chrono only"),
+    (["gradients", "--init", "chrono"], "not supported by `memory gradients` yet"),
+    (["run", "--stop-at", "2"], "stop_at must be a metric level in (0, 1]"),
 ])
 def test_bad_arguments_give_clear_errors(argv, message, tmp_path, capsys):
     assert main(["memory", *argv, "--out", str(tmp_path)]) == 2
@@ -77,3 +84,25 @@ def test_gradients_and_gates_write_their_files(tmp_path, capsys):
     assert gates["tokens"][:4] == ["i", "was", "born", "in"] and len(gates["f"]) == 3 + 11
     for name in ("gates.png", "saturation.png", "states_lines.png", "states_heatmaps.png", "gradients.png"):
         assert (tmp_path / name).stat().st_size > 0
+
+
+def test_run_with_chrono_init(tmp_path, capsys):
+    out = tmp_path / "o"
+    argv = ["memory", "run", "--task", "parity", "--cells", "rnn,lstm", "--lengths", "3", "--seeds", "1",
+            "--workers", "1", "--init", "uniform,chrono", "--forget-bias", "1", "--out", str(out), *TINY]
+    assert main(argv) == 0
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
+    assert sorted((r["config"]["cell"], r["config"]["init"]) for r in records) == [
+        ("lstm", "chrono"), ("lstm", "uniform"), ("rnn", "uniform")]
+    rows = json.loads((out / "summary.json").read_text())
+    assert {r["cell"] for r in rows} == {"rnn", "lstm", "lstm chrono"}
+    assert "LSTM (chrono init)" in capsys.readouterr().out
+
+
+def test_gates_with_chrono_init(tmp_path, capsys):
+    out = tmp_path / "g"
+    argv = ["memory", "gates", "--length", "2", "--init", "chrono", "--chrono-tmax", "30", "--out", str(out), *TINY]
+    assert main(argv) == 0
+    config = json.loads((out / "gates.json").read_text())["config"]
+    assert config["init"] == "chrono" and config["chrono_tmax"] == 30.0
+    assert "u drawn uniform in [1, 29] per unit (chrono init, T_max 30)" in capsys.readouterr().out

@@ -37,7 +37,15 @@ QUICK_TRAINING = {"max_epochs": 20, "forget_bias": "1,3"}
 # RunConfig fields exposed as flags (type for the ones whose default is None).
 TUNABLE = {"hidden_size": int, "n_train": int, "n_val": int, "n_test": int, "lr": float, "batch_size": int,
            "max_epochs": int, "steps_per_epoch": int, "patience": int, "clip": float, "forget_bias": str,
-           "max_seconds": float}
+           "max_seconds": float, "init": str, "chrono_tmax": float,
+           "stop_at": float}
+HELP = {"forget_bias": "; initial LSTM forget-gate bias (with --init uniform), `run` takes a comma-separated list",
+        "init": "; LSTM gate-bias initialisation: uniform (forget bias --forget-bias) or chrono (Tallec & "
+                "Ollivier 2018: forget biases log(u), u ~ U[1, T_max - 1], input biases their negatives); "
+                "`run` takes a comma-separated list, e.g. uniform,chrono",
+        "chrono_tmax": "; T_max of --init chrono (default: the number of steps of the sequences)",
+        "stop_at": "; validation metric that stops training (default: the task's solved level for adding, "
+                   "else 1.0)"}
 
 
 def _int_list(name: str, text: str, low: int) -> list[int]:
@@ -71,6 +79,18 @@ def _cells(text: str) -> list[str]:
     if not cells:
         raise ValueError("--cells is empty")
     return cells
+
+
+def _inits(text: str) -> list[str]:
+    from lstmlab.nn.init import INITS
+
+    names = [v.strip().lower() for v in str(text).split(",") if v.strip()]
+    if not names:
+        raise ValueError("--init is empty")
+    for n in names:
+        if n not in INITS:
+            raise ValueError(f"unknown --init {n!r}: expected a comma-separated subset of {', '.join(INITS)}")
+    return names
 
 
 def _task(name: str) -> str:
@@ -117,9 +137,9 @@ def _config_args(p: argparse.ArgumentParser, task: str, **overrides) -> None:
     defaults = {f.name: f.default for f in fields(RunConfig)} | overrides
     g = p.add_argument_group("training (RunConfig fields)")
     for name, typ in TUNABLE.items():
-        g.add_argument("--" + name.replace("_", "-"), type=typ, default=defaults[name] if typ is not str or
-                       isinstance(defaults[name], str) else f"{defaults[name]:g}", help=f"default {defaults[name]}" + ("; initial LSTM forget-gate bias, `run` takes a "
-                                                             "comma-separated list" if name == "forget_bias" else ""))
+        default = defaults[name] if typ is not str or isinstance(defaults[name], str) else f"{defaults[name]:g}"
+        g.add_argument("--" + name.replace("_", "-"), type=typ, default=default,
+                       help=f"default {defaults[name]}" + HELP.get(name, ""))
     p.add_argument("--task", default=task, help=f"task (default {task})")
     p.add_argument("--out", default="memory-out", metavar="DIR", help="output folder (default memory-out)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
@@ -162,6 +182,13 @@ def _base(args, **extra):
         if len(fbs) > 1:
             raise ValueError(f"--forget-bias takes one value here, got {flags['forget_bias']!r}")
         extra["forget_bias"] = fbs[0]
+    if "init" not in extra:
+        inits = _inits(flags["init"])
+        if len(inits) > 1:
+            raise ValueError(f"--init takes one value here, got {flags['init']!r}")
+        extra["init"] = inits[0]
+    if extra["init"] != "chrono" and flags["chrono_tmax"] is not None:
+        raise ValueError(f"--chrono-tmax applies to --init chrono only, got --chrono-tmax {flags['chrono_tmax']:g}")
     flags.update(extra)
     return RunConfig(task=_task(args.task), **flags)
 
@@ -179,15 +206,17 @@ def run_sweep(args) -> int:
     cells, lengths, seeds = _cells(args.cells), _int_list("lengths", args.lengths, 1), _seeds(args.seeds)
     if args.workers < 1:
         raise ValueError(f"--workers must be >= 1, got {args.workers}")
-    fbs = _floats("forget-bias", args.forget_bias)
-    base = _base(args, forget_bias=fbs[0])
+    fbs, inits = _floats("forget-bias", args.forget_bias), _inits(args.init)
+    if args.chrono_tmax is not None and "chrono" not in inits:
+        raise ValueError(f"--chrono-tmax applies to --init chrono only, got --init {args.init}")
+    base = _base(args, forget_bias=fbs[0], init="chrono" if "chrono" in inits else inits[0])
     out = _out_dir(args.out)
 
     from lstmlab.lab.summary import label
     from lstmlab.lab.sweep import grid, sweep
     from lstmlab.tasks import get_task
 
-    configs = grid(base, cells, lengths, seeds, fbs)
+    configs = grid(base, cells, lengths, seeds, fbs, inits)
     print(f"{task}: {get_task(task).describe}\n{len(configs)} runs ({', '.join(cells)} x lengths "
           f"{', '.join(map(str, lengths))} x {len(seeds)} seeds), {args.workers} workers -> {out}", file=sys.stderr)
 
@@ -258,6 +287,9 @@ def run_gradients(args) -> int:
     _check_common(args)
     cells = _cells(args.cells)
     base = _base(args, length=args.length, seed=args.seed)
+    if base.init != "uniform":
+        raise ValueError(f"--init {base.init} is not supported by `memory gradients` yet (its measurement at "
+                         "initialisation builds the model with the forget bias only); use --init uniform")
     out = _out_dir(args.out)
 
     from lstmlab.lab.experiments import gradient_experiment
@@ -284,9 +316,16 @@ def gate_sentences(reading, record) -> list[str]:
     m = record.metrics
     out = [f"The LSTM reached test accuracy {m['test']:.3f} [{m['test_lo']:.3f}, {m['test_hi']:.3f}] "
            f"(chance {m['chance']:.3f}) at length {record.config['length']}."]
-    fb = record.config["forget_bias"]
-    out.append(f"The forget-gate bias started at {fb:g}: with no other input the gate would sit at "
-               f"sigmoid({fb:g}) = {1 / (1 + math.exp(-fb)):.2f}.")
+    c = record.config
+    if c.get("init") == "chrono":
+        tmax = c["chrono_tmax"] if c["chrono_tmax"] is not None else len(reading.tokens)
+        out.append(f"The forget-gate biases started at log(u), u drawn uniform in [1, {tmax - 1:g}] per unit "
+                   f"(chrono init, T_max {tmax:g}): with no other input the gates would sit between 0.50 and "
+                   f"{1 - 1 / tmax:.3f}, the input gates at one minus that.")
+    else:
+        fb = c["forget_bias"]
+        out.append(f"The forget-gate bias started at {fb:g}: with no other input the gate would sit at "
+                   f"sigmoid({fb:g}) = {1 / (1 + math.exp(-fb)):.2f}.")
     for gate, name in (("i", "input"), ("f", "forget"), ("o", "output")):
         shut, open_ = sat[gate]["shut"], sat[gate]["open"]
         out.append(f"{name} gate: mean fraction of steps shut (< 0.1) {shut.mean():.2f}, open (> 0.9) "

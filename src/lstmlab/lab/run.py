@@ -21,6 +21,15 @@ class RunConfig:
     ``n_train > 0`` uses a fixed set of that size. The test set (``n_test``, default 2500 sequences) is
     large enough for a 95% interval of about +-2 points at 50% accuracy; it is drawn from its own
     stream, so it is the same for every cell with the same seed and length.
+
+    ``init``: how the LSTM's gate biases start: ``"uniform"`` (the forget-gate bias set to
+    ``forget_bias``) or ``"chrono"`` (Tallec & Ollivier 2018: forget biases log(u), u ~ U[1, chrono_tmax - 1]
+    per unit, input biases their negatives; ``forget_bias`` is then not used). ``chrono_tmax`` None means
+    the number of steps of the task's sequences. Both leave the RNN and GRU unchanged.
+
+    ``stop_at``: the validation metric at which training stops; None means the task's solved level for a
+    regression task (the adding problem) and 1.0 for a classification task. A level above the solved one
+    leaves a margin for the difference between the validation and the test sequences.
     """
 
     task: str = "parity"
@@ -39,6 +48,9 @@ class RunConfig:
     clip: float = 1.0
     forget_bias: float = 1.0
     max_seconds: float | None = None
+    init: str = "uniform"
+    chrono_tmax: float | None = None
+    stop_at: float | None = None
 
     def __post_init__(self) -> None:
         from lstmlab.tasks import TASKS
@@ -54,6 +66,12 @@ class RunConfig:
             check_positive(name, getattr(self, name))
         if self.n_train < 0 or (self.n_train == 0 and not self.steps_per_epoch):
             raise ValueError(f"n_train must be >= 1, or 0 with steps_per_epoch set; got n_train={self.n_train}")
+        from lstmlab.nn.init import check_init
+
+        check_init(self.init, self.chrono_tmax)
+        if self.stop_at is not None and not (isinstance(self.stop_at, (int, float)) and not isinstance(self.stop_at, bool)
+                                            and 0 < self.stop_at <= 1):
+            raise ValueError(f"stop_at must be a metric level in (0, 1] or None, got {self.stop_at!r}")
 
 
 @dataclass
@@ -80,6 +98,13 @@ def scored_count(y: np.ndarray) -> int:
     return int((y != IGNORE).sum()) if y.dtype.kind in "iu" else int(y.size)
 
 
+def init_options(config: RunConfig, n_steps: int) -> dict:
+    """The ``init``/``chrono_tmax`` arguments of ``make_model`` for ``config`` on sequences of ``n_steps``."""
+    if config.init != "chrono":
+        return {"init": config.init}
+    return {"init": "chrono", "chrono_tmax": config.chrono_tmax if config.chrono_tmax is not None else max(2, n_steps)}
+
+
 def run_one(config: RunConfig, progress: bool = False, keep_model: bool = False) -> RunRecord | tuple:
     """Train and score one run; with ``keep_model`` return ``(record, model)``.
 
@@ -104,10 +129,11 @@ def run_one(config: RunConfig, progress: bool = False, keep_model: bool = False)
         train = lambda n: task.make(n, config.length, train_rng)  # noqa: E731 - fresh batches
         y_train = task.make(config.n_val, config.length, np.random.default_rng([config.seed, 3]))[1]
     model = make_model(task.n_inputs, task.n_outputs, config.cell, config.hidden_size, task.head,
-                       seed=config.seed, forget_bias=config.forget_bias)
+                       seed=config.seed, forget_bias=config.forget_bias, **init_options(config, x_val.shape[1]))
     tc = TrainConfig(lr=config.lr, batch_size=config.batch_size, max_epochs=config.max_epochs,
                      steps_per_epoch=config.steps_per_epoch, patience=config.patience, clip=config.clip,
-                     target=task.solved_at if task.kind == "regress" else 1.0, max_seconds=config.max_seconds)
+                     target=config.stop_at or (task.solved_at if task.kind == "regress" else 1.0),
+                     max_seconds=config.max_seconds)
     trained = fit(model, task.kind, task.metric, train, (x_val, y_val), tc,
                   torch.Generator().manual_seed(config.seed), progress=progress)
     pred = predict(model, x_test)

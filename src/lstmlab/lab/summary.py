@@ -45,13 +45,22 @@ class Row:
 
 
 def label(config: dict) -> str:
-    """The name a run is grouped under: the cell, plus the forget bias for an LSTM when it is not 1."""
+    """The name a run is grouped under: the cell, plus for an LSTM its chrono initialisation ("lstm chrono",
+    or "lstm chrono=500" with an explicit time range) or its forget bias when it is not 1 ("lstm fb=3")."""
+    if config["cell"] != "lstm":
+        return config["cell"]
+    if config.get("init", "uniform") == "chrono":
+        tmax = config.get("chrono_tmax")
+        return "lstm chrono" + (f"={tmax:g}" if tmax is not None else "")
     fb = config.get("forget_bias", 1.0)
-    return f"lstm fb={fb:g}" if config["cell"] == "lstm" and fb != 1.0 else config["cell"]
+    return f"lstm fb={fb:g}" if fb != 1.0 else "lstm"
 
 
 def pretty(label: str) -> str:
-    """"lstm fb=3" -> "LSTM (forget bias 3)", "rnn" -> "RNN"."""
+    """"lstm fb=3" -> "LSTM (forget bias 3)", "lstm chrono" -> "LSTM (chrono init)", "rnn" -> "RNN"."""
+    if label.startswith("lstm chrono"):
+        tmax = label.partition("=")[2]
+        return "LSTM (chrono init" + (f", T_max {tmax})" if tmax else ")")
     cell, _, fb = label.partition(" fb=")
     return cell.upper() + (f" (forget bias {fb})" if fb else "")
 

@@ -15,18 +15,24 @@ log = logging.getLogger(__name__)
 
 
 def grid(base: RunConfig, cells: Iterable[str], lengths: Iterable[int], seeds: Iterable[int],
-         forget_biases: Iterable[float] | None = None) -> list[RunConfig]:
+         forget_biases: Iterable[float] | None = None, inits: Iterable[str] | None = None) -> list[RunConfig]:
     """Every (cell, length, seed) combination of ``base``; lengths outermost, so short runs finish first.
 
     ``forget_biases``: LSTM runs are repeated for each of these initial forget-gate biases (other cells,
-    which have no forget gate, run once); None keeps ``base.forget_bias``.
+    which have no forget gate, run once); None keeps ``base.forget_bias``. ``inits``: LSTM runs are
+    repeated for each of these initialisations ("uniform" once per forget bias, "chrono", which does not
+    use the forget bias, once); None keeps ``base.init``. Other cells run with ``init="uniform"``.
     """
     fbs = [base.forget_bias] if forget_biases is None else [float(b) for b in forget_biases]
+    names = [base.init] if inits is None else list(dict.fromkeys(inits))
+    lstm = [(fb, "uniform") for fb in fbs if "uniform" in names] + [(fbs[0], i) for i in names if i != "uniform"]
     out = []
     for n in lengths:
         for c in cells:
-            for fb in (fbs if c == "lstm" else [base.forget_bias]):
-                out += [replace(base, cell=c, length=int(n), seed=int(s), forget_bias=fb) for s in seeds]
+            for fb, init in (lstm if c == "lstm" else [(base.forget_bias, "uniform")]):
+                tmax = base.chrono_tmax if init == "chrono" else None
+                out += [replace(base, cell=c, length=int(n), seed=int(s), forget_bias=fb, init=init,
+                                chrono_tmax=tmax) for s in seeds]
     return out
 
 
@@ -40,13 +46,17 @@ def load_records(path: str | os.PathLike) -> list[RunRecord]:
     if not path.exists():
         return out
     known = {f.name for f in fields(RunConfig)}
+    # Fields added later (e.g. init, chrono_tmax) take their defaults in older records.
+    defaults = {f.name: f.default for f in fields(RunConfig)}
     for line in path.read_text().splitlines():
         try:
             d = json.loads(line)
         except json.JSONDecodeError:
             log.warning("skipping an unreadable line in %s", path)
             continue
-        if set(d.get("config", {})) == known:
+        config = d.get("config", {})
+        if isinstance(config, dict) and "task" in config and set(config) <= known:
+            d["config"] = {k: config.get(k, defaults[k]) for k in defaults}
             out.append(RunRecord(**d))
     return out
 

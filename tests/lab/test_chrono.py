@@ -1,0 +1,68 @@
+import json
+from dataclasses import asdict
+
+import pytest
+import torch
+
+from lstmlab.lab.run import RunConfig, init_options, run_one
+from lstmlab.lab.summary import label, pretty, summarize
+from lstmlab.lab.sweep import grid, load_records, sweep
+
+TINY = RunConfig(task="parity", length=3, hidden_size=8, n_val=100, n_test=200, max_epochs=2, steps_per_epoch=5)
+
+
+def test_runconfig_validates_init():
+    with pytest.raises(ValueError, match="unknown init 'chrone'"):
+        RunConfig(init="chrone")
+    with pytest.raises(ValueError, match="chrono_tmax must be a number >= 2"):
+        RunConfig(init="chrono", chrono_tmax=0.5)
+    with pytest.raises(ValueError, match="applies to init='chrono' only"):
+        RunConfig(chrono_tmax=10.0)
+    assert RunConfig().init == "uniform" and RunConfig().chrono_tmax is None  # defaults unchanged
+
+
+def test_chrono_tmax_defaults_to_the_number_of_steps():
+    assert init_options(RunConfig(), 40) == {"init": "uniform"}
+    assert init_options(RunConfig(init="chrono"), 40) == {"init": "chrono", "chrono_tmax": 40}
+    assert init_options(RunConfig(init="chrono", chrono_tmax=7.0), 40)["chrono_tmax"] == 7.0
+    still = RunConfig(**{**asdict(TINY), "init": "chrono", "max_epochs": 1, "steps_per_epoch": 1, "lr": 1e-12})
+    record, model = run_one(still, keep_model=True)  # one step of size 1e-12: the biases as initialised
+    H = 8
+    u = torch.exp(model.rnn.bias_ih_l0[H:2 * H].detach())
+    assert u.min() >= 1 and u.max() <= 3 - 1 + 1e-5  # parity at length 3: T_max = 3 steps
+    assert record.config["init"] == "chrono"
+
+
+def test_grid_repeats_lstm_per_init_and_keeps_other_cells_uniform():
+    configs = grid(TINY, ["rnn", "lstm"], [3], [0, 1], forget_biases=[1.0, 3.0], inits=["uniform", "chrono"])
+    lstm = [(c.init, c.forget_bias) for c in configs if c.cell == "lstm"]
+    assert sorted(set(lstm)) == [("chrono", 1.0), ("uniform", 1.0), ("uniform", 3.0)] and len(lstm) == 6
+    assert {c.init for c in configs if c.cell == "rnn"} == {"uniform"}
+    only = grid(RunConfig(task="parity", init="chrono", chrono_tmax=50.0), ["rnn", "lstm"], [3], [0])
+    assert [(c.cell, c.init, c.chrono_tmax) for c in only] == [("rnn", "uniform", None), ("lstm", "chrono", 50.0)]
+
+
+def test_labels_name_the_chrono_init():
+    assert label({"cell": "lstm", "init": "chrono", "chrono_tmax": None}) == "lstm chrono"
+    assert label({"cell": "lstm", "init": "chrono", "chrono_tmax": 500.0}) == "lstm chrono=500"
+    assert label({"cell": "lstm", "forget_bias": 3.0}) == "lstm fb=3"  # an old record without init
+    assert pretty("lstm chrono") == "LSTM (chrono init)" and pretty("lstm chrono=500") == "LSTM (chrono init, T_max 500)"
+    assert pretty("lstm fb=3") == "LSTM (forget bias 3)"
+
+
+def test_records_written_before_init_existed_are_read_and_resumed(tmp_path):
+    path = tmp_path / "runs.jsonl"
+    config = grid(TINY, ["lstm"], [3], [0])
+    [rec] = sweep(config, path)
+    d = json.loads(path.read_text())
+    for k in ("init", "chrono_tmax"):
+        del d["config"][k]  # what an older lstmlab wrote
+    path.write_text(json.dumps(d) + "\n")
+    [old] = load_records(path)
+    assert old.config["init"] == "uniform" and old.config["chrono_tmax"] is None
+    ran = []
+    again = sweep(config, path, on_done=lambda r, i, n: ran.append(i))
+    assert ran == [] and again[0].metrics == rec.metrics  # reused, not re-run
+    both = sweep(grid(TINY, ["lstm"], [3], [0], inits=["uniform", "chrono"]), path)
+    assert [r.config["init"] for r in both] == ["uniform", "chrono"]
+    assert {r.cell for r in summarize(both)} == {"lstm", "lstm chrono"}
