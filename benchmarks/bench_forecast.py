@@ -13,8 +13,11 @@ seed : the tutorial's series (np.random.seed(0) noise), windows of 50 -> 10; the
     test target was ever seen. MAE over all test windows, in original units.
 airpassengers : fit on the first 120 months, forecast 12 months from origins 120 and 132 (the
     model sees actuals up to the origin, its weights are from the first 120), input window 24.
-Coverage of 90 % conformal intervals: on the 189 test windows (seed) and on 13 rolling origins
-120..132 (airpassengers).
+Coverage of 90 % conformal intervals: on the 189 test windows (seed); on AirPassengers both on the
+issue's 24 points (origins 120 and 132) and on 13 rolling origins 120..132 (156 points), each from
+the fit on the first 120 months, per seed. "pooled" is the default rule (scores of all steps pooled,
+each divided by its step's mean), "per step" the rule that reads each step's scores alone
+(lstmlab.forecast.intervals).
 """
 
 from __future__ import annotations
@@ -25,9 +28,26 @@ import time
 
 import numpy as np
 
+LEVEL = 0.9
+
+
+def coverages(model, X: np.ndarray, Y: np.ndarray, rows=slice(None)) -> dict[str, float]:
+    """Share of ``Y[rows]`` inside the model's LEVEL intervals, for the pooled and per-step rules."""
+    from lstmlab.forecast import coverage
+    from lstmlab.forecast.intervals import conformal_quantiles
+
+    pred, lo, hi = model.predict_windows(X, level=LEVEL)  # pooled: the default
+    half = conformal_quantiles(model.calibration_scores_, LEVEL, pool_steps=False) * model._scale(X)  # (N, H)
+    return {"pooled": float(coverage(Y[rows], lo[rows], hi[rows])),
+            "per step": float(coverage(Y[rows], (pred - half)[rows], (pred + half)[rows]))}
+
+
+def medians(runs: list[dict[str, float]]) -> str:
+    return ", ".join(f"{k} {statistics.median(r[k] for r in runs):.3f}" for k in runs[0])
+
 
 def seed_task(seeds: int, epochs: int, with_reference: bool, reference_epochs: int) -> None:
-    from lstmlab.forecast import LSTMForecaster, SeasonalNaive, coverage, load_dataset, mae, seed_reference
+    from lstmlab.forecast import LSTMForecaster, SeasonalNaive, load_dataset, mae, seed_reference
     from lstmlab.forecast.windows import sliding_windows
 
     y = load_dataset("synthetic", legacy_seed=0).to_numpy()  # (1000,)
@@ -48,12 +68,12 @@ def seed_task(seeds: int, epochs: int, with_reference: bool, reference_epochs: i
             t0 = time.perf_counter()
             model.fit(y[:end])
             times.append(time.perf_counter() - t0)
-            pred, lo, hi = model.predict_windows(Xte, level=0.9)
-            maes.append(float(mae(Yte, pred)))
-            covs.append(float(coverage(Yte, lo, hi)))
+            maes.append(float(mae(Yte, model.predict_windows(Xte))))
+            covs.append(coverages(model, Xte, Yte))
         print(f"LSTMForecaster, {label:15s} (fit on y[:{end}]): MAE median {statistics.median(maes):.3f} "
               f"[{min(maes):.3f} .. {max(maes):.3f}] over {seeds} seeds; fit median {statistics.median(times):.1f} s "
-              f"[{min(times):.1f} .. {max(times):.1f}]; 90% interval coverage median {statistics.median(covs):.3f}")
+              f"[{min(times):.1f} .. {max(times):.1f}]; 90% interval coverage medians: {medians(covs)} "
+              f"({len(Yte) * 10} points; per seed {[round(c['pooled'], 3) for c in covs]})")
     if with_reference:
         for leak in (True, False):
             r = seed_reference(y, leak=leak, epochs=reference_epochs, seed=0)
@@ -66,27 +86,35 @@ def airpassengers(seeds: int, ensemble: int) -> None:
 
     y = load_dataset("airpassengers")  # (144,) monthly
     v = y.to_numpy()
-    hist = np.stack([v[96:120], v[108:132]])  # (2, 24) histories ending at the origins
-    actual = np.stack([v[120:132], v[132:144]])  # (2, 12)
+    rolling = np.arange(120, 133)  # 13 origins; 0 and 12 are the issue's origins 120 and 132
+    hist = np.stack([v[o - 24:o] for o in rolling])  # (13, 24) histories ending at the origins
+    actual = np.stack([v[o:o + 12] for o in rolling])  # (13, 12)
+    issue = [0, 12]
     print("\n== AirPassengers: fit on 120 months, forecast 12 from origins 120 and 132, input 24 ==")
     for name, base in make_baselines(12, 12).items():  # each from the full history before the origin
         pred = np.stack([base.fit(v[:origin]).predict() for origin in (120, 132)])  # (2, 12)
-        print(f"{name:16s} MAE {mae(actual, pred):.2f}")
+        print(f"{name:16s} MAE {mae(actual[issue], pred):.2f}")
     for n_models in (1, ensemble):
-        maes, times = [], []
+        maes, times, cov_issue, cov_rolling = [], [], [], []
         for seed in range(seeds):
             model = LSTMForecaster(horizon=12, seasonal_period=12, input_size=24, n_models=n_models,
                                    seed=100 * seed)
             t0 = time.perf_counter()
             model.fit(v[:120])
             times.append(time.perf_counter() - t0)
-            maes.append(float(mae(actual, model.predict_windows(hist))))
+            maes.append(float(mae(actual[issue], model.predict_windows(hist[issue]))))
+            cov_issue.append(coverages(model, hist, actual, issue))
+            cov_rolling.append(coverages(model, hist, actual))
         print(f"LSTMForecaster n_models={n_models}: MAE median {statistics.median(maes):.2f} mean "
               f"{statistics.mean(maes):.2f} [{min(maes):.2f} .. {max(maes):.2f}] over {seeds} seeds; "
-              f"fit median {statistics.median(times):.1f} s")
+              f"fit median {statistics.median(times):.1f} s [{min(times):.1f} .. {max(times):.1f}]")
+        print(f"  90% coverage, issue origins 120 and 132 (24 points), medians: {medians(cov_issue)}; "
+              f"pooled per seed {[round(c['pooled'], 3) for c in cov_issue]}")
+        print(f"  90% coverage, 13 rolling origins 120..132 (156 points), medians: {medians(cov_rolling)}; "
+              f"pooled per seed {[round(c['pooled'], 3) for c in cov_rolling]}")
     model = LSTMForecaster(horizon=12, seasonal_period=12, input_size=24, n_models=ensemble)
-    result = backtest(model, y, n_windows=13, stride=1, refit=False, level=0.9)
-    print("rolling origins 120..132 (fit once on the first 120 months), 90% intervals:")
+    result = backtest(model, y, n_windows=13, stride=1, refit=False, level=LEVEL)
+    print(f"rolling origins 120..132 (fit once on the first 120 months, seed 0, n_models={ensemble}), 90% intervals:")
     print(result.summary().round(3).to_string())
 
 

@@ -63,3 +63,36 @@ def test_conformal_quantile_finite_sample_rule():
     assert np.isinf(conformal_quantiles(scores[:5], 0.9)[0])  # too few to promise 90 %
     with pytest.raises(ValueError, match="level=1.5"):
         conformal_quantiles(scores, 1.5)
+
+
+def test_pooled_quantiles_keep_each_steps_size_and_use_every_score():
+    rng = np.random.default_rng(0)
+    base = np.abs(rng.standard_normal((30, 1)))  # (30, 1)
+    scores = base * np.array([1.0, 2.0, 4.0])  # (30, 3): step h has the same shape, h-fold size
+    q = conformal_quantiles(scores, 0.8)
+    np.testing.assert_allclose(q / q[0], [1.0, 2.0, 4.0])
+    # one step: the pooled rule is the per-step rule
+    np.testing.assert_array_equal(conformal_quantiles(base, 0.8), conformal_quantiles(base, 0.8, pool_steps=False))
+    # 9 windows x 10 steps at 90 %: per step the largest of 9; pooled the ceil(91 * 0.9) = 82nd of 90 ratios
+    flat = np.arange(1.0, 91.0).reshape(9, 10)  # (9, 10)
+    others = (flat.sum(axis=0) - flat) / 8  # each window's step means without it
+    ratios = np.sort((flat / others).ravel())
+    np.testing.assert_allclose(conformal_quantiles(flat, 0.9), ratios[81] * flat.mean(axis=0))
+    np.testing.assert_array_equal(conformal_quantiles(flat, 0.9, pool_steps=False), flat[-1])
+    assert np.all(np.isinf(conformal_quantiles(flat[:5], 0.9)))  # too few windows either way
+
+
+def test_pooled_intervals_cover_the_level_where_per_step_ones_are_coarse():
+    """Exchangeable windows, 17 calibration windows of 12 steps, errors growing with the step: the
+    per-step rule takes the largest of 17 (expected coverage 17/18 = 0.944), the pooled rule is
+    close to the nominal 0.9 (0.884 if each window were divided by step means it contributed to)."""
+    rng = np.random.default_rng(1)
+    sd = np.linspace(0.5, 2.0, 12)  # (12,)
+    cover = {True: [], False: []}
+    for _ in range(2000):
+        cal = np.abs(rng.standard_normal((17, 12)) * sd)  # (17, 12)
+        test = np.abs(rng.standard_normal((1, 12)) * sd)  # (1, 12)
+        for pool in cover:
+            cover[pool].append(np.mean(test <= conformal_quantiles(cal, 0.9, pool_steps=pool)))
+    assert abs(np.mean(cover[True]) - 0.9) < 0.01
+    assert abs(np.mean(cover[False]) - 17 / 18) < 0.01
