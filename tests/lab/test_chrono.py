@@ -11,13 +11,17 @@ from lstmlab.lab.sweep import grid, load_records, sweep
 TINY = RunConfig(task="parity", length=3, hidden_size=8, n_val=100, n_test=200, max_epochs=2, steps_per_epoch=5)
 
 
-def test_runconfig_validates_init():
+def test_runconfig_validates_init_and_stop_at():
     with pytest.raises(ValueError, match="unknown init 'chrone'"):
         RunConfig(init="chrone")
     with pytest.raises(ValueError, match="chrono_tmax must be a number >= 2"):
         RunConfig(init="chrono", chrono_tmax=0.5)
     with pytest.raises(ValueError, match="applies to init='chrono' only"):
         RunConfig(chrono_tmax=10.0)
+    for bad in (0, 1.5, True, "0.9", float("nan")):
+        with pytest.raises(ValueError, match="stop_at must be a metric level in"):
+            RunConfig(stop_at=bad)
+    assert RunConfig(stop_at=0.998).stop_at == 0.998
     assert RunConfig().init == "uniform" and RunConfig().chrono_tmax is None  # defaults unchanged
 
 
@@ -46,7 +50,8 @@ def test_labels_name_the_chrono_init():
     assert label({"cell": "lstm", "init": "chrono", "chrono_tmax": None}) == "lstm chrono"
     assert label({"cell": "lstm", "init": "chrono", "chrono_tmax": 500.0}) == "lstm chrono=500"
     assert label({"cell": "lstm", "forget_bias": 3.0}) == "lstm fb=3"  # an old record without init
-    assert pretty("lstm chrono") == "LSTM (chrono init)" and pretty("lstm chrono=500") == "LSTM (chrono init, T_max 500)"
+    assert pretty("lstm chrono") == "LSTM (chrono init)"
+    assert pretty("lstm chrono=500") == "LSTM (chrono init, T_max 500)"
     assert pretty("lstm fb=3") == "LSTM (forget bias 3)"
 
 
@@ -66,3 +71,8 @@ def test_records_written_before_init_existed_are_read_and_resumed(tmp_path):
     both = sweep(grid(TINY, ["lstm"], [3], [0], inits=["uniform", "chrono"]), path)
     assert [r.config["init"] for r in both] == ["uniform", "chrono"]
     assert {r.cell for r in summarize(both)} == {"lstm", "lstm chrono"}
+
+
+def test_stop_at_sets_the_validation_level_that_stops_training():
+    low = run_one(RunConfig(**{**asdict(TINY), "max_epochs": 5, "stop_at": 0.01}))
+    assert low.metrics["stopped"] == "target" and low.metrics["epochs"] == 1

@@ -69,8 +69,9 @@ class RunConfig:
         from lstmlab.nn.init import check_init
 
         check_init(self.init, self.chrono_tmax)
-        if self.stop_at is not None and not (isinstance(self.stop_at, (int, float)) and not isinstance(self.stop_at, bool)
-                                            and 0 < self.stop_at <= 1):
+        level = self.stop_at
+        if level is not None and (isinstance(level, bool) or not isinstance(level, (int, float))
+                                  or not 0 < level <= 1):
             raise ValueError(f"stop_at must be a metric level in (0, 1] or None, got {self.stop_at!r}")
 
 
