@@ -26,7 +26,6 @@ TINY = ["--hidden-size", "4", "--n-val", "50", "--n-test", "60", "--max-epochs",
     (["run", "--init", "chrono", "--chrono-tmax", "1"], "chrono_tmax must be a number >= 2"),
     (["gates", "--init", "uniform,chrono"], "--init takes one value here"),
     (["gates", "--chrono-tmax", "50"], "--chrono-tmax applies to --init chrono only"),
-    (["gradients", "--init", "chrono"], "not supported by `memory gradients` yet"),
     (["run", "--stop-at", "2"], "stop_at must be a metric level in (0, 1]"),
 ])
 def test_bad_arguments_give_clear_errors(argv, message, tmp_path, capsys):

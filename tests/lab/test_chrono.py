@@ -76,3 +76,17 @@ def test_records_written_before_init_existed_are_read_and_resumed(tmp_path):
 def test_stop_at_sets_the_validation_level_that_stops_training():
     low = run_one(RunConfig(**{**asdict(TINY), "max_epochs": 5, "stop_at": 0.01}))
     assert low.metrics["stopped"] == "target" and low.metrics["epochs"] == 1
+
+
+def test_gradient_experiment_starts_the_lstm_from_chrono_and_other_cells_from_uniform():
+    import numpy as np
+
+    from lstmlab.lab.experiments import gradient_experiment
+
+    config = RunConfig(task="parity", length=30, hidden_size=8)
+    uniform, _ = gradient_experiment(config, cells=("rnn", "lstm"), n_batch=16, train=False)
+    chrono, _ = gradient_experiment(RunConfig(**{**asdict(config), "init": "chrono"}), cells=("rnn", "lstm"),
+                                    n_batch=16, train=False)
+    np.testing.assert_array_equal(chrono[0].grad_norm, uniform[0].grad_norm)  # the RNN is untouched
+    # chrono forget biases log(u), u in [1, 29], hold the cell path open far longer than forget bias 1
+    assert chrono[1].forget_product[-1] > 10 * uniform[1].forget_product[-1]

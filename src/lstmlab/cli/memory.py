@@ -287,9 +287,6 @@ def run_gradients(args) -> int:
     _check_common(args)
     cells = _cells(args.cells)
     base = _base(args, length=args.length, seed=args.seed)
-    if base.init != "uniform":
-        raise ValueError(f"--init {base.init} is not supported by `memory gradients` yet (its measurement at "
-                         "initialisation builds the model with the forget bias only); use --init uniform")
     out = _out_dir(args.out)
 
     from lstmlab.lab.experiments import gradient_experiment

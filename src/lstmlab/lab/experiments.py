@@ -8,7 +8,7 @@ import numpy as np
 
 from lstmlab.lab.gates import GateReading, read_gates
 from lstmlab.lab.gradients import GradientFlow, gradient_flow
-from lstmlab.lab.run import RunConfig, RunRecord, run_one
+from lstmlab.lab.run import RunConfig, RunRecord, init_options, run_one
 from lstmlab.tasks import get_task
 
 
@@ -27,9 +27,10 @@ def gradient_experiment(config: RunConfig, cells: tuple[str, ...] = ("rnn", "lst
     x, y = task.sample(n_batch, config.length, np.random.default_rng([config.seed, 9]))
     flows, records = [], []
     for cell in cells:
-        c = replace(config, cell=cell)
+        c = replace(config, cell=cell) if cell == "lstm" else replace(config, cell=cell, init="uniform",
+                                                                          chrono_tmax=None)
         init = make_model(task.n_inputs, task.n_outputs, cell, c.hidden_size, task.head, c.seed,
-                          forget_bias=c.forget_bias)
+                          forget_bias=c.forget_bias, **init_options(c, x.shape[1]))
         flows.append(gradient_flow(init, task.kind, x, y, when="init"))
         if train:
             record, model = run_one(c, progress=progress, keep_model=True)
