@@ -41,6 +41,9 @@ def test_grid_repeats_lstm_per_init_and_keeps_other_cells_uniform():
     configs = grid(TINY, ["rnn", "lstm"], [3], [0, 1], forget_biases=[1.0, 3.0], inits=["uniform", "chrono"])
     lstm = [(c.init, c.forget_bias) for c in configs if c.cell == "lstm"]
     assert sorted(set(lstm)) == [("chrono", 1.0), ("uniform", 1.0), ("uniform", 3.0)] and len(lstm) == 6
+    # chrono ignores the forget bias, so it keeps the default whatever biases the sweep lists: one config per run
+    later = grid(TINY, ["lstm"], [3], [0], forget_biases=[3.0, 5.0], inits=["uniform", "chrono"])
+    assert [(c.init, c.forget_bias) for c in later] == [("uniform", 3.0), ("uniform", 5.0), ("chrono", 1.0)]
     assert {c.init for c in configs if c.cell == "rnn"} == {"uniform"}
     only = grid(RunConfig(task="parity", init="chrono", chrono_tmax=50.0), ["rnn", "lstm"], [3], [0])
     assert [(c.cell, c.init, c.chrono_tmax) for c in only] == [("rnn", "uniform", None), ("lstm", "chrono", 50.0)]
@@ -60,11 +63,12 @@ def test_records_written_before_init_existed_are_read_and_resumed(tmp_path):
     config = grid(TINY, ["lstm"], [3], [0])
     [rec] = sweep(config, path)
     d = json.loads(path.read_text())
-    for k in ("init", "chrono_tmax"):
+    for k in ("init", "chrono_tmax", "stop_at"):
         del d["config"][k]  # what an older lstmlab wrote
-    path.write_text(json.dumps(d) + "\n")
-    [old] = load_records(path)
-    assert old.config["init"] == "uniform" and old.config["chrono_tmax"] is None
+    broken = {**d, "config": {k: v for k, v in d["config"].items() if k != "forget_bias"}}
+    path.write_text(json.dumps(d) + "\n" + json.dumps(broken) + "\n")
+    [old] = load_records(path)  # a record missing an older field (forget_bias) is not guessed at
+    assert old.config["init"] == "uniform" and old.config["chrono_tmax"] is None and old.config["stop_at"] is None
     ran = []
     again = sweep(config, path, on_done=lambda r, i, n: ran.append(i))
     assert ran == [] and again[0].metrics == rec.metrics  # reused, not re-run
@@ -90,3 +94,13 @@ def test_gradient_experiment_starts_the_lstm_from_chrono_and_other_cells_from_un
     np.testing.assert_array_equal(chrono[0].grad_norm, uniform[0].grad_norm)  # the RNN is untouched
     # chrono forget biases log(u), u in [1, 29], hold the cell path open far longer than forget bias 1
     assert chrono[1].forget_product[-1] > 10 * uniform[1].forget_product[-1]
+
+
+def test_building_a_runconfig_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys; from lstmlab.lab.run import RunConfig; RunConfig(init='chrono', chrono_tmax=9.0); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

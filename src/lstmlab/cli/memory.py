@@ -82,7 +82,7 @@ def _cells(text: str) -> list[str]:
 
 
 def _inits(text: str) -> list[str]:
-    from lstmlab.nn.init import INITS
+    from lstmlab.nn.init_names import INITS
 
     names = [v.strip().lower() for v in str(text).split(",") if v.strip()]
     if not names:

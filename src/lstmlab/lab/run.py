@@ -66,7 +66,7 @@ class RunConfig:
             check_positive(name, getattr(self, name))
         if self.n_train < 0 or (self.n_train == 0 and not self.steps_per_epoch):
             raise ValueError(f"n_train must be >= 1, or 0 with steps_per_epoch set; got n_train={self.n_train}")
-        from lstmlab.nn.init import check_init
+        from lstmlab.nn.init_names import check_init
 
         check_init(self.init, self.chrono_tmax)
         level = self.stop_at

@@ -25,7 +25,9 @@ def grid(base: RunConfig, cells: Iterable[str], lengths: Iterable[int], seeds: I
     """
     fbs = [base.forget_bias] if forget_biases is None else [float(b) for b in forget_biases]
     names = [base.init] if inits is None else list(dict.fromkeys(inits))
-    lstm = [(fb, "uniform") for fb in fbs if "uniform" in names] + [(fbs[0], i) for i in names if i != "uniform"]
+    # chrono does not use the forget bias: its runs keep the default, so one chrono run has one config
+    unused = RunConfig.__dataclass_fields__["forget_bias"].default
+    lstm = [(fb, "uniform") for fb in fbs if "uniform" in names] + [(unused, i) for i in names if i != "uniform"]
     out = []
     for n in lengths:
         for c in cells:
@@ -34,6 +36,9 @@ def grid(base: RunConfig, cells: Iterable[str], lengths: Iterable[int], seeds: I
                 out += [replace(base, cell=c, length=int(n), seed=int(s), forget_bias=fb, init=init,
                                 chrono_tmax=tmax) for s in seeds]
     return out
+
+
+LATER_FIELDS = ("init", "chrono_tmax", "stop_at")  # RunConfig fields newer than the first records
 
 
 def _key(config: dict) -> str:
@@ -46,8 +51,8 @@ def load_records(path: str | os.PathLike) -> list[RunRecord]:
     if not path.exists():
         return out
     known = {f.name for f in fields(RunConfig)}
-    # Fields added later (e.g. init, chrono_tmax) take their defaults in older records.
-    defaults = {f.name: f.default for f in fields(RunConfig)}
+    # Only the fields added after records were first written may be missing; they take their defaults.
+    later = {name: RunConfig.__dataclass_fields__[name].default for name in LATER_FIELDS}
     for line in path.read_text().splitlines():
         try:
             d = json.loads(line)
@@ -55,8 +60,8 @@ def load_records(path: str | os.PathLike) -> list[RunRecord]:
             log.warning("skipping an unreadable line in %s", path)
             continue
         config = d.get("config", {})
-        if isinstance(config, dict) and "task" in config and set(config) <= known:
-            d["config"] = {k: config.get(k, defaults[k]) for k in defaults}
+        if isinstance(config, dict) and set(config) <= known and known - set(config) <= set(later):
+            d["config"] = {**later, **config}
             out.append(RunRecord(**d))
     return out
 
