@@ -77,11 +77,11 @@ def test_datasets_lists_and_exports(tmp_path, capsys):
 
 
 def test_failed_fit_leaves_no_output_folder(tmp_path, capsys):
-    bad = tmp_path / "dup.csv"
-    bad.write_text("date,value\n2020-01-01,1\n2020-01-01,2\n2020-01-02,3\n")
+    short = tmp_path / "short.csv"  # reads fine; fit refuses it (too short for the horizon)
+    short.write_text("date,value\n" + "".join(f"2020-01-0{d},{d}\n" for d in range(1, 6)))
     out = tmp_path / "never"
-    assert main(["forecast", "fit", "--csv", str(bad), "--horizon", "1", "--out", str(out)] + TINY) == 2
-    assert "duplicate time stamps" in capsys.readouterr().err
+    assert main(["forecast", "fit", "--csv", str(short), "--horizon", "3", "--out", str(out)] + TINY) == 2
+    assert "too short" in capsys.readouterr().err
     assert not out.exists()
 
 

@@ -36,8 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lstmlab {lstmlab.__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
     parser.add_argument("--threads", type=positive_int, metavar="N",
-                        help="CPU threads torch may use (default: torch's own choice, usually every core; "
-                             "1 is often faster on a busy or shared machine)")
+                        help="CPU threads torch may use in trace and forecast (default: torch's own choice, "
+                             "usually every core; 1 is often faster on a busy or shared machine); demo and "
+                             "memory sweeps always train on one thread per process")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         import_module(f"lstmlab.cli.{name}").register(sub)
