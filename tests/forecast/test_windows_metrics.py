@@ -96,3 +96,18 @@ def test_pooled_intervals_cover_the_level_where_per_step_ones_are_coarse():
             cover[pool].append(np.mean(test <= conformal_quantiles(cal, 0.9, pool_steps=pool)))
     assert abs(np.mean(cover[True]) - 0.9) < 0.01
     assert abs(np.mean(cover[False]) - 17 / 18) < 0.01
+
+
+def test_pooled_quantiles_with_zero_and_non_finite_scores():
+    rng = np.random.default_rng(1)
+    scores = rng.uniform(0.1, 1.0, size=(19, 4))
+    scores[:, 2] = 0.0  # a step without any error: width 0, and the other steps are unaffected
+    q = conformal_quantiles(scores, 0.9)
+    assert q[2] == 0.0 and np.all(np.isfinite(q)) and np.all(q[[0, 1, 3]] > 0)
+    one = np.zeros((19, 3))
+    one[0, 1] = 0.5  # one window with an error at a step: its leave-one-out mean is 0, its ratio infinite
+    assert np.all(np.isfinite(conformal_quantiles(one + scores[:, :3] * [1, 0, 1], 0.9)))
+    bad = scores.copy()
+    bad[3, 0] = np.nan  # an unknown score counts as the worst: the exact per-step rule, not a narrower interval
+    np.testing.assert_array_equal(conformal_quantiles(bad, 0.9),
+                                  conformal_quantiles(np.where(np.isnan(bad), np.inf, bad), 0.9, pool_steps=False))

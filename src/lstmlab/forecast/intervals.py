@@ -49,19 +49,20 @@ def conformal_quantiles(scores: np.ndarray, level: float, pool_steps: bool = Tru
     """
     check_level(level)
     scores = np.asarray(scores, np.float64)  # (N, H)
+    scores = np.where(np.isnan(scores), np.inf, scores)  # an unknown error (e.g. a zero scale) counts as the worst
     n = scores.shape[0]
     if n == 0:
         raise ValueError("no calibration windows: cannot make conformal intervals")
     k = math.ceil((n + 1) * level)
     if k > n:
         return np.full(scores.shape[1], np.inf)
-    if not pool_steps or scores.shape[1] == 1 or n == 1:
-        return np.sort(scores, axis=0)[k - 1]  # (H,)
+    if not pool_steps or scores.shape[1] == 1 or n == 1 or not np.isfinite(scores).all():
+        return np.sort(scores, axis=0)[k - 1]  # (H,) the exact per-step rule; pooling needs finite scores
     c = scores.mean(axis=0)  # (H,) each step's typical score
-    c_others = (n * c - scores) / (n - 1)  # (N, H) step means without each window
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = scores / c_others  # (N, H); 0/0 (no error anywhere at that step) -> nan -> 0
-    ratios = np.sort(np.nan_to_num(ratios, nan=0.0, posinf=np.inf).ravel())  # (N·H,)
+    c_others = np.maximum(scores.sum(axis=0) - scores, 0.0) / (n - 1)  # (N, H) step means without each window
+    with np.errstate(divide="ignore"):
+        ratios = np.where(scores == 0, 0.0, scores / np.where(scores == 0, 1.0, c_others))  # x/0 -> inf
+    ratios = np.sort(ratios.ravel())  # (N·H,)
     return ratios[math.ceil((ratios.size + 1) * level) - 1] * c  # (H,)
 
 
