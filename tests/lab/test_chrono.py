@@ -104,3 +104,16 @@ def test_building_a_runconfig_does_not_import_torch():
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_chrono_tmax_is_the_number_of_steps_not_the_length():
+    import numpy as np
+
+    from lstmlab.tasks import get_task
+
+    config = RunConfig(task="born-in", length=3, hidden_size=64, n_val=50, n_test=50, max_epochs=1,
+                       steps_per_epoch=1, lr=1e-12, init="chrono")
+    steps = get_task("born-in").sample(1, 3, np.random.default_rng(0))[0].shape[1]  # the sentence's tokens
+    _, model = run_one(config, keep_model=True)
+    u = torch.exp(model.rnn.bias_ih_l0[64:128].detach())
+    assert steps > 3 + 1 and 3 - 1 < u.max() <= steps - 1 + 1e-4
