@@ -41,10 +41,13 @@ def main() -> int:
     p.add_argument("--out", default="benchmarks/results/memory_adding.jsonl")
     a = p.parse_args()
     torch.set_num_threads(1)
-    base = RunConfig(task="adding", hidden_size=a.hidden_size, lr=a.lr, batch_size=a.batch_size, n_train=0,
-                     steps_per_epoch=100, max_epochs=100_000, patience=100_000, n_val=500, n_test=2500,
-                     max_seconds=a.budget, forget_bias=a.forget_bias, init=a.init,
-                     chrono_tmax=a.chrono_tmax, stop_at=a.stop_at)
+    try:
+        base = RunConfig(task="adding", hidden_size=a.hidden_size, lr=a.lr, batch_size=a.batch_size, n_train=0,
+                         steps_per_epoch=100, max_epochs=100_000, patience=100_000, n_val=500, n_test=2500,
+                         max_seconds=a.budget, forget_bias=a.forget_bias, init=a.init,
+                         chrono_tmax=a.chrono_tmax, stop_at=a.stop_at)
+    except ValueError as exc:
+        p.error(str(exc))
     configs = grid(base, a.cells.split(","), [int(v) for v in a.lengths.split(",")], range(a.seeds))
 
     def show(r, done, total):
