@@ -27,6 +27,7 @@ TINY = ["--hidden-size", "4", "--n-val", "50", "--n-test", "60", "--max-epochs",
     (["gates", "--init", "uniform,chrono"], "--init takes one value here"),
     (["gates", "--chrono-tmax", "50"], "--chrono-tmax applies to --init chrono only"),
     (["run", "--stop-at", "2"], "stop_at must be a metric level in (0, 1]"),
+    (["run", "--init", "chrono", "--cells", "rnn,gru"], "--init chrono sets LSTM gate biases, but --cells"),
 ])
 def test_bad_arguments_give_clear_errors(argv, message, tmp_path, capsys):
     assert main(["memory", *argv, "--out", str(tmp_path)]) == 2

@@ -209,6 +209,8 @@ def run_sweep(args) -> int:
     fbs, inits = _floats("forget-bias", args.forget_bias), _inits(args.init)
     if args.chrono_tmax is not None and "chrono" not in inits:
         raise ValueError(f"--chrono-tmax applies to --init chrono only, got --init {args.init}")
+    if "chrono" in inits and "lstm" not in cells:
+        raise ValueError(f"--init chrono sets LSTM gate biases, but --cells {args.cells!r} has no lstm")
     base = _base(args, forget_bias=fbs[0], init="chrono" if "chrono" in inits else inits[0])
     out = _out_dir(args.out)
 
