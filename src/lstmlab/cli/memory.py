@@ -207,8 +207,6 @@ def run_sweep(args) -> int:
     if args.workers < 1:
         raise ValueError(f"--workers must be >= 1, got {args.workers}")
     fbs, inits = _floats("forget-bias", args.forget_bias), _inits(args.init)
-    if args.chrono_tmax is not None and "chrono" not in inits:
-        raise ValueError(f"--chrono-tmax applies to --init chrono only, got --init {args.init}")
     if "chrono" in inits and "lstm" not in cells:
         raise ValueError(f"--init chrono sets LSTM gate biases, but --cells {args.cells!r} has no lstm")
     base = _base(args, forget_bias=fbs[0], init="chrono" if "chrono" in inits else inits[0])
@@ -310,6 +308,8 @@ def run_gradients(args) -> int:
 
 def gate_sentences(reading, record) -> list[str]:
     """What the trained LSTM did on the sentence, from the reading's numbers."""
+    from lstmlab.lab.run import RunConfig, init_options
+
     sat = reading.saturation()
     H = reading.f.shape[1]
     m = record.metrics
@@ -317,7 +317,7 @@ def gate_sentences(reading, record) -> list[str]:
            f"(chance {m['chance']:.3f}) at length {record.config['length']}."]
     c = record.config
     if c.get("init") == "chrono":
-        tmax = c["chrono_tmax"] if c["chrono_tmax"] is not None else len(reading.tokens)
+        tmax = init_options(RunConfig(**c), len(reading.tokens))["chrono_tmax"]
         out.append(f"The forget-gate biases started at log(u), u drawn uniform in [1, {tmax - 1:g}] per unit "
                    f"(chrono init, T_max {tmax:g}): with no other input the gates would sit between 0.50 and "
                    f"{1 - 1 / tmax:.3f}, the input gates at one minus that.")

@@ -9,6 +9,7 @@ import torch
 from lstmlab.nn.init_names import INITS, check_init  # noqa: F401 - re-exported
 from lstmlab.nn.model import SequenceModel
 
+
 def chrono_forget_bias(hidden_size: int, t_max: float, generator: torch.Generator) -> torch.Tensor:
     """Forget-gate biases log(u), u ~ Uniform[1, t_max - 1] per unit (Tallec & Ollivier 2018).
 
@@ -65,6 +66,5 @@ def make_model(n_inputs: int, n_outputs: int, cell: str, hidden_size: int, head:
                num_layers: int = 1, forget_bias: float = 1.0, init: str = "uniform",
                chrono_tmax: float | None = None) -> SequenceModel:
     """A SequenceModel with weights drawn from ``torch.Generator().manual_seed(seed)``."""
-    check_init(init, chrono_tmax)
     model = SequenceModel(n_inputs, hidden_size, n_outputs, cell=cell, num_layers=num_layers, head=head)
     return init_weights(model, torch.Generator().manual_seed(seed), forget_bias, init, chrono_tmax)
