@@ -27,6 +27,8 @@ TINY = ["--hidden-size", "4", "--n-val", "50", "--n-test", "60", "--max-epochs",
     (["gates", "--init", "uniform,chrono"], "--init takes one value here"),
     (["gates", "--chrono-tmax", "50"], "--chrono-tmax applies to --init chrono only"),
     (["run", "--stop-at", "2"], "stop_at must be a metric level in (0, 1]"),
+    (["run", "--init", "chrono", "--forget-bias", "3"], "--forget-bias 3 has no effect with --init chrono"),
+    (["gates", "--init", "chrono", "--forget-bias", "2"], "--forget-bias 2 has no effect with --init chrono"),
     (["run", "--init", "chrono", "--cells", "rnn,gru"], "--init chrono sets LSTM gate biases, but --cells"),
 ])
 def test_bad_arguments_give_clear_errors(argv, message, tmp_path, capsys):
@@ -84,6 +86,14 @@ def test_gradients_and_gates_write_their_files(tmp_path, capsys):
     assert gates["tokens"][:4] == ["i", "was", "born", "in"] and len(gates["f"]) == 3 + 11
     for name in ("gates.png", "saturation.png", "states_lines.png", "states_heatmaps.png", "gradients.png"):
         assert (tmp_path / name).stat().st_size > 0
+
+
+def test_gradients_file_says_which_init_each_cell_had(tmp_path):
+    argv = ["memory", "gradients", "--length", "4", "--no-train", "--init", "chrono", "--out", str(tmp_path), *TINY]
+    assert main(argv) == 0
+    configs = json.loads((tmp_path / "gradients.json").read_text())["configs"]
+    assert {c: (v["cell"], v["init"]) for c, v in configs.items()} == {
+        "rnn": ("rnn", "uniform"), "lstm": ("lstm", "chrono")}
 
 
 def test_run_with_chrono_init(tmp_path, capsys):

@@ -143,6 +143,7 @@ def _config_args(p: argparse.ArgumentParser, task: str, **overrides) -> None:
     p.add_argument("--task", default=task, help=f"task (default {task})")
     p.add_argument("--out", default="memory-out", metavar="DIR", help="output folder (default memory-out)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.set_defaults(forget_bias_default=defaults["forget_bias"])
 
 
 def register(sub) -> None:
@@ -187,10 +188,19 @@ def _base(args, **extra):
         if len(inits) > 1:
             raise ValueError(f"--init takes one value here, got {flags['init']!r}")
         extra["init"] = inits[0]
+        _check_forget_bias_used(args, inits)
     if extra["init"] != "chrono" and flags["chrono_tmax"] is not None:
         raise ValueError(f"--chrono-tmax applies to --init chrono only, got --chrono-tmax {flags['chrono_tmax']:g}")
     flags.update(extra)
     return RunConfig(task=_task(args.task), **flags)
+
+
+def _check_forget_bias_used(args, inits: list[str]) -> None:
+    """Refuse a --forget-bias that no run would use: chrono sets the LSTM forget biases itself."""
+    given, default = _floats("forget-bias", args.forget_bias), _floats("forget-bias", args.forget_bias_default)
+    if "uniform" not in inits and given != default:
+        raise ValueError(f"--forget-bias {args.forget_bias} has no effect with --init chrono (chrono sets the "
+                         "forget-gate biases itself): drop --forget-bias, or use --init uniform,chrono")
 
 
 def _check_common(args) -> None:
@@ -207,6 +217,7 @@ def run_sweep(args) -> int:
     if args.workers < 1:
         raise ValueError(f"--workers must be >= 1, got {args.workers}")
     fbs, inits = _floats("forget-bias", args.forget_bias), _inits(args.init)
+    _check_forget_bias_used(args, inits)
     if "chrono" in inits and "lstm" not in cells:
         raise ValueError(f"--init chrono sets LSTM gate biases, but --cells {args.cells!r} has no lstm")
     base = _base(args, forget_bias=fbs[0], init="chrono" if "chrono" in inits else inits[0])
@@ -289,13 +300,14 @@ def run_gradients(args) -> int:
     base = _base(args, length=args.length, seed=args.seed)
     out = _out_dir(args.out)
 
-    from lstmlab.lab.experiments import gradient_experiment
+    from lstmlab.lab.experiments import cell_config, gradient_experiment
     from lstmlab.viz.memory import plot_gradient_flow
 
     print(f"gradient flow on {base.task}, length {base.length}, cells {', '.join(cells)}"
           f"{'' if args.no_train else ' (training each)'}", file=sys.stderr)
     flows, records = gradient_experiment(base, tuple(cells), train=not args.no_train, progress=not args.quiet)
-    _write_json(out / "gradients.json", {"config": asdict(base), "flows": [f.to_dict() for f in flows],
+    _write_json(out / "gradients.json", {"configs": {c: asdict(cell_config(base, c)) for c in cells},
+                                          "flows": [f.to_dict() for f in flows],
                                           "records": [asdict(r) for r in records]})
     _save(plot_gradient_flow(flows, f"{base.task}, length {base.length}"), out / "gradients.png")
     for r in records:

@@ -12,6 +12,12 @@ from lstmlab.lab.run import RunConfig, RunRecord, init_options, run_one
 from lstmlab.tasks import get_task
 
 
+def cell_config(config: RunConfig, cell: str) -> RunConfig:
+    """``config`` for ``cell``: chrono sets LSTM gate biases only, so other cells run (and say) uniform."""
+    c = replace(config, cell=cell)
+    return c if cell == "lstm" else replace(c, init="uniform", chrono_tmax=None)
+
+
 def gradient_experiment(config: RunConfig, cells: tuple[str, ...] = ("rnn", "lstm"), n_batch: int = 256,
                         train: bool = True, progress: bool = False
                         ) -> tuple[list[GradientFlow], list[RunRecord]]:
@@ -27,9 +33,7 @@ def gradient_experiment(config: RunConfig, cells: tuple[str, ...] = ("rnn", "lst
     x, y = task.sample(n_batch, config.length, np.random.default_rng([config.seed, 9]))
     flows, records = [], []
     for cell in cells:
-        c = replace(config, cell=cell)
-        if cell != "lstm":  # chrono sets LSTM gate biases only: the other cells' records say uniform
-            c = replace(c, init="uniform", chrono_tmax=None)
+        c = cell_config(config, cell)
         init = make_model(task.n_inputs, task.n_outputs, cell, c.hidden_size, task.head, c.seed,
                           forget_bias=c.forget_bias, **init_options(c, x.shape[1]))
         flows.append(gradient_flow(init, task.kind, x, y, when="init"))
