@@ -28,6 +28,33 @@ DATASETS = {
         "multiplicative yearly seasonality.",
         "Box, G.E.P., Jenkins, G.M. and Reinsel, G.C. (1976) Time Series Analysis, Forecasting and "
         "Control, 3rd ed., Series G. Holden-Day."),
+    "co2": DatasetInfo(
+        "co2", 526, "MS", 12,
+        "Monthly mean atmospheric CO2 at Mauna Loa, Hawaii (ppm), Mar 1958 - Dec 2001, averaged here "
+        "from the weekly record; the 5 months with no weekly value (1958-06, 1958-10, 1964-02..04) "
+        "are linearly interpolated between the neighbouring monthly means.",
+        "Keeling, C.D. and Whorf, T.P. (2004) Atmospheric CO2 concentrations derived from flask air "
+        "samples at sites in the SIO network. In Trends: A Compendium of Data on Global Change. Carbon "
+        "Dioxide Information Analysis Center, Oak Ridge National Laboratory, U.S. Department of Energy; "
+        "via the statsmodels datasets package (co2)."),
+    "sunspots": DatasetInfo(
+        "sunspots", 309, "YS", 11,
+        "Yearly sunspot numbers, 1700 - 2008; the seasonal period 11 stands for the solar cycle, "
+        "which is only approximately 11 years long (roughly 9 to 14).",
+        "National Geophysical Data Center (NOAA), http://www.ngdc.noaa.gov/stp/solar/solarda3.html; "
+        "via the statsmodels datasets package (sunspots)."),
+    "nile": DatasetInfo(
+        "nile", 100, "YS", 1,
+        "Yearly flow of the Nile at Aswan (10^8 m^3), 1871 - 1970, with a drop in level near 1898 "
+        "and no seasonality.",
+        "Cobb, G.W. (1978) The problem of the Nile: conditional solution to a changepoint problem. "
+        "Biometrika 65(2), 243-251; via the statsmodels datasets package (nile)."),
+    "elnino": DatasetInfo(
+        "elnino", 732, "MS", 12,
+        "Monthly mean sea surface temperature (degrees C) of the Nino 1+2 region of the Pacific "
+        "(0-10 S, 90-80 W), Jan 1950 - Dec 2010, read row by row from a year x month table.",
+        "NOAA National Weather Service, Climate Prediction Center, ERSST.V3B, Nino 1+2 index, "
+        "http://www.cpc.ncep.noaa.gov/data/indices/; via the statsmodels datasets package (elnino)."),
     "synthetic": DatasetInfo(
         "synthetic", 1000, None, 50,
         "0.02*t + 10*sin(2*pi*t/50) + 5*sin(2*pi*t/25) + N(0, 1) noise, t = 0..n-1: the series of the "
