@@ -37,7 +37,8 @@ def coverages(model, X: np.ndarray, Y: np.ndarray, rows=slice(None)) -> dict[str
     from lstmlab.forecast.intervals import conformal_quantiles
 
     pred, lo, hi = model.predict_windows(X, level=LEVEL)  # pooled: the default
-    half = conformal_quantiles(model.calibration_scores_, LEVEL, pool_steps=False) * model._scale(X)  # (N, H)
+    scale = model.interval_scale(X)  # (N, 1), or None for absolute widths
+    half = conformal_quantiles(model.calibration_scores_, LEVEL, pool_steps=False) * (1.0 if scale is None else scale)
     return {"pooled": float(coverage(Y[rows], lo[rows], hi[rows])),
             "per step": float(coverage(Y[rows], (pred - half)[rows], (pred + half)[rows]))}
 

@@ -55,8 +55,10 @@ class BaseForecaster:
     def _forecast(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _scale(self, X: np.ndarray) -> np.ndarray | None:
-        """Per-history interval scale (N, 1), or None for absolute widths."""
+    def interval_scale(self, X: np.ndarray) -> np.ndarray | None:
+        """The scale of each history's conformal scores, (N, 1) from (N, T) histories: intervals are
+        ``ŷ ± q · scale`` (q from :func:`~lstmlab.forecast.intervals.conformal_quantiles`). None: the
+        scores are absolute errors and widths the same for every history."""
         return None
 
     # ---- public API ----
@@ -96,7 +98,7 @@ class BaseForecaster:
             f = self._forecast(X)[0, :h]  # (h,)
             preds.append(f)
             if q is not None:
-                scale = self._scale(X)
+                scale = self.interval_scale(X)
                 width = q[:h] * (1.0 if scale is None else scale[0, 0])  # (h,)
                 los.append(f - width)
                 his.append(f + width)
@@ -127,7 +129,7 @@ class BaseForecaster:
         if level is None:
             return pred
         q = conformal_quantiles(self._calibration(), check_level(level))  # (H,)
-        scale = self._scale(X)
+        scale = self.interval_scale(X)
         width = q * (1.0 if scale is None else scale)  # (N, H)
         return pred, pred - width, pred + width
 
@@ -157,7 +159,7 @@ class BaseForecaster:
         for s in series:
             if len(s.values) >= self.min_history + self.horizon:
                 X, Y = sliding_windows(s.values, self.min_history, self.horizon)
-                blocks.append(conformal_scores(Y, self._forecast(X), self._scale(X)))
+                blocks.append(conformal_scores(Y, self._forecast(X), self.interval_scale(X)))
         if not blocks:
             raise ValueError(f"series too short for intervals from {type(self).__name__} with horizon="
                              f"{self.horizon}: need at least {self.min_history + self.horizon} points")

@@ -217,7 +217,7 @@ class LSTMForecaster(BaseForecaster):
         self.model_ = Ensemble(checked)
         Xv = X[val_idx].double().numpy()  # (n_val, L)
         self.calibration_scores_ = conformal_scores(Y[val_idx].double().numpy(), self._forecast(Xv),
-                                                    self._scale(Xv))  # (n_val, H)
+                                                    self.interval_scale(Xv))  # (n_val, H)
         self.model_ = Ensemble(final)
 
     # ---- forecasting ----
@@ -228,7 +228,7 @@ class LSTMForecaster(BaseForecaster):
         with torch.no_grad():
             return self.model_(x).double().numpy()  # (N, H)
 
-    def _scale(self, X: np.ndarray) -> np.ndarray | None:
+    def interval_scale(self, X: np.ndarray) -> np.ndarray | None:
         if self.config_.scaler != "revin":
             return None
         from lstmlab.forecast.model import EPS
