@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lstmlab.demo.context import DemoContext
+from lstmlab.demo.memory_problem import INIT
 from lstmlab.demo.phrases import Estimate, compare, pct
 from lstmlab.demo.result import Plot, SectionResult, Table
 
@@ -37,7 +38,6 @@ class Budget:
 
 BUDGETS = {False: Budget("born-in", lengths=(10, 20), seeds=3, n_test=2500, max_epochs=15),
            True: Budget("born-in", lengths=(5, 20), seeds=2, n_test=500, max_epochs=6)}
-FORGET_BIAS = 3.0  # as in section 1
 
 
 def run(ctx: DemoContext) -> SectionResult:
@@ -52,7 +52,7 @@ def run(ctx: DemoContext) -> SectionResult:
     first = ctx.seed_for("cells")
     seeds = [first + k for k in range(b.seeds)]
     base = RunConfig(b.task, "lstm", b.lengths[0], first, n_test=b.n_test, max_epochs=b.max_epochs,
-                     forget_bias=FORGET_BIAS)
+                     init=INIT)
     configs = grid(base, CELLS, b.lengths, seeds)
 
     def on_done(record, done, total):
@@ -78,7 +78,7 @@ def run(ctx: DemoContext) -> SectionResult:
                   [[pretty(r.cell), r.length, r.mean, f"[{r.lo:.3f}, {r.hi:.3f}]", r.chance,
                     f"{r.n_solved}/{r.n_seeds}", round(r.seconds, 1)] for r in rows])
     longest = max(b.lengths)
-    at = {r.cell.split()[0]: r for r in rows if r.length == longest}  # "lstm fb=3" -> "lstm"
+    at = {r.cell.split()[0]: r for r in rows if r.length == longest}  # "lstm chrono" -> "lstm"
     headline = [(f"'{b.task}' accuracy at length {longest}, RNN / GRU / LSTM",
                  " / ".join(pct(at[c].mean) for c in CELLS if c in at))]
     return SectionResult("cells", "", intro=INTRO, numbers=numbers, headline=headline,

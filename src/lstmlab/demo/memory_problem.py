@@ -24,8 +24,10 @@ language task in the spirit of "I was born in France ... I grew up in ___": gene
 then run on with filler words, then ask for the country again. Both cells are trained on the same sentences at a \
 short and a long distance between the country and the question, and scored on sentences they never saw, with a \
 95% confidence interval on the test accuracy and the chance level computed from the data. Training gets a \
-fixed budget of epochs (fresh sentences every batch, early stopping on a validation set); the LSTM starts with \
-its forget-gate bias at 3, so that its gates begin open, a common initialisation (Gers et al. 2000)."""
+fixed budget of epochs (fresh sentences every batch, early stopping on a validation set). The LSTM starts with \
+chrono initialisation (Tallec and Ollivier 2018): each unit's forget-gate bias is log(u) for a u drawn between 1 \
+and the sentence length, so that its units begin with memories of every time scale up to the whole sentence, \
+from a few words to all of them."""
 
 
 def conclude(n: dict) -> list[str]:
@@ -76,33 +78,34 @@ class Budget:
     n_batch: int  # sequences in the gradient-flow batch
 
 
-FORGET_BIAS = 3.0  # the LSTM's initial forget-gate bias: gates start open (Gers et al. 2000)
+INIT = "chrono"  # the LSTM's gate-bias initialisation (lstmlab.nn.init); the RNN has no gates and starts uniform
 BUDGETS = {False: Budget(short=5, long=30, n_test=2500, max_epochs=25, n_batch=256),
            True: Budget(short=5, long=20, n_test=1000, max_epochs=10, n_batch=128)}
 
 
 def run(ctx: DemoContext) -> SectionResult:
     """Gradient flow and the born-in task for RNN and LSTM; leaves the long-distance LSTM for section 2."""
+    from lstmlab.lab.experiments import cell_config
     from lstmlab.lab.gradients import gradient_flow
-    from lstmlab.lab.run import RunConfig, run_one
+    from lstmlab.lab.run import RunConfig, init_options, run_one
     from lstmlab.nn.init import make_model
     from lstmlab.tasks import get_task
 
     b = BUDGETS[ctx.quick]
     task = get_task("born-in")
     base = RunConfig("born-in", "lstm", b.long, ctx.seed_for("memory"), n_test=b.n_test,
-                     max_epochs=b.max_epochs, forget_bias=FORGET_BIAS)
+                     max_epochs=b.max_epochs, init=INIT)
     # The gradient-flow batch and initial models as lstmlab.lab.experiments.gradient_experiment makes them;
     # done here rather than through it because section 2 needs the trained LSTM, which it does not return.
     x, y = task.sample(b.n_batch, b.long, np.random.default_rng([base.seed, 9]))  # (B, T, V), (B,)
     flows, results, models = [], {}, {}
     for distance in (b.short, b.long):
         for cell in CELLS:
-            c = replace(base, cell=cell, length=distance)
+            c = cell_config(replace(base, length=distance), cell)
             if distance == b.long:
                 ctx.progress(f"gradient flow of an untrained {cell.upper()} over {x.shape[1]} steps")
                 init = make_model(task.n_inputs, task.n_outputs, cell, c.hidden_size, task.head, c.seed,
-                                  forget_bias=c.forget_bias)
+                                  forget_bias=c.forget_bias, **init_options(c, x.shape[1]))
                 flows.append(gradient_flow(init, task.kind, x, y, when="init"))
             ctx.progress(f"training the {cell.upper()} on 'born in' at distance {distance}")
             record, model = run_one(c, keep_model=True)
