@@ -31,7 +31,8 @@ def _data_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("data (one of --csv / --dataset)")
     src = g.add_mutually_exclusive_group()
     src.add_argument("--csv", metavar="PATH", help="CSV file with a date column and a value column")
-    src.add_argument("--dataset", metavar="NAME", help="built-in series: airpassengers or synthetic")
+    src.add_argument("--dataset", metavar="NAME",
+                     help="a built-in series, e.g. airpassengers (`lstmlab datasets` lists them)")
     g.add_argument("--date-col", metavar="COL", help="date column of the CSV (default: 'ds', else the first)")
     g.add_argument("--value-col", metavar="COL", help="value column of the CSV (default: 'y', else the second)")
     g.add_argument("--id-col", metavar="COL", help="series-name column, for many series in one CSV")
