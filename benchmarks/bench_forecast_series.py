@@ -22,7 +22,8 @@ size is not yet shortened, and the whole run fits in about 15 minutes on one cor
 Printed per series: LSTM MAE, MASE and coverage as the median over seeds [min..max], beside each
 baseline (deterministic: one run), and the LSTM's seconds per origin (fit + predict, median over
 seeds). MASE divides by the in-sample seasonal-naive MAE of each origin's history (naive for m = 1).
-Ends with a Markdown table.
+Ends with a Markdown table. ``--per-origin`` adds, for the LSTM at each origin (median over seeds),
+the share of the h actuals inside the interval, the mean error y - ŷ (its bias) and the MAE.
 
 ``--quick`` is a smoke run (2 origins, 1 seed by default, 20 epochs): its numbers mean nothing.
 """
@@ -32,6 +33,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+
+import pandas as pd
 
 LEVEL = 0.9
 # name -> (horizon, number of origins)
@@ -54,7 +57,7 @@ def run_series(name: str, seeds: int, quick: bool) -> dict:
     h, k = SERIES[name]
     k = 2 if quick else k
     m = DATASETS[name].seasonal_period
-    lstm, seconds, baselines = [], [], None
+    lstm, seconds, baselines, per_origin = [], [], None, []
     for s in range(seeds):
         model = LSTMForecaster(horizon=h, seasonal_period=m, seed=s, epochs=20 if quick else None)
         start = time.perf_counter()
@@ -62,11 +65,18 @@ def run_series(name: str, seeds: int, quick: bool) -> dict:
         seconds.append((time.perf_counter() - start) / k)  # baselines (first seed) take milliseconds
         summary = res.summary()
         lstm.append(summary.loc[LSTM])
+        f = res.frame[res.frame["model"] == LSTM]
+        per_origin.append(pd.DataFrame({
+            "start": f.groupby("origin")["ds"].min(),
+            "inside": ((f["y"] >= f["lo"]) & (f["y"] <= f["hi"])).groupby(f["origin"]).mean(),
+            "bias": (f["y"] - f["y_hat"]).groupby(f["origin"]).mean(),
+            "mae": (f["y"] - f["y_hat"]).abs().groupby(f["origin"]).mean()}))
         if s == 0:
             baselines = summary.drop(index=LSTM)
             origins = sorted(res.frame["origin"].unique())
     return {"name": name, "h": h, "m": m, "k": k, "T": len(y), "origins": origins,
-            "points": int(lstm[0]["n"]), "lstm": lstm, "seconds": seconds, "baselines": baselines}
+            "points": int(lstm[0]["n"]), "lstm": lstm, "seconds": seconds, "baselines": baselines,
+            "per_origin": per_origin}
 
 
 def spread(values, fmt: str) -> str:
@@ -77,7 +87,7 @@ def spread(values, fmt: str) -> str:
     return f"{format(med, fmt)} [{format(min(values), fmt)}..{format(max(values), fmt)}]"
 
 
-def report(r: dict) -> list[str]:
+def report(r: dict, per_origin: bool) -> list[str]:
     """Print one series' results; return its Markdown rows."""
     lstm, base = r["lstm"], r["baselines"]
     mae = spread((x["mae"] for x in lstm), ".3g")
@@ -93,6 +103,13 @@ def report(r: dict) -> list[str]:
     lstm_mae = statistics.median(x["mae"] for x in lstm)
     verdict = "LSTM best" if lstm_mae < base.loc[best, "mae"] else f"LSTM loses to {best}"
     print(f"  -> {verdict} (median MAE {lstm_mae:.3g} vs {base.loc[best, 'mae']:.3g})", flush=True)
+    if per_origin:
+        runs = pd.concat(r["per_origin"])
+        med = runs.drop(columns="start").groupby(level=0).median()
+        for origin, row in med.iterrows():
+            start = r["per_origin"][0].loc[origin, "start"]
+            print(f"    LSTM origin {origin} (first target {start:%Y-%m}): inside {row['inside']:.2f}, "
+                  f"bias {row['bias']:+.3g}, MAE {row['mae']:.3g}")
     rows = [f"| {r['name']} (h={r['h']}, m={r['m']}, {r['k']} origins, {r['points']} points) | LSTM | {mae} | {mase} "
             f"| {cov} | {secs:.1f} |"]
     for model, row in base.iterrows():
@@ -105,6 +122,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=None, help="seeds 0..n-1 (default 3; 1 with --quick)")
     parser.add_argument("--series", default=",".join(SERIES), help=f"comma list from {', '.join(SERIES)}")
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 origins, 20 epochs")
+    parser.add_argument("--per-origin", action="store_true", help="LSTM coverage, bias and MAE at each origin")
     args = parser.parse_args()
     names = [s.strip() for s in args.series.split(",") if s.strip()]
     unknown = [s for s in names if s not in SERIES]
@@ -119,7 +137,7 @@ def main() -> None:
     table = ["| series | model | MAE | MASE | 90 % coverage | s per origin |", "|---|---|---|---|---|---|"]
     start = time.perf_counter()
     for name in names:
-        table += report(run_series(name, seeds, args.quick))
+        table += report(run_series(name, seeds, args.quick), args.per_origin)
     print(f"\ntotal {time.perf_counter() - start:.0f} s; LSTM: median over {seeds} seed(s) [min..max]\n")
     print("\n".join(table))
 
