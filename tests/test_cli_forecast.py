@@ -45,7 +45,7 @@ def test_evaluate_and_backtest_print_model_beside_baselines(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["forecast", "evaluate", "--horizon", "3"], "no data: give --csv PATH or --dataset NAME"),
-    (["forecast", "evaluate", "--dataset", "nile", "--horizon", "3"], "unknown dataset 'nile'"),
+    (["forecast", "evaluate", "--dataset", "no_such_series", "--horizon", "3"], "unknown dataset 'no_such_series'"),
     (["forecast", "fit", "--dataset", "airpassengers", "--horizon", "3"], "fit needs --out DIR"),
     (["forecast", "evaluate", "--dataset", "airpassengers", "--horizon", "100"], "too short"),
 ])
