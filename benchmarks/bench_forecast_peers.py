@@ -120,7 +120,7 @@ def airpassengers_task() -> Task:
 
 # ---- one function per library: (task, seed) -> (fit seconds, forecasts (N, H), training length) ----
 
-def run_lstmlab(task: Task, seed: int) -> tuple[float, np.ndarray]:
+def run_lstmlab(task: Task, seed: int) -> tuple[float, np.ndarray, str]:
     from lstmlab.forecast import LSTMForecaster
 
     if task.name == "seed":  # exactly as benchmarks/bench_forecast.py
@@ -139,7 +139,7 @@ def _quiet_trainer_kwargs() -> dict:
     return {"accelerator": "cpu", "enable_progress_bar": False, "enable_model_summary": False, "logger": False}
 
 
-def run_darts(task: Task, seed: int, revin: bool = False) -> tuple[float, np.ndarray]:
+def run_darts(task: Task, seed: int, revin: bool = False) -> tuple[float, np.ndarray, str]:
     from darts import TimeSeries
     from darts.dataprocessing.transformers import Scaler
     from darts.models import BlockRNNModel
@@ -167,7 +167,7 @@ def run_darts(task: Task, seed: int, revin: bool = False) -> tuple[float, np.nda
     return seconds, np.stack([scaler.inverse_transform(p).values()[:, 0] for p in preds]).astype(np.float64), trained
 
 
-def run_neuralforecast(task: Task, seed: int) -> tuple[float, np.ndarray]:
+def run_neuralforecast(task: Task, seed: int) -> tuple[float, np.ndarray, str]:
     from neuralforecast import NeuralForecast
     from neuralforecast.models import LSTM
 
@@ -190,7 +190,7 @@ def run_neuralforecast(task: Task, seed: int) -> tuple[float, np.ndarray]:
     return seconds, out["LSTM"].to_numpy(np.float64).reshape(len(task.origins), H), trained
 
 
-def run_pytorch_forecasting(task: Task, seed: int) -> tuple[float, np.ndarray]:
+def run_pytorch_forecasting(task: Task, seed: int) -> tuple[float, np.ndarray, str]:
     import lightning.pytorch as pl
     from lightning.pytorch.callbacks import EarlyStopping
     from pytorch_forecasting import RecurrentNetwork, TimeSeriesDataSet
@@ -238,6 +238,10 @@ def seasonal_naive_mae(task: Task) -> float:
 def benchmark(task: Task, libs: list[str], seeds: int) -> None:
     from lstmlab.forecast import mae
 
+    L, H = task.L, task.H  # the peers cut histories from ``full`` by origin: they must be X and Y exactly
+    if not all(np.array_equal(task.full[o - L:o], x) and np.array_equal(task.full[o:o + H], y)
+               for o, x, y in zip(task.origins, task.X, task.Y)):
+        raise RuntimeError(f"task {task.name}: origins do not match the test windows")
     print(f"\n== {task.name}: train {len(task.train)} points, {len(task.X)} test windows {task.L} -> {task.H}, "
           f"validation: last {task.n_val_points} training points ==")
     print(f"seasonal naive (m={task.seasonal_period}): MAE {seasonal_naive_mae(task):.3f}")
