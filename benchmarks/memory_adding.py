@@ -25,7 +25,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--lengths", default="100,500,1000")
     p.add_argument("--cells", default="lstm")
-    p.add_argument("--seeds", type=int, default=1)
+    p.add_argument("--seeds", type=int, default=1, help="number of seeds (default 1)")
+    p.add_argument("--first-seed", type=int, default=0, help="seeds are first-seed, first-seed + 1, ... (default 0)")
     p.add_argument("--budget", type=float, default=900.0, help="seconds of training per run (default 900)")
     p.add_argument("--hidden-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
@@ -48,7 +49,8 @@ def main() -> int:
                          chrono_tmax=a.chrono_tmax, stop_at=a.stop_at)
     except ValueError as exc:
         p.error(str(exc))
-    configs = grid(base, a.cells.split(","), [int(v) for v in a.lengths.split(",")], range(a.seeds))
+    seeds = range(a.first_seed, a.first_seed + a.seeds)
+    configs = grid(base, a.cells.split(","), [int(v) for v in a.lengths.split(",")], seeds)
 
     def show(r, done, total):
         m = r.metrics
