@@ -138,8 +138,7 @@ def airpassengers_history(seeds: int) -> None:
         times.append((time.perf_counter() - t0) / 7)
         table = result.summary()
         runs.append(table)
-        f = result.frame[result.frame["model"] == "LSTMForecaster"]
-        per_year = ((f["y"] >= f["lo"]) & (f["y"] <= f["hi"])).groupby(f["origin"]).mean()
+        per_year = result.by_origin("LSTMForecaster")["inside"].droplevel("unique_id")
         print(f"seed {100 * seed}: LSTMForecaster MAE {table.loc['LSTMForecaster', 'mae']:.2f}, coverage "
               f"{table.loc['LSTMForecaster', 'coverage']:.3f}; by origin "
               f"{', '.join(f'{o}: {c:.2f}' for o, c in per_year.items())}", flush=True)

@@ -5,7 +5,7 @@ The two tasks and their protocol are those of benchmarks/bench_forecast.py (docs
 histories, and is scored with ``lstmlab.forecast.metrics.mae`` on the same targets. The peers need
 their own environment (benchmarks/requirements-peers.txt); run on one pinned CPU thread:
 
-    OMP_NUM_THREADS=1 taskset -c 0 /tmp/peers-venv/bin/python benchmarks/bench_forecast_peers.py --task all --seeds 3
+    OMP_NUM_THREADS=1 taskset -c 1 /tmp/peers-venv/bin/python benchmarks/bench_forecast_peers.py --task all --seeds 3
 
 Tasks
 -----

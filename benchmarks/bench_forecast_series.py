@@ -45,7 +45,7 @@ SERIES = {
     "airpassengers": (12, 5),  # origins 84..132; 3L + h - 1 = 83 with L = 24
     "co2": (12, 4),
     "elnino": (12, 4),
-    "sunspots": (6, 6),  # L = 22: needs 71 points; origins 267..297
+    "sunspots": (6, 6),  # L = 22: needs 71 points; origins 273..303
     "nile": (6, 9),  # L = 12: needs 41 points; origins 46..94 (every origin the series allows)
 }
 LSTM = "LSTMForecaster"
@@ -70,12 +70,7 @@ def run_series(name: str, seeds: int, quick: bool, settings: dict | None = None)
         seconds.append((time.perf_counter() - start) / k)  # baselines (first seed) take milliseconds
         summary = res.summary()
         lstm.append(summary.loc[LSTM])
-        f = res.frame[res.frame["model"] == LSTM]
-        per_origin.append(pd.DataFrame({
-            "start": f.groupby("origin")["ds"].min(),
-            "inside": ((f["y"] >= f["lo"]) & (f["y"] <= f["hi"])).groupby(f["origin"]).mean(),
-            "bias": (f["y"] - f["y_hat"]).groupby(f["origin"]).mean(),
-            "mae": (f["y"] - f["y_hat"]).abs().groupby(f["origin"]).mean()}))
+        per_origin.append(res.by_origin(LSTM).droplevel("unique_id"))
         if s == 0:
             baselines = summary.drop(index=LSTM)
             origins = sorted(res.frame["origin"].unique())
@@ -145,8 +140,6 @@ def main() -> None:
     start = time.perf_counter()
     for name in names:
         settings = {k: v for k, v in (("refit", args.refit), ("epochs", args.epochs)) if v is not None}
-        if settings.get("refit") == "none":
-            settings["refit"] = False
         table += report(run_series(name, seeds, args.quick, settings), args.per_origin)
     print(f"\ntotal {time.perf_counter() - start:.0f} s; LSTM: median over {seeds} seed(s) [min..max]\n")
     print("\n".join(table))

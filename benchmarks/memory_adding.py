@@ -31,7 +31,8 @@ def main() -> int:
     p.add_argument("--hidden-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--forget-bias", type=float, default=1.0, help="initial LSTM forget-gate bias (default 1)")
+    p.add_argument("--forget-bias", type=float, default=None,
+                   help="initial LSTM forget-gate bias with --init uniform (default 1)")
     p.add_argument("--init", default="uniform", choices=("uniform", "chrono"),
                    help="LSTM gate-bias initialisation (default uniform: the forget bias above; chrono: Tallec & "
                         "Ollivier 2018, forget biases log(U[1, T_max - 1]), input biases their negatives)")
@@ -42,10 +43,14 @@ def main() -> int:
     p.add_argument("--out", default="benchmarks/results/memory_adding.jsonl")
     a = p.parse_args()
     torch.set_num_threads(1)
+    if a.init == "chrono" and a.forget_bias is not None:
+        p.error(f"--forget-bias {a.forget_bias:g} has no effect with --init chrono (chrono sets the forget biases)")
+    if a.first_seed < 0 or a.seeds < 1:
+        p.error(f"--first-seed {a.first_seed} and --seeds {a.seeds}: expected first-seed >= 0 and seeds >= 1")
     try:
         base = RunConfig(task="adding", hidden_size=a.hidden_size, lr=a.lr, batch_size=a.batch_size, n_train=0,
                          steps_per_epoch=100, max_epochs=100_000, patience=100_000, n_val=500, n_test=2500,
-                         max_seconds=a.budget, forget_bias=a.forget_bias, init=a.init,
+                         max_seconds=a.budget, forget_bias=1.0 if a.forget_bias is None else a.forget_bias, init=a.init,
                          chrono_tmax=a.chrono_tmax, stop_at=a.stop_at)
     except ValueError as exc:
         p.error(str(exc))

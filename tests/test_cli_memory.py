@@ -29,6 +29,7 @@ TINY = ["--hidden-size", "4", "--n-val", "50", "--n-test", "60", "--max-epochs",
     (["run", "--stop-at", "2"], "stop_at must be a metric level in (0, 1]"),
     (["run", "--init", "chrono", "--forget-bias", "3"], "--forget-bias 3 has no effect with --init chrono"),
     (["gates", "--init", "chrono", "--forget-bias", "2"], "--forget-bias 2 has no effect with --init chrono"),
+    (["gradients", "--init", "chrono", "--forget-bias", "1"], "--forget-bias 1 has no effect"),  # the default, given
     (["run", "--init", "chrono", "--cells", "rnn,gru"], "--init chrono sets LSTM gate biases, but --cells"),
 ])
 def test_bad_arguments_give_clear_errors(argv, message, tmp_path, capsys):

@@ -52,6 +52,21 @@ def test_backtest_origins_and_refit_modes(tmp_path):
     assert "coverage" not in full.summary().columns
 
 
+def test_backtest_by_origin():
+    y = pd.Series(np.r_[np.zeros(20), np.full(6, 2.0)])  # a level shift in the last 6 points
+    res = backtest(Naive(3), y, n_windows=3, stride=3, level=0.9, baselines=False)
+    table = res.by_origin("Naive")
+    assert list(table.index.get_level_values("origin")) == [17, 20, 23]
+    assert list(table.columns) == ["start", "mae", "bias", "inside"]
+    np.testing.assert_allclose(table["mae"], [0.0, 2.0, 0.0])  # origin 20 forecasts 0, the actuals are 2
+    np.testing.assert_allclose(table["bias"], [0.0, 2.0, 0.0])
+    assert table["inside"].iloc[1] == 0.0  # a naive interval from a flat history has zero width
+    assert table["start"].iloc[0] == 17
+    assert "inside" not in backtest(Naive(3), y, n_windows=2, level=None, baselines=False).by_origin("Naive")
+    with pytest.raises(ValueError, match="no forecasts of model 'LSTM'"):
+        res.by_origin("LSTM")
+
+
 def test_backtest_refit_false_fits_once(monkeypatch):
     calls = []
     orig = Naive._fit

@@ -82,6 +82,27 @@ def test_standard_scaler_is_fitted_on_training_windows_only(seasonal):
     assert (f.config_.loc, f.config_.scale) == (g.config_.loc, g.config_.scale)
 
 
+@pytest.mark.parametrize("scaler", ["revin", "standard"])
+def test_interval_widths_are_the_conformal_quantile_times_interval_scale(seasonal, scaler):
+    from lstmlab.forecast.intervals import conformal_quantiles
+
+    with pytest.raises(ValueError, match="not fitted yet"):
+        LSTMForecaster(horizon=4).interval_scale(np.ones((1, 30)))
+    f = LSTMForecaster(horizon=4, scaler=scaler, **TINY).fit(seasonal)
+    X = np.stack([seasonal.to_numpy()[i:i + 40] for i in (0, 50, 100)])  # (3, 40): different spreads
+    pred, lo, hi = f.predict_windows(X, level=0.8)
+    scale = f.interval_scale(X)
+    q = conformal_quantiles(f.calibration_scores_, 0.8)  # (4,)
+    if scaler == "revin":
+        L = f.config_.input_size
+        np.testing.assert_allclose(scale[:, 0], X[:, -L:].std(axis=1), rtol=1e-3)  # the window's spread
+        np.testing.assert_allclose(hi - pred, q * scale, rtol=1e-12)
+    else:
+        assert scale is None
+        np.testing.assert_allclose(hi - pred, np.broadcast_to(q, pred.shape), rtol=1e-12)
+    np.testing.assert_allclose(pred - lo, hi - pred, rtol=1e-12)
+
+
 def test_bad_settings_and_series(seasonal):
     with pytest.raises(ValueError, match="unknown cell 'lstn'"):
         LSTMForecaster(horizon=3, cell="lstn").fit(seasonal)

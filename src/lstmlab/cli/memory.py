@@ -138,12 +138,14 @@ def _config_args(p: argparse.ArgumentParser, task: str, **overrides) -> None:
     g = p.add_argument_group("training (RunConfig fields)")
     for name, typ in TUNABLE.items():
         default = defaults[name] if typ is not str or isinstance(defaults[name], str) else f"{defaults[name]:g}"
+        if name == "forget_bias":  # None marks "not given": chrono refuses a given forget bias
+            default = None
         g.add_argument("--" + name.replace("_", "-"), type=typ, default=default,
                        help=f"default {defaults[name]}" + HELP.get(name, ""))
     p.add_argument("--task", default=task, help=f"task (default {task})")
     p.add_argument("--out", default="memory-out", metavar="DIR", help="output folder (default memory-out)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
-    p.set_defaults(forget_bias_default=defaults["forget_bias"])
+    p.set_defaults(forget_bias_default=str(defaults["forget_bias"]))
 
 
 def register(sub) -> None:
@@ -179,9 +181,9 @@ def _base(args, **extra):
 
     flags = {k: getattr(args, k) for k in TUNABLE}
     if "forget_bias" not in extra:
-        fbs = _floats("forget-bias", flags["forget_bias"])
+        fbs = _forget_biases(args)
         if len(fbs) > 1:
-            raise ValueError(f"--forget-bias takes one value here, got {flags['forget_bias']!r}")
+            raise ValueError(f"--forget-bias takes one value here, got {args.forget_bias!r}")
         extra["forget_bias"] = fbs[0]
     if "init" not in extra:
         inits = _inits(flags["init"])
@@ -195,10 +197,14 @@ def _base(args, **extra):
     return RunConfig(task=_task(args.task), **flags)
 
 
+def _forget_biases(args) -> list[float]:
+    """The --forget-bias values given, else the command's default."""
+    return _floats("forget-bias", args.forget_bias if args.forget_bias is not None else args.forget_bias_default)
+
+
 def _check_forget_bias_used(args, inits: list[str]) -> None:
     """Refuse a --forget-bias that no run would use: chrono sets the LSTM forget biases itself."""
-    given, default = _floats("forget-bias", args.forget_bias), _floats("forget-bias", args.forget_bias_default)
-    if "uniform" not in inits and given != default:
+    if "uniform" not in inits and args.forget_bias is not None:
         raise ValueError(f"--forget-bias {args.forget_bias} has no effect with --init chrono (chrono sets the "
                          "forget-gate biases itself): drop --forget-bias, or use --init uniform,chrono")
 
@@ -216,7 +222,7 @@ def run_sweep(args) -> int:
     cells, lengths, seeds = _cells(args.cells), _int_list("lengths", args.lengths, 1), _seeds(args.seeds)
     if args.workers < 1:
         raise ValueError(f"--workers must be >= 1, got {args.workers}")
-    fbs, inits = _floats("forget-bias", args.forget_bias), _inits(args.init)
+    fbs, inits = _forget_biases(args), _inits(args.init)
     _check_forget_bias_used(args, inits)
     if "chrono" in inits and "lstm" not in cells:
         raise ValueError(f"--init chrono sets LSTM gate biases, but --cells {args.cells!r} has no lstm")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lstmlab.demo.config import LSTM_INIT
 from lstmlab.demo.context import DemoContext
-from lstmlab.demo.memory_problem import INIT
 from lstmlab.demo.phrases import Estimate, compare, pct
 from lstmlab.demo.result import Plot, SectionResult, Table
 
@@ -52,7 +52,7 @@ def run(ctx: DemoContext) -> SectionResult:
     first = ctx.seed_for("cells")
     seeds = [first + k for k in range(b.seeds)]
     base = RunConfig(b.task, "lstm", b.lengths[0], first, n_test=b.n_test, max_epochs=b.max_epochs,
-                     init=INIT)
+                     init=LSTM_INIT)
     configs = grid(base, CELLS, b.lengths, seeds)
 
     def on_done(record, done, total):

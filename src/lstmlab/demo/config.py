@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+# The gate-bias initialisation of the demo's LSTMs (sections 1, 2 and 5; lstmlab.nn.init): chrono gives the
+# units memories of every time scale up to the sentence length. The RNN has no gates and starts uniform.
+LSTM_INIT = "chrono"
+
+
 @dataclass(frozen=True)
 class DemoConfig:
     """What a ``lstmlab demo`` run does.

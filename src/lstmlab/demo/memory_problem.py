@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from lstmlab.demo.config import LSTM_INIT
 from lstmlab.demo.context import DemoContext
 from lstmlab.demo.phrases import Estimate, compare, pct
 from lstmlab.demo.result import Plot, SectionResult, Table
@@ -78,7 +79,6 @@ class Budget:
     n_batch: int  # sequences in the gradient-flow batch
 
 
-INIT = "chrono"  # the LSTM's gate-bias initialisation (lstmlab.nn.init); the RNN has no gates and starts uniform
 BUDGETS = {False: Budget(short=5, long=30, n_test=2500, max_epochs=25, n_batch=256),
            True: Budget(short=5, long=20, n_test=1000, max_epochs=10, n_batch=128)}
 
@@ -94,7 +94,7 @@ def run(ctx: DemoContext) -> SectionResult:
     b = BUDGETS[ctx.quick]
     task = get_task("born-in")
     base = RunConfig("born-in", "lstm", b.long, ctx.seed_for("memory"), n_test=b.n_test,
-                     max_epochs=b.max_epochs, init=INIT)
+                     max_epochs=b.max_epochs, init=LSTM_INIT)
     # The gradient-flow batch and initial models as lstmlab.lab.experiments.gradient_experiment makes them;
     # done here rather than through it because section 2 needs the trained LSTM, which it does not return.
     x, y = task.sample(b.n_batch, b.long, np.random.default_rng([base.seed, 9]))  # (B, T, V), (B,)

@@ -51,6 +51,21 @@ class BacktestResult:
         out["n"] = g.size()
         return out.sort_values("mae")
 
+    def by_origin(self, model: str) -> pd.DataFrame:
+        """Per (unique_id, origin) for ``model``: ``start`` (the first forecast date), ``mae``, ``bias``
+        (the mean error y - ŷ: one sign for the whole forecast means a level shift) and, with a level,
+        ``inside`` (the share of actuals inside the interval)."""
+        f = self.frame[self.frame["model"] == model]
+        if f.empty:
+            models = ", ".join(self.frame["model"].unique())
+            raise ValueError(f"no forecasts of model {model!r}: expected one of {models}")
+        err = f["y"] - f["y_hat"]
+        g = pd.DataFrame({"unique_id": f["unique_id"], "origin": f["origin"], "start": f["ds"], "mae": err.abs(),
+                          "bias": err, "inside": (f["y"] >= f["lo"]) & (f["y"] <= f["hi"])})
+        out = g.groupby(["unique_id", "origin"], sort=False).agg(
+            start=("start", "min"), mae=("mae", "mean"), bias=("bias", "mean"), inside=("inside", "mean"))
+        return out if self.level is not None else out.drop(columns="inside")
+
     def by_step(self, metric: str = "mae") -> pd.DataFrame:
         """Error by horizon step (rows) for each model (columns): "mae" or "rmse"."""
         if metric not in ("mae", "rmse"):

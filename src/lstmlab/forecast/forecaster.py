@@ -229,6 +229,11 @@ class LSTMForecaster(BaseForecaster):
             return self.model_(x).double().numpy()  # (N, H)
 
     def interval_scale(self, X: np.ndarray) -> np.ndarray | None:
+        """With RevIN, the standard deviation of each history's last ``input_size`` values, (N, 1): the
+        scale the network normalises by, so widths follow the series' level. With the standard
+        scaler, None (absolute widths)."""
+        if not hasattr(self, "config_"):  # set by fit before the calibration uses this
+            raise ValueError(f"this {type(self).__name__} is not fitted yet: call fit(y) first")
         if self.config_.scaler != "revin":
             return None
         from lstmlab.forecast.model import EPS
