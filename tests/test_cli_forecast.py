@@ -36,6 +36,7 @@ def test_evaluate_and_backtest_print_model_beside_baselines(tmp_path, capsys):
     text = capsys.readouterr().out
     for name in ("LSTMForecaster", "seasonal_naive", "naive", "drift", "window_mean", "coverage"):
         assert name in text
+    assert "90% intervals covered" in text.splitlines()[-1]  # the verdict closes the table
     out = tmp_path / "bt"
     assert main(["forecast", "backtest", "--dataset", "airpassengers", "--horizon", "6", "--n-windows", "2",
                  "--no-refit", "--out", str(out)] + TINY) == 0

@@ -52,6 +52,18 @@ def test_backtest_origins_and_refit_modes(tmp_path):
     assert "coverage" not in full.summary().columns
 
 
+def test_backtest_verdict_names_the_winner():
+    y = pd.Series(np.tile([0.0, 1.0, 2.0, 3.0], 10) + np.arange(40) * 0.01)  # period 4, a slight trend
+    snaive = backtest(SeasonalNaive(4, 4), y, n_windows=2, level=0.9, baselines={"naive": Naive(4)})
+    assert snaive.verdict("SeasonalNaive").startswith("SeasonalNaive has the lowest MAE: 0.04, ")
+    assert "(naive, " in snaive.verdict("SeasonalNaive") and "intervals covered" in snaive.verdict("SeasonalNaive")
+    naive = backtest(Naive(4), y, n_windows=2, level=None, baselines={"seasonal": SeasonalNaive(4, 4)})
+    assert naive.verdict("Naive").startswith("Naive does NOT beat the baselines here: seasonal has MAE 0.04")
+    assert "covered" not in naive.verdict("Naive")
+    with pytest.raises(ValueError, match="no forecasts of model 'LSTM'"):
+        naive.verdict("LSTM")
+
+
 def test_backtest_by_origin():
     y = pd.Series(np.r_[np.zeros(20), np.full(6, 2.0)])  # a level shift in the last 6 points
     res = backtest(Naive(3), y, n_windows=3, stride=3, level=0.9, baselines=False)

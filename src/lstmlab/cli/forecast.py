@@ -182,6 +182,7 @@ def run(args) -> int:
                           window_size=args.window_size, refit=not args.no_refit, level=args.level)
         print(f"backtest: {args.n_windows} origin(s), horizon {args.horizon}, {args.window} window")
     print(_table(result.summary()))
+    print(result.verdict(type(model).__name__))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         result.to_csv(out / "backtest.csv")

@@ -66,6 +66,27 @@ class BacktestResult:
             start=("start", "min"), mae=("mae", "mean"), bias=("bias", "mean"), inside=("inside", "mean"))
         return out if self.level is not None else out.drop(columns="inside")
 
+    def verdict(self, model: str) -> str:
+        """One sentence: does ``model`` beat every baseline of this backtest on MAE, and how well did its
+        intervals cover? (What a reader should take from the summary table.)"""
+        table = self.summary()
+        if model not in table.index:
+            raise ValueError(f"no forecasts of model {model!r}: expected one of {', '.join(table.index)}")
+        mae = table["mae"]
+        others = mae.drop(index=model)
+        if others.empty:
+            out = f"{model}: MAE {mae[model]:.4g} (no baselines to compare with)."
+        elif mae[model] < others.min():
+            out = (f"{model} has the lowest MAE: {mae[model]:.4g}, {mae[model] / others.min():.2f} times the best "
+                   f"baseline ({others.idxmin()}, {others.min():.4g}).")
+        else:
+            out = (f"{model} does NOT beat the baselines here: {others.idxmin()} has MAE {others.min():.4g} against "
+                   f"{mae[model]:.4g}; prefer the baseline, or backtest other settings.")
+        if self.level is not None:
+            out += (f" Its {self.level:.0%} intervals covered {table.loc[model, 'coverage']:.0%} of "
+                    f"{int(table.loc[model, 'n'])} points.")
+        return out
+
     def by_step(self, metric: str = "mae") -> pd.DataFrame:
         """Error by horizon step (rows) for each model (columns): "mae" or "rmse"."""
         if metric not in ("mae", "rmse"):
