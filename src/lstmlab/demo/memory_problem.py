@@ -87,8 +87,7 @@ def run(ctx: DemoContext) -> SectionResult:
     """Gradient flow and the born-in task for RNN and LSTM; leaves the long-distance LSTM for section 2."""
     from lstmlab.lab.experiments import cell_config
     from lstmlab.lab.gradients import gradient_flow
-    from lstmlab.lab.run import RunConfig, init_options, run_one
-    from lstmlab.nn.init import make_model
+    from lstmlab.lab.run import RunConfig, initial_model, run_one
     from lstmlab.tasks import get_task
 
     b = BUDGETS[ctx.quick]
@@ -104,8 +103,7 @@ def run(ctx: DemoContext) -> SectionResult:
             c = cell_config(replace(base, length=distance), cell)
             if distance == b.long:
                 ctx.progress(f"gradient flow of an untrained {cell.upper()} over {x.shape[1]} steps")
-                init = make_model(task.n_inputs, task.n_outputs, cell, c.hidden_size, task.head, c.seed,
-                                  forget_bias=c.forget_bias, **init_options(c, x.shape[1]))
+                init = initial_model(c, x.shape[1])
                 flows.append(gradient_flow(init, task.kind, x, y, when="init"))
             ctx.progress(f"training the {cell.upper()} on 'born in' at distance {distance}")
             record, model = run_one(c, keep_model=True)

@@ -134,8 +134,9 @@ class BaseForecaster:
         return pred, pred - width, pred + width
 
     # ---- helpers ----
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "series_"):
+    def _check_fitted(self, attribute: str = "series_") -> None:
+        """Raise unless ``attribute`` (set by fit) exists."""
+        if not hasattr(self, attribute):
             raise ValueError(f"this {type(self).__name__} is not fitted yet: call fit(y) first")
 
     @staticmethod

@@ -41,7 +41,7 @@ class BacktestResult:
         parts = pd.DataFrame({
             "model": f["model"], "ae": err.abs(), "se": err ** 2, "se_scaled": err.abs() / f["scale"],
             "sape": np.where(den > 0, 2 * err.abs() / den.where(den > 0, 1), 0.0) * 100,
-            "inside": (f["y"] >= f["lo"]) & (f["y"] <= f["hi"]),
+            "inside": _inside(f),
         })
         g = parts.groupby("model", sort=False)
         out = pd.DataFrame({"mae": g["ae"].mean(), "rmse": np.sqrt(g["se"].mean()), "mase": g["se_scaled"].mean(),
@@ -55,13 +55,10 @@ class BacktestResult:
         """Per (unique_id, origin) for ``model``: ``start`` (the first forecast date), ``mae``, ``bias``
         (the mean error y - ŷ: one sign for the whole forecast means a level shift) and, with a level,
         ``inside`` (the share of actuals inside the interval)."""
-        f = self.frame[self.frame["model"] == model]
-        if f.empty:
-            models = ", ".join(self.frame["model"].unique())
-            raise ValueError(f"no forecasts of model {model!r}: expected one of {models}")
+        f = self.frame[self.frame["model"] == self._check_model(model)]
         err = f["y"] - f["y_hat"]
         g = pd.DataFrame({"unique_id": f["unique_id"], "origin": f["origin"], "start": f["ds"], "mae": err.abs(),
-                          "bias": err, "inside": (f["y"] >= f["lo"]) & (f["y"] <= f["hi"])})
+                          "bias": err, "inside": _inside(f)})
         out = g.groupby(["unique_id", "origin"], sort=False).agg(
             start=("start", "min"), mae=("mae", "mean"), bias=("bias", "mean"), inside=("inside", "mean"))
         return out if self.level is not None else out.drop(columns="inside")
@@ -70,10 +67,8 @@ class BacktestResult:
         """One sentence: does ``model`` beat every baseline of this backtest on MAE, and how well did its
         intervals cover? (What a reader should take from the summary table.)"""
         table = self.summary()
-        if model not in table.index:
-            raise ValueError(f"no forecasts of model {model!r}: expected one of {', '.join(table.index)}")
         mae = table["mae"]
-        others = mae.drop(index=model)
+        others = mae.drop(index=self._check_model(model))
         if others.empty:
             out = f"{model}: MAE {mae[model]:.4g} (no baselines to compare with)."
         elif mae[model] < others.min():
@@ -86,6 +81,13 @@ class BacktestResult:
             out += (f" Its {self.level:.0%} intervals covered {table.loc[model, 'coverage']:.0%} of "
                     f"{int(table.loc[model, 'n'])} points.")
         return out
+
+    def _check_model(self, model: str) -> str:
+        """Return ``model`` if the backtest has its forecasts, else raise a ValueError naming the others."""
+        models = self.frame["model"].unique()
+        if model not in models:
+            raise ValueError(f"no forecasts of model {model!r}: expected one of {', '.join(models)}")
+        return model
 
     def by_step(self, metric: str = "mae") -> pd.DataFrame:
         """Error by horizon step (rows) for each model (columns): "mae" or "rmse"."""
@@ -100,6 +102,11 @@ class BacktestResult:
     def to_csv(self, path: str | Path) -> Path:
         """Write ``frame`` to ``path`` atomically (temp file, then rename)."""
         return write_csv_atomic(self.frame, path)
+
+
+def _inside(frame: pd.DataFrame) -> pd.Series:
+    """Whether each actual lies inside its interval (False where there is no interval)."""
+    return (frame["y"] >= frame["lo"]) & (frame["y"] <= frame["hi"])
 
 
 def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -232,8 +232,7 @@ class LSTMForecaster(BaseForecaster):
         """With RevIN, the standard deviation of each history's last ``input_size`` values, (N, 1): the
         scale the network normalises by, so widths follow the series' level. With the standard
         scaler, None (absolute widths)."""
-        if not hasattr(self, "config_"):  # set by fit before the calibration uses this
-            raise ValueError(f"this {type(self).__name__} is not fitted yet: call fit(y) first")
+        self._check_fitted("config_")  # set by fit before the calibration uses this
         if self.config_.scaler != "revin":
             return None
         from lstmlab.forecast.model import EPS

@@ -8,7 +8,7 @@ import numpy as np
 
 from lstmlab.lab.gates import GateReading, read_gates
 from lstmlab.lab.gradients import GradientFlow, gradient_flow
-from lstmlab.lab.run import RunConfig, RunRecord, init_options, run_one
+from lstmlab.lab.run import RunConfig, RunRecord, initial_model, run_one
 from lstmlab.tasks import get_task
 
 
@@ -27,15 +27,12 @@ def gradient_experiment(config: RunConfig, cells: tuple[str, ...] = ("rnn", "lst
     ``config.length`` steps (drawn from seed ``[config.seed, 9]``), with the initial weights that
     ``run_one`` starts from. Returns the flows (init first, per cell) and the training records.
     """
-    from lstmlab.nn.init import make_model
-
     task = get_task(config.task)
     x, y = task.sample(n_batch, config.length, np.random.default_rng([config.seed, 9]))
     flows, records = [], []
     for cell in cells:
         c = cell_config(config, cell)
-        init = make_model(task.n_inputs, task.n_outputs, cell, c.hidden_size, task.head, c.seed,
-                          forget_bias=c.forget_bias, **init_options(c, x.shape[1]))
+        init = initial_model(c, x.shape[1])
         flows.append(gradient_flow(init, task.kind, x, y, when="init"))
         if train:
             record, model = run_one(c, progress=progress, keep_model=True)

@@ -106,6 +106,15 @@ def init_options(config: RunConfig, n_steps: int) -> dict:
     return {"init": "chrono", "chrono_tmax": config.chrono_tmax if config.chrono_tmax is not None else max(2, n_steps)}
 
 
+def initial_model(config: RunConfig, n_steps: int):
+    """The untrained SequenceModel a run of ``config`` starts from, on sequences of ``n_steps`` steps."""
+    from lstmlab.nn.init import make_model
+
+    task = get_task(config.task)
+    return make_model(task.n_inputs, task.n_outputs, config.cell, config.hidden_size, task.head,
+                      seed=config.seed, forget_bias=config.forget_bias, **init_options(config, n_steps))
+
+
 def run_one(config: RunConfig, progress: bool = False, keep_model: bool = False) -> RunRecord | tuple:
     """Train and score one run; with ``keep_model`` return ``(record, model)``.
 
@@ -114,7 +123,6 @@ def run_one(config: RunConfig, progress: bool = False, keep_model: bool = False)
     """
     import torch
 
-    from lstmlab.nn.init import make_model
     from lstmlab.nn.train import TrainConfig, fit, predict
 
     start = time.perf_counter()
@@ -129,8 +137,7 @@ def run_one(config: RunConfig, progress: bool = False, keep_model: bool = False)
         train_rng = np.random.default_rng([config.seed, 2])
         train = lambda n: task.make(n, config.length, train_rng)  # noqa: E731 - fresh batches
         y_train = task.make(config.n_val, config.length, np.random.default_rng([config.seed, 3]))[1]
-    model = make_model(task.n_inputs, task.n_outputs, config.cell, config.hidden_size, task.head,
-                       seed=config.seed, forget_bias=config.forget_bias, **init_options(config, x_val.shape[1]))
+    model = initial_model(config, x_val.shape[1])
     tc = TrainConfig(lr=config.lr, batch_size=config.batch_size, max_epochs=config.max_epochs,
                      steps_per_epoch=config.steps_per_epoch, patience=config.patience, clip=config.clip,
                      target=config.stop_at or (task.solved_at if task.kind == "regress" else 1.0),
