@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from lstmlab.errors import LstmlabError
+
 DESCRIPTION = """\
 Forecast a time series with an LSTM and compare it with simple baselines.
 
@@ -125,7 +127,7 @@ def _out(args) -> Path | None:
         return None
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {str(out)!r} is a file: expected a folder (it is created if missing)")
+        raise LstmlabError(f"--out {str(out)!r} is a file: expected a folder (it is created if missing)")
     return out
 
 
@@ -152,12 +154,12 @@ def run(args) -> int:
 
     y = _load_data(args)
     if args.action != "predict" and y is None:
-        raise ValueError("no data: give --csv PATH or --dataset NAME (see `lstmlab datasets`)")
+        raise LstmlabError("no data: give --csv PATH or --dataset NAME (see `lstmlab datasets`)")
     out = _out(args)
 
     if args.action == "fit":
         if out is None:
-            raise ValueError("fit needs --out DIR to save the model")
+            raise LstmlabError("fit needs --out DIR to save the model")
         model = _model(args).fit(y)
         out.mkdir(parents=True, exist_ok=True)
         save(model, out / "model")

@@ -13,6 +13,7 @@ import sys
 from importlib import import_module
 
 import lstmlab
+from lstmlab.errors import LstmlabError
 
 COMMANDS = ("trace", "forecast", "datasets", "memory", "demo")
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("lstmlab: interrupted", file=sys.stderr)
         return 130
-    except (ValueError, TypeError, KeyError, OSError) as exc:
+    except (LstmlabError, OSError) as exc:  # the user's to fix; anything else is a bug and shows its traceback
         if args.verbose:
             raise
         print(f"lstmlab {args.command}: error: {exc}", file=sys.stderr)

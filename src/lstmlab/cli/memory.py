@@ -11,6 +11,8 @@ import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
 
+from lstmlab.errors import LstmlabError
+
 DESCRIPTION = """\
 Measure what recurrent cells remember: train the tanh RNN, the GRU and the LSTM on long-memory tasks
 at several lengths and seeds, and look at gradients and gates.
@@ -52,12 +54,12 @@ def _int_list(name: str, text: str, low: int) -> list[int]:
     try:
         values = [int(v) for v in text.split(",") if v.strip()]
     except ValueError:
-        raise ValueError(f"--{name} must be comma-separated integers, got {text!r}") from None
+        raise LstmlabError(f"--{name} must be comma-separated integers, got {text!r}") from None
     if not values:
-        raise ValueError(f"--{name} is empty")
+        raise LstmlabError(f"--{name} is empty")
     bad = [v for v in values if v < low]
     if bad:
-        raise ValueError(f"--{name} must be >= {low}, got {bad[0]}")
+        raise LstmlabError(f"--{name} must be >= {low}, got {bad[0]}")
     return values
 
 
@@ -65,9 +67,9 @@ def _floats(name: str, text: str) -> list[float]:
     try:
         values = [float(v) for v in str(text).split(",") if v.strip()]
     except ValueError:
-        raise ValueError(f"--{name} must be comma-separated numbers, got {text!r}") from None
+        raise LstmlabError(f"--{name} must be comma-separated numbers, got {text!r}") from None
     if not values:
-        raise ValueError(f"--{name} is empty")
+        raise LstmlabError(f"--{name} is empty")
     return values
 
 
@@ -75,9 +77,9 @@ def _cells(text: str) -> list[str]:
     cells = [c.strip().lower() for c in text.split(",") if c.strip()]
     for c in cells:
         if c not in ("rnn", "gru", "lstm"):
-            raise ValueError(f"unknown cell {c!r}: expected a comma-separated subset of rnn, gru, lstm")
+            raise LstmlabError(f"unknown cell {c!r}: expected a comma-separated subset of rnn, gru, lstm")
     if not cells:
-        raise ValueError("--cells is empty")
+        raise LstmlabError("--cells is empty")
     return cells
 
 
@@ -86,10 +88,10 @@ def _inits(text: str) -> list[str]:
 
     names = [v.strip().lower() for v in str(text).split(",") if v.strip()]
     if not names:
-        raise ValueError("--init is empty")
+        raise LstmlabError("--init is empty")
     for n in names:
         if n not in INITS:
-            raise ValueError(f"unknown --init {n!r}: expected a comma-separated subset of {', '.join(INITS)}")
+            raise LstmlabError(f"unknown --init {n!r}: expected a comma-separated subset of {', '.join(INITS)}")
     return names
 
 
@@ -97,13 +99,13 @@ def _task(name: str) -> str:
     from lstmlab.tasks import TASKS
 
     if name not in TASKS:
-        raise ValueError(f"unknown task {name!r}: expected one of {', '.join(TASKS)}")
+        raise LstmlabError(f"unknown task {name!r}: expected one of {', '.join(TASKS)}")
     return name
 
 
 def _seeds(n: int) -> list[int]:
     if n <= 0:
-        raise ValueError(f"--seeds must be >= 1 (the number of seeds, 0..N-1), got {n}")
+        raise LstmlabError(f"--seeds must be >= 1 (the number of seeds, 0..N-1), got {n}")
     return list(range(n))
 
 
@@ -183,16 +185,16 @@ def _base(args, **extra):
     if "forget_bias" not in extra:
         fbs = _forget_biases(args)
         if len(fbs) > 1:
-            raise ValueError(f"--forget-bias takes one value here, got {args.forget_bias!r}")
+            raise LstmlabError(f"--forget-bias takes one value here, got {args.forget_bias!r}")
         extra["forget_bias"] = fbs[0]
     if "init" not in extra:
         inits = _inits(flags["init"])
         if len(inits) > 1:
-            raise ValueError(f"--init takes one value here, got {flags['init']!r}")
+            raise LstmlabError(f"--init takes one value here, got {flags['init']!r}")
         extra["init"] = inits[0]
         _check_forget_bias_used(args, inits)
     if extra["init"] != "chrono" and flags["chrono_tmax"] is not None:
-        raise ValueError(f"--chrono-tmax applies to --init chrono only, got --chrono-tmax {flags['chrono_tmax']:g}")
+        raise LstmlabError(f"--chrono-tmax applies to --init chrono only, got --chrono-tmax {flags['chrono_tmax']:g}")
     flags.update(extra)
     return RunConfig(task=_task(args.task), **flags)
 
@@ -205,15 +207,15 @@ def _forget_biases(args) -> list[float]:
 def _check_forget_bias_used(args, inits: list[str]) -> None:
     """Refuse a --forget-bias that no run would use: chrono sets the LSTM forget biases itself."""
     if "uniform" not in inits and args.forget_bias is not None:
-        raise ValueError(f"--forget-bias {args.forget_bias} has no effect with --init chrono (chrono sets the "
-                         "forget-gate biases itself): drop --forget-bias, or use --init uniform,chrono")
+        raise LstmlabError(f"--forget-bias {args.forget_bias} has no effect with --init chrono (chrono sets the "
+                           "forget-gate biases itself): drop --forget-bias, or use --init uniform,chrono")
 
 
 def _check_common(args) -> None:
     if getattr(args, "length", 1) < 1:
-        raise ValueError(f"--length must be >= 1, got {args.length}")
+        raise LstmlabError(f"--length must be >= 1, got {args.length}")
     if getattr(args, "seed", 0) < 0:
-        raise ValueError(f"--seed must be >= 0, got {args.seed}")
+        raise LstmlabError(f"--seed must be >= 0, got {args.seed}")
 
 
 def run_sweep(args) -> int:
@@ -221,11 +223,11 @@ def run_sweep(args) -> int:
     task = _task(args.task)
     cells, lengths, seeds = _cells(args.cells), _int_list("lengths", args.lengths, 1), _seeds(args.seeds)
     if args.workers < 1:
-        raise ValueError(f"--workers must be >= 1, got {args.workers}")
+        raise LstmlabError(f"--workers must be >= 1, got {args.workers}")
     fbs, inits = _forget_biases(args), _inits(args.init)
     _check_forget_bias_used(args, inits)
     if "chrono" in inits and "lstm" not in cells:
-        raise ValueError(f"--init chrono sets LSTM gate biases, but --cells {args.cells!r} has no lstm")
+        raise LstmlabError(f"--init chrono sets LSTM gate biases, but --cells {args.cells!r} has no lstm")
     base = _base(args, forget_bias=fbs[0], init="chrono" if "chrono" in inits else inits[0])
     out = _out_dir(args.out)
 
@@ -256,7 +258,7 @@ def _report(records, out: Path) -> None:
 
     tasks = sorted({r.config["task"] for r in records})
     if len(tasks) != 1:
-        raise ValueError(f"expected the records of one task, got {tasks or 'none'}")
+        raise LstmlabError(f"expected the records of one task, got {tasks or 'none'}")
     rows = summarize(records)
     _write_json(out / "summary.json", [asdict(r) for r in rows])
     header = "task,cell,length,n_seeds,mean,lo,hi,worst,chance,solved,n_solved,seconds,epochs"

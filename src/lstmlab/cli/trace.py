@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from lstmlab.errors import LstmlabError
+
 EPILOG = """\
 examples:
   lstmlab trace --sequence "0.5,1,-0.3"                 3 steps, 1 feature, random LSTM (seed 0)
@@ -49,12 +51,12 @@ def parse_sequence(text: str):
     try:
         values = [[float(v) for v in (r.split(",") if ";" in text else [r])] for r in rows if r.strip()]
     except ValueError as exc:
-        raise ValueError(f"--sequence {text!r} is not a list of numbers: {exc}") from None
+        raise LstmlabError(f"--sequence {text!r} is not a list of numbers: {exc}") from None
     if not values:
-        raise ValueError(f"--sequence {text!r} has no values")
+        raise LstmlabError(f"--sequence {text!r} has no values")
     widths = {len(r) for r in values}
     if len(widths) != 1:
-        raise ValueError(f"--sequence {text!r}: every step needs the same number of features, got {sorted(widths)}")
+        raise LstmlabError(f"--sequence {text!r}: every step needs the same number of features, got {sorted(widths)}")
     return np.array(values, dtype=np.float64)  # (T, I)
 
 
@@ -63,20 +65,26 @@ def read_sequence_file(path: str):
     import numpy as np
     import pandas as pd
 
-    with open(path, encoding="utf-8") as fh:
-        first = fh.readline()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            first = fh.readline()
+    except UnicodeDecodeError as exc:
+        raise LstmlabError(f"{path} is not a text CSV file: {exc}") from None
     try:
         [float(v) for v in first.strip().split(",")]
         header = None
     except ValueError:
         header = 0
-    frame = pd.read_csv(path, header=header)
+    try:
+        frame = pd.read_csv(path, header=header)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise LstmlabError(f"{path} is not a readable CSV file: {exc}") from None
     if frame.empty:
-        raise ValueError(f"{path} has no rows: expected one row per step")
+        raise LstmlabError(f"{path} has no rows: expected one row per step")
     try:
         return frame.to_numpy(dtype=np.float64)  # (T, I)
     except ValueError as exc:
-        raise ValueError(f"{path} holds a value that is not a number: {exc}") from None
+        raise LstmlabError(f"{path} holds a value that is not a number: {exc}") from None
 
 
 def load_network(path: str, cell: str | None):
@@ -86,7 +94,7 @@ def load_network(path: str, cell: str | None):
     if path.endswith(".npz"):
         net = glassbox.load(path)
         if cell is not None and net.cell != cell:
-            raise ValueError(f"{path} holds a {net.cell.upper()}, not the requested --cell {cell}")
+            raise LstmlabError(f"{path} holds a {net.cell.upper()}, not the requested --cell {cell}")
         return net
     import torch
 
@@ -94,7 +102,7 @@ def load_network(path: str, cell: str | None):
     if hasattr(state, "state_dict"):
         state = state.state_dict()
     if not isinstance(state, dict):
-        raise ValueError(f"{path} is not a torch state_dict (got {type(state).__name__})")
+        raise LstmlabError(f"{path} is not a torch state_dict (got {type(state).__name__})")
     return glassbox.from_state_dict(state, cell)
 
 
@@ -112,12 +120,12 @@ def build(args):
         cell = args.cell or "lstm"
         for flag, value in (("--hidden-size", args.hidden_size), ("--layers", args.layers)):
             if value < 1:
-                raise ValueError(f"{flag} must be a positive integer, got {value}")
+                raise LstmlabError(f"{flag} must be a positive integer, got {value}")
         net = glassbox.NETWORKS[cell](seq.shape[1], args.hidden_size, args.layers, seed=args.seed)
         origin = f"random weights, seed {args.seed}"
     if seq.shape[1] != net.input_size:
-        raise ValueError(f"the sequence has {seq.shape[1]} feature(s) per step but the network expects "
-                         f"input_size={net.input_size}")
+        raise LstmlabError(f"the sequence has {seq.shape[1]} feature(s) per step but the network expects "
+                           f"input_size={net.input_size}")
     return net, seq[None].astype(np.float64), origin
 
 
@@ -125,7 +133,7 @@ def run(args) -> int:
     import sys
 
     if not 0 <= args.digits <= 12:
-        raise ValueError(f"--digits must be between 0 and 12, got {args.digits}")
+        raise LstmlabError(f"--digits must be between 0 and 12, got {args.digits}")
     net, x, origin = build(args)
     try:
         _write(args, net, x, origin)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lstmlab.errors import LstmlabError, LstmlabTypeError
+
 
 # The gate-bias initialisation of the demo's LSTMs (sections 1, 2 and 5; lstmlab.nn.init): chrono gives the
 # units memories of every time scale up to the sentence length. The RNN has no gates and starts uniform.
@@ -29,8 +31,8 @@ class DemoConfig:
 
     def __post_init__(self) -> None:
         if not isinstance(self.quick, bool):
-            raise TypeError(f"quick must be a bool, got {self.quick!r}")
+            raise LstmlabTypeError(f"quick must be a bool, got {self.quick!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise TypeError(f"seed must be an int, got {self.seed!r}")
+            raise LstmlabTypeError(f"seed must be an int, got {self.seed!r}")
         if not 0 <= self.seed < 2**32:
-            raise ValueError(f"seed must be in [0, 2**32), got {self.seed}")
+            raise LstmlabError(f"seed must be in [0, 2**32), got {self.seed}")

@@ -9,6 +9,7 @@ import numpy as np
 from lstmlab.demo.context import DemoContext
 from lstmlab.demo.phrases import Estimate, compare, pct
 from lstmlab.demo.result import Plot, SectionResult, Table
+from lstmlab.errors import LstmlabError
 
 INTRO = """\
 Forecasting is where most LSTMs meet real data, and where a model is easiest to flatter. Two series are used: \
@@ -63,8 +64,8 @@ class Protocol:
         first_origin = n_points - self.horizon * self.n_origins
         first = first_origin - self.input_size - split  # test row whose targets start at first_origin
         if first < 0:
-            raise ValueError(f"{self.name}: the first backtest origin {first_origin} lies inside the tutorial "
-                             "method's training windows")
+            raise LstmlabError(f"{self.name}: the first backtest origin {first_origin} lies inside the tutorial "
+                               "method's training windows")
         return fraction, split, slice(first, None, self.horizon)
 
 

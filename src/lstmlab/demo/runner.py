@@ -24,6 +24,7 @@ from lstmlab.demo.config import DemoConfig
 from lstmlab.demo.context import DemoContext
 from lstmlab.demo.result import SectionResult
 from lstmlab.demo.staging import Staging
+from lstmlab.errors import LstmlabError, LstmlabTypeError
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +106,9 @@ def run_demo(config: DemoConfig, out: str | os.PathLike, on_progress: ProgressFn
     DemoRun
     """
     if not isinstance(config, DemoConfig):
-        raise TypeError(f"config must be a DemoConfig, got {type(config).__name__}")
+        raise LstmlabTypeError(f"config must be a DemoConfig, got {type(config).__name__}")
     if jobs not in (1, 2):
-        raise ValueError(f"jobs must be 1 or 2, got {jobs!r}")
+        raise LstmlabError(f"jobs must be 1 or 2, got {jobs!r}")
     staging = Staging(out)  # fails here, before any work, if the folder cannot be written
     try:
         started = datetime.now(timezone.utc)
@@ -279,4 +280,4 @@ def _jsonable(value: Any) -> Any:
         return value.tolist()
     if isinstance(value, Path):
         return str(value)
-    raise TypeError(f"cannot write {type(value).__name__} to summary.json")
+    raise LstmlabTypeError(f"cannot write {type(value).__name__} to summary.json")

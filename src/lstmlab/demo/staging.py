@@ -13,6 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from lstmlab.errors import LstmlabError
+
 LAST = "report.html"
 
 
@@ -36,7 +38,7 @@ class Staging:
     def __init__(self, out: str | os.PathLike) -> None:
         self.out = Path(out).expanduser().absolute()
         if self.out.exists() and not self.out.is_dir():
-            raise ValueError(f"output path {str(self.out)!r} exists and is not a folder")
+            raise LstmlabError(f"output path {str(self.out)!r} exists and is not a folder")
         if self.out.is_dir() and not os.access(self.out, os.W_OK):
             raise PermissionError(f"output folder {str(self.out)!r} is not writable")
         try:
@@ -49,7 +51,7 @@ class Staging:
     def write(self, name: str, data: bytes | str) -> Path:
         """Write one file (bytes, or text as UTF-8) into the staging folder; return its path there."""
         if Path(name).name != name:
-            raise ValueError(f"file name {name!r} must not contain a folder")
+            raise LstmlabError(f"file name {name!r} must not contain a folder")
         path = self.path / name
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         return path

@@ -10,6 +10,7 @@ import inspect
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
 from lstmlab.forecast.data import SeriesData, to_output, to_series_list
 from lstmlab.forecast.intervals import check_level, conformal_quantiles, conformal_scores
 from lstmlab.forecast.windows import sliding_windows
@@ -32,7 +33,7 @@ class BaseForecaster:
     def set_params(self, **params) -> "BaseForecaster":
         for name, value in params.items():
             if name not in self._param_names():
-                raise ValueError(f"{type(self).__name__} has no parameter {name!r}")
+                raise LstmlabError(f"{type(self).__name__} has no parameter {name!r}")
             setattr(self, name, value)
         return self
 
@@ -92,8 +93,8 @@ class BaseForecaster:
         q = None if level is None else conformal_quantiles(self._calibration(), check_level(level))
         for s in series:
             if len(s.values) < self.min_history:
-                raise ValueError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
-                                 f"at least {self.min_history} to forecast")
+                raise LstmlabError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
+                                   f"at least {self.min_history} to forecast")
             X = s.values[None, :]  # (1, T)
             f = self._forecast(X)[0, :h]  # (h,)
             preds.append(f)
@@ -124,7 +125,7 @@ class BaseForecaster:
         self._check_fitted()
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] < self.min_history:
-            raise ValueError(f"histories of shape {X.shape}: expected (N, T) with T >= {self.min_history}")
+            raise LstmlabError(f"histories of shape {X.shape}: expected (N, T) with T >= {self.min_history}")
         pred = self._forecast(X)  # (N, H)
         if level is None:
             return pred
@@ -137,15 +138,15 @@ class BaseForecaster:
     def _check_fitted(self, attribute: str = "series_") -> None:
         """Raise unless ``attribute`` (set by fit) exists."""
         if not hasattr(self, attribute):
-            raise ValueError(f"this {type(self).__name__} is not fitted yet: call fit(y) first")
+            raise LstmlabError(f"this {type(self).__name__} is not fitted yet: call fit(y) first")
 
     @staticmethod
     def _check_positive(h, name: str, most: int | None = None) -> int:
         if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h < 1:
-            raise ValueError(f"{name}={h!r}: expected a positive integer")
+            raise LstmlabError(f"{name}={h!r}: expected a positive integer")
         if most is not None and h > most:
-            raise ValueError(f"{name}={h} is longer than the {most} steps this model was fitted for: "
-                             f"refit with horizon={h}")
+            raise LstmlabError(f"{name}={h} is longer than the {most} steps this model was fitted for: "
+                               f"refit with horizon={h}")
         return int(h)
 
     def _calibration(self) -> np.ndarray:
@@ -162,6 +163,6 @@ class BaseForecaster:
                 X, Y = sliding_windows(s.values, self.min_history, self.horizon)
                 blocks.append(conformal_scores(Y, self._forecast(X), self.interval_scale(X)))
         if not blocks:
-            raise ValueError(f"series too short for intervals from {type(self).__name__} with horizon="
-                             f"{self.horizon}: need at least {self.min_history + self.horizon} points")
+            raise LstmlabError(f"series too short for intervals from {type(self).__name__} with horizon="
+                               f"{self.horizon}: need at least {self.min_history + self.horizon} points")
         return np.concatenate(blocks)

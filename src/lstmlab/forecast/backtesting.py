@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lstmlab.errors import LstmlabError
 from lstmlab.forecast._base import BaseForecaster
 from lstmlab.forecast.baselines import make_baselines
 from lstmlab.forecast.data import SeriesData, seasonal_period_from_freq, to_series_list
@@ -86,13 +87,13 @@ class BacktestResult:
         """Return ``model`` if the backtest has its forecasts, else raise a ValueError naming the others."""
         models = self.frame["model"].unique()
         if model not in models:
-            raise ValueError(f"no forecasts of model {model!r}: expected one of {', '.join(models)}")
+            raise LstmlabError(f"no forecasts of model {model!r}: expected one of {', '.join(models)}")
         return model
 
     def by_step(self, metric: str = "mae") -> pd.DataFrame:
         """Error by horizon step (rows) for each model (columns): "mae" or "rmse"."""
         if metric not in ("mae", "rmse"):
-            raise ValueError(f"metric={metric!r}: expected 'mae' or 'rmse'")
+            raise LstmlabError(f"metric={metric!r}: expected 'mae' or 'rmse'")
         f = self.frame.assign(e=(self.frame["y"] - self.frame["y_hat"]).abs())
         if metric == "rmse":
             f["e"] = f["e"] ** 2
@@ -173,15 +174,15 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
     BaseForecaster._check_positive(n_windows, "n_windows")
     stride = BaseForecaster._check_positive(stride if stride is not None else h, "stride")
     if window not in ("expanding", "sliding"):
-        raise ValueError(f"window={window!r}: expected 'expanding' or 'sliding'")
+        raise LstmlabError(f"window={window!r}: expected 'expanding' or 'sliding'")
     if window == "sliding" and not window_size:
-        raise ValueError("window='sliding' needs window_size (points of history per fit)")
+        raise LstmlabError("window='sliding' needs window_size (points of history per fit)")
     every = 1 if refit is True else (0 if refit is False else BaseForecaster._check_positive(refit, "refit"))
     m = seasonal_period or getattr(model, "seasonal_period", None) or seasonal_period_from_freq(series[0].freq)
     origins = _origins([len(s.values) for s in series], h, n_windows, stride)
     if min(min(o) for o in origins) < 2:
-        raise ValueError(f"{n_windows} origins {stride} apart with horizon {h} need longer series "
-                         f"(shortest has {min(len(s.values) for s in series)} points)")
+        raise LstmlabError(f"{n_windows} origins {stride} apart with horizon {h} need longer series "
+                           f"(shortest has {min(len(s.values) for s in series)} points)")
     models = {type(model).__name__: model}
     if baselines is True:
         baselines = make_baselines(h, m)

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lstmlab.errors import LstmlabError, LstmlabTypeError
+
 LONG_COLUMNS = ("unique_id", "ds", "y")
 
 
@@ -60,24 +62,24 @@ def _check_values(values, name: str) -> np.ndarray:
         flat = arr.ravel()
         bad = next((v for v in flat if not _parses_as_float(v)),
                    next((v for v in flat if not isinstance(v, (int, float, np.number))), arr.dtype))
-        raise TypeError(f"series {name!r} has non-numeric values (e.g. {bad!r}): expected numbers")
+        raise LstmlabTypeError(f"series {name!r} has non-numeric values (e.g. {bad!r}): expected numbers")
     arr = arr.astype(np.float64)
     if arr.ndim != 1:
-        raise ValueError(f"series {name!r} has shape {arr.shape}: expected one dimension (T,)")
+        raise LstmlabError(f"series {name!r} has shape {arr.shape}: expected one dimension (T,)")
     if arr.size == 0:
-        raise ValueError(f"series {name!r} is empty: expected at least a few observations")
+        raise LstmlabError(f"series {name!r} is empty: expected at least a few observations")
     bad = np.flatnonzero(~np.isfinite(arr))
     if bad.size:
-        raise ValueError(f"series {name!r} has {bad.size} NaN/inf value(s), first at position {bad[0]}: "
-                         "fill or drop them before forecasting")
+        raise LstmlabError(f"series {name!r} has {bad.size} NaN/inf value(s), first at position {bad[0]}: "
+                           "fill or drop them before forecasting")
     return arr
 
 
 def check_not_constant(series: SeriesData) -> None:
     """Raise a ValueError if ``series`` is constant: a learned model has nothing to fit."""
     if np.ptp(series.values) == 0:
-        raise ValueError(f"series {series.uid!r} is constant (every value is {series.values[0]:g}): "
-                         "nothing to learn; a naive forecast is exact")
+        raise LstmlabError(f"series {series.uid!r} is constant (every value is {series.values[0]:g}): "
+                           "nothing to learn; a naive forecast is exact")
 
 
 def _check_index(index: pd.Index, name: str) -> tuple[pd.Index, str | None]:
@@ -85,25 +87,25 @@ def _check_index(index: pd.Index, name: str) -> tuple[pd.Index, str | None]:
     if not isinstance(index, pd.DatetimeIndex):
         if pd.api.types.is_integer_dtype(index):  # positions: must be consecutive
             if len(index) > 1 and not np.all(np.diff(index.to_numpy()) == 1):
-                raise ValueError(f"series {name!r} has integer time stamps that are not consecutive "
-                                 f"(starting {list(index[:3])}): expected 0, 1, 2, ... or dates")
+                raise LstmlabError(f"series {name!r} has integer time stamps that are not consecutive "
+                                   f"(starting {list(index[:3])}): expected 0, 1, 2, ... or dates")
             start = int(index[0]) if len(index) else 0
             return pd.RangeIndex(start, start + len(index)), None
         try:
             index = pd.DatetimeIndex(pd.to_datetime(index, format="mixed"))
         except (ValueError, TypeError) as exc:
-            raise ValueError(f"series {name!r}: cannot parse time stamps as dates ({exc})") from None
+            raise LstmlabError(f"series {name!r}: cannot parse time stamps as dates ({exc})") from None
     if index.hasnans:
-        raise ValueError(f"series {name!r} has missing time stamps")
+        raise LstmlabError(f"series {name!r} has missing time stamps")
     if not index.is_unique:
         dup = index[index.duplicated()][0]
-        raise ValueError(f"series {name!r} has duplicate time stamps (e.g. {dup}): expected one value per time")
+        raise LstmlabError(f"series {name!r} has duplicate time stamps (e.g. {dup}): expected one value per time")
     if not index.is_monotonic_increasing:
         pos = int(np.flatnonzero(np.diff(index.asi8) < 0)[0]) + 1
-        raise ValueError(f"series {name!r} has unsorted time stamps ({index[pos]} comes after "
-                         f"{index[pos - 1]}): sort by date first")
+        raise LstmlabError(f"series {name!r} has unsorted time stamps ({index[pos]} comes after "
+                           f"{index[pos - 1]}): sort by date first")
     if len(index) < 3:
-        raise ValueError(f"series {name!r} has {len(index)} time stamps: need at least 3 to infer a frequency")
+        raise LstmlabError(f"series {name!r} has {len(index)} time stamps: need at least 3 to infer a frequency")
     if index.freq is not None:
         freq = index.freq.freqstr
     else:
@@ -112,8 +114,8 @@ def _check_index(index: pd.Index, name: str) -> tuple[pd.Index, str | None]:
             inferred = pd.infer_freq(index)
         freq = None if inferred is None else pd.tseries.frequencies.to_offset(inferred).freqstr
     if freq is None:
-        raise ValueError(f"series {name!r} has irregular time stamps (gaps or uneven spacing, e.g. "
-                         f"{index[0]} -> {index[1]} -> {index[2]}): resample to a regular frequency first")
+        raise LstmlabError(f"series {name!r} has irregular time stamps (gaps or uneven spacing, e.g. "
+                           f"{index[0]} -> {index[1]} -> {index[2]}): resample to a regular frequency first")
     return pd.DatetimeIndex(index, freq=freq), freq
 
 
@@ -124,7 +126,7 @@ def make_series(values, index=None, uid: str = "y") -> SeriesData:
         return SeriesData(uid, arr, pd.RangeIndex(len(arr)), None)
     index = pd.Index(index)
     if len(index) != len(arr):
-        raise ValueError(f"series {uid!r}: {len(index)} time stamps for {len(arr)} values")
+        raise LstmlabError(f"series {uid!r}: {len(index)} time stamps for {len(arr)} values")
     index, freq = _check_index(index, uid)
     return SeriesData(uid, arr, index, freq)
 
@@ -146,18 +148,18 @@ def to_series_list(y) -> tuple[list[SeriesData], str]:
     if isinstance(y, pd.DataFrame):
         missing = [c for c in LONG_COLUMNS if c not in y.columns]
         if missing:
-            raise ValueError(f"long DataFrame is missing column(s) {missing}: expected columns "
-                             f"{list(LONG_COLUMNS)} (got {list(y.columns)})")
+            raise LstmlabError(f"long DataFrame is missing column(s) {missing}: expected columns "
+                               f"{list(LONG_COLUMNS)} (got {list(y.columns)})")
         if len(y) == 0:
-            raise ValueError("long DataFrame is empty: expected rows of unique_id, ds, y")
+            raise LstmlabError("long DataFrame is empty: expected rows of unique_id, ds, y")
         out = [make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid))
                for uid, g in y.groupby("unique_id", sort=False)]
         return out, "long"
     if isinstance(y, pd.Series):
         return [make_series(y.to_numpy(), y.index, str(y.name) if y.name is not None else "y")], "series"
     if isinstance(y, (str, bytes, dict)):
-        raise TypeError(f"cannot forecast a {type(y).__name__}: expected a 1-D array, a pandas Series or a "
-                        "long DataFrame (unique_id, ds, y)")
+        raise LstmlabTypeError(f"cannot forecast a {type(y).__name__}: expected a 1-D array, a pandas Series or a "
+                               "long DataFrame (unique_id, ds, y)")
     return [make_series(y)], "array"
 
 
@@ -202,23 +204,26 @@ def read_csv(path: str | Path, date_col: str | None = None, value_col: str | Non
     -------
     pandas Series with a DatetimeIndex (one series), or a long DataFrame ``unique_id, ds, y``.
     """
-    frame = pd.read_csv(path)
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise LstmlabError(f"{path} is not a readable CSV file: {exc}") from None
     if frame.empty:
-        raise ValueError(f"{path}: no rows")
+        raise LstmlabError(f"{path}: no rows")
     cols = list(frame.columns)
     date_col = date_col or ("ds" if "ds" in cols else cols[0])
     value_col = value_col or ("y" if "y" in cols else (cols[1] if len(cols) > 1 else None))
     for role, col in (("date", date_col), ("value", value_col), ("id", id_col)):
         if role != "id" and col is None:
-            raise ValueError(f"{path}: needs a {role} column; the file has only {cols}")
+            raise LstmlabError(f"{path}: needs a {role} column; the file has only {cols}")
         if col is not None and col not in cols:
-            raise ValueError(f"{path}: no {role} column {col!r}; columns are {cols}")
+            raise LstmlabError(f"{path}: no {role} column {col!r}; columns are {cols}")
     if id_col is not None:
         return frame.rename(columns={id_col: "unique_id", date_col: "ds", value_col: "y"})[list(LONG_COLUMNS)]
     try:
         index = pd.DatetimeIndex(pd.to_datetime(frame[date_col]))
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{path}: cannot parse column {date_col!r} as dates ({exc})") from None
+        raise LstmlabError(f"{path}: cannot parse column {date_col!r} as dates ({exc})") from None
     return pd.Series(frame[value_col].to_numpy(), index=index, name=str(value_col))
 
 

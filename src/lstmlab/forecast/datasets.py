@@ -8,6 +8,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from lstmlab.errors import LstmlabError, LstmlabTypeError
+
 
 @dataclass(frozen=True)
 class DatasetInfo:
@@ -80,7 +82,7 @@ def synthetic_series(n: int = 1000, seed: int | np.random.Generator | None = 0,
     pandas Series of shape (n,) with a RangeIndex, named "synthetic".
     """
     if n < 1:
-        raise ValueError(f"n={n}: expected a positive length")
+        raise LstmlabError(f"n={n}: expected a positive length")
     t = np.arange(n)  # (n,)
     signal = 0.02 * t + 10 * np.sin(2 * np.pi * t / 50) + 5 * np.sin(2 * np.pi * t / 25)  # (n,)
     if legacy_seed is not None:
@@ -102,11 +104,11 @@ def load_csv_dataset(name: str) -> pd.Series:
 def load_dataset(name: str, **kwargs) -> pd.Series:
     """Load a built-in series by name (see :data:`DATASETS`); kwargs go to the synthetic generator."""
     if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}: expected one of {', '.join(DATASETS)}")
+        raise LstmlabError(f"unknown dataset {name!r}: expected one of {', '.join(DATASETS)}")
     if name == "synthetic":
         return synthetic_series(**kwargs)
     if kwargs:
-        raise TypeError(f"dataset {name!r} takes no options (got {sorted(kwargs)})")
+        raise LstmlabTypeError(f"dataset {name!r} takes no options (got {sorted(kwargs)})")
     return load_csv_dataset(name)
 
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
 from lstmlab.forecast._base import BaseForecaster
 from lstmlab.forecast.data import SeriesData, check_not_constant, seasonal_period_from_freq
 from lstmlab.forecast.intervals import conformal_scores
@@ -131,9 +132,9 @@ class LSTMForecaster(BaseForecaster):
 
         check_cell(self.cell)
         if self.scaler not in SCALERS:
-            raise ValueError(f"unknown scaler {self.scaler!r}: expected one of {', '.join(SCALERS)}")
+            raise LstmlabError(f"unknown scaler {self.scaler!r}: expected one of {', '.join(SCALERS)}")
         if not 0 < self.val_fraction < 1:
-            raise ValueError(f"val_fraction={self.val_fraction}: expected a share in (0, 1), e.g. 0.2")
+            raise LstmlabError(f"val_fraction={self.val_fraction}: expected a share in (0, 1), e.g. 0.2")
         for name in ("hidden_size", "num_layers", "batch_size"):
             self._check_positive(getattr(self, name), name)
         H = self.horizon
@@ -145,12 +146,12 @@ class LSTMForecaster(BaseForecaster):
         p = self.patch_len if self.patch_len is not None else auto_patch_len(L)
         self._check_positive(p, "patch_len")
         if L % p:
-            raise ValueError(f"patch_len={p} does not divide input_size={L}: choose a divisor")
+            raise LstmlabError(f"patch_len={p} does not divide input_size={L}: choose a divisor")
         splits, offset, n_train_total = [], 0, 0
         for s in series:
             n_win = len(s.values) - L - H + 1
             if n_win < 2 * H:
-                raise ValueError(
+                raise LstmlabError(
                     f"series {s.uid!r} has {len(s.values)} points: too short for input_size={L} and "
                     f"horizon={H} (needs at least {L + 3 * H - 1} points to train and validate; use a "
                     "shorter horizon or input_size)")
@@ -165,7 +166,7 @@ class LSTMForecaster(BaseForecaster):
             loc, scale = float(part.mean()), float(part.std() or 1.0)
         refit = {True: "best", False: "none"}.get(self.refit, self.refit)
         if refit not in ("best", "full", "none"):
-            raise ValueError(f"refit={self.refit!r}: expected True, False, 'best' or 'full'")
+            raise LstmlabError(f"refit={self.refit!r}: expected True, False, 'best' or 'full'")
         steps = math.ceil(n_train_total / self.batch_size)
         epochs = self.epochs if self.epochs is not None else int(np.clip(math.ceil(1000 / steps), 30, 500))
         self._check_positive(epochs, "epochs")

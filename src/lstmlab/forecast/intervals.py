@@ -32,6 +32,8 @@ import math
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
+
 
 def conformal_scores(y_true: np.ndarray, y_pred: np.ndarray, scale: np.ndarray | None = None) -> np.ndarray:
     """Nonconformity scores ``|y - ŷ| / scale``: (N, H) from (N, H) arrays and a (N, 1) scale."""
@@ -52,7 +54,7 @@ def conformal_quantiles(scores: np.ndarray, level: float, pool_steps: bool = Tru
     scores = np.where(np.isnan(scores), np.inf, scores)  # an unknown error (e.g. a zero scale) counts as the worst
     n = scores.shape[0]
     if n == 0:
-        raise ValueError("no calibration windows: cannot make conformal intervals")
+        raise LstmlabError("no calibration windows: cannot make conformal intervals")
     k = math.ceil((n + 1) * level)
     if k > n:
         return np.full(scores.shape[1], np.inf)
@@ -69,5 +71,5 @@ def conformal_quantiles(scores: np.ndarray, level: float, pool_steps: bool = Tru
 def check_level(level: float) -> float:
     """Return ``level`` if it is in (0, 1), else raise a ValueError."""
     if not 0 < level < 1:
-        raise ValueError(f"level={level}: expected a coverage level in (0, 1), e.g. 0.9")
+        raise LstmlabError(f"level={level}: expected a coverage level in (0, 1), e.g. 0.9")
     return float(level)

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.data import SeriesData
 
 FORMAT, VERSION = "lstmlab-forecaster", 1
@@ -45,7 +46,7 @@ def _series_from_json(d: dict) -> SeriesData:
     else:
         index = pd.DatetimeIndex(pd.to_datetime(d["index"]), freq=d["freq"])
     if len(index) != len(values) or not np.all(np.isfinite(values)):
-        raise ValueError(f"series {d['uid']!r}: index and values disagree or values are not finite")
+        raise LstmlabError(f"series {d['uid']!r}: index and values disagree or values are not finite")
     return SeriesData(str(d["uid"]), values, index, d["freq"])
 
 
@@ -57,12 +58,12 @@ def save(model, path: str | Path) -> Path:
     from lstmlab.forecast.forecaster import LSTMForecaster
 
     if not isinstance(model, LSTMForecaster):
-        raise TypeError(f"can only save an LSTMForecaster, not {type(model).__name__}")
+        raise LstmlabTypeError(f"can only save an LSTMForecaster, not {type(model).__name__}")
     model._check_fitted()
     path = Path(path)
     if path.exists() and not (path.is_dir() and (path / "config.json").exists() or
                               path.is_dir() and not any(path.iterdir())):
-        raise ValueError(f"{path} exists and is not a model directory: refusing to replace it")
+        raise LstmlabError(f"{path} exists and is not a model directory: refusing to replace it")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.tmp"))
     try:
@@ -106,28 +107,28 @@ def load(path: str | Path):
 
     path = Path(path)
     if not path.is_dir():
-        raise ValueError(f"{path} is not a model directory (expected one written by lstmlab forecast fit)")
+        raise LstmlabError(f"{path} is not a model directory (expected one written by lstmlab forecast fit)")
     missing = [f for f in FILES if not (path / f).is_file()]
     if missing:
-        raise ValueError(f"model directory {path} is incomplete: missing {', '.join(missing)}")
+        raise LstmlabError(f"model directory {path} is incomplete: missing {', '.join(missing)}")
     try:
         config = json.loads((path / "config.json").read_text())
         state = json.loads((path / "state.json").read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"model directory {path} is corrupted: {exc}") from None
+        raise LstmlabError(f"model directory {path} is corrupted: {exc}") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
-        raise ValueError(f"{path}/config.json is not an lstmlab forecaster config")
+        raise LstmlabError(f"{path}/config.json is not an lstmlab forecaster config")
     if config.get("version") != VERSION:
-        raise ValueError(f"{path}: format version {config.get('version')!r}, this lstmlab reads {VERSION}")
+        raise LstmlabError(f"{path}: format version {config.get('version')!r}, this lstmlab reads {VERSION}")
     for name in ("model.safetensors", "state.json"):
         if _sha256(path / name) != config.get("sha256", {}).get(name):
-            raise ValueError(f"{path}/{name} does not match the checksum in config.json: the file was "
-                             "modified or corrupted after saving")
+            raise LstmlabError(f"{path}/{name} does not match the checksum in config.json: the file was "
+                               "modified or corrupted after saving")
     try:
         model = LSTMForecaster(**config["params"])
         names = {f.name for f in fields(ResolvedConfig)}
         if set(config["config"]) != names:
-            raise ValueError(f"settings {sorted(set(config['config']) ^ names)} unexpected or missing")
+            raise LstmlabError(f"settings {sorted(set(config['config']) ^ names)} unexpected or missing")
         cfg = ResolvedConfig(**config["config"])
         net = Ensemble([ForecastNet(cfg.input_size, cfg.horizon, cfg.cell, cfg.hidden_size, cfg.num_layers,
                                     cfg.dropout, cfg.patch_len, revin=cfg.scaler == "revin", loc=cfg.loc,
@@ -136,10 +137,10 @@ def load(path: str | Path):
         series = [_series_from_json(d) for d in state["series"]]
         scores = np.asarray(state["calibration_scores"], dtype=np.float64)
         if scores.ndim != 2 or scores.shape[1] != cfg.horizon:
-            raise ValueError(f"calibration scores of shape {scores.shape}, expected (n, {cfg.horizon})")
+            raise LstmlabError(f"calibration scores of shape {scores.shape}, expected (n, {cfg.horizon})")
         hist = state["history"]
     except (KeyError, TypeError, RuntimeError, SafetensorError) as exc:
-        raise ValueError(f"model directory {path} is inconsistent: {exc}") from None
+        raise LstmlabError(f"model directory {path} is inconsistent: {exc}") from None
     net.eval()
     model.model_, model.config_, model.series_, model.kind_ = net, cfg, series, state.get("kind", "series")
     model.calibration_scores_ = scores

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
+
 
 def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     a, b = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"y_true has shape {a.shape} but y_pred has shape {b.shape}: expected the same")
+        raise LstmlabError(f"y_true has shape {a.shape} but y_pred has shape {b.shape}: expected the same")
     if a.size == 0:
-        raise ValueError("no values to score: y_true is empty")
+        raise LstmlabError("no values to score: y_true is empty")
     return a, b
 
 
@@ -34,7 +36,7 @@ def mape(y_true, y_pred, axis=None):
     """Mean absolute percentage error, in percent. Undefined (raises) if any actual value is 0."""
     a, b = _pair(y_true, y_pred)
     if np.any(a == 0):
-        raise ValueError("MAPE is undefined when an actual value is 0: use sMAPE or MASE")
+        raise LstmlabError("MAPE is undefined when an actual value is 0: use sMAPE or MASE")
     return 100 * np.mean(np.abs((a - b) / a), axis=axis)
 
 
@@ -55,10 +57,10 @@ def mase(y_true, y_pred, y_train, seasonal_period: int = 1, axis=None):
     y_train = np.asarray(y_train, dtype=np.float64)
     m = int(seasonal_period)
     if len(y_train) <= m:
-        raise ValueError(f"MASE needs a history longer than the seasonal period {m} (got {len(y_train)})")
+        raise LstmlabError(f"MASE needs a history longer than the seasonal period {m} (got {len(y_train)})")
     scale = np.mean(np.abs(y_train[m:] - y_train[:-m]))
     if scale == 0:
-        raise ValueError("MASE is undefined: the seasonal naive forecast is exact on the history (scale 0)")
+        raise LstmlabError("MASE is undefined: the seasonal naive forecast is exact on the history (scale 0)")
     return mae(y_true, y_pred, axis=axis) / scale
 
 

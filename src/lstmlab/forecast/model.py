@@ -15,6 +15,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from lstmlab.errors import LstmlabError
 from lstmlab.nn.model import SequenceModel
 
 EPS = 1e-5
@@ -37,7 +38,7 @@ class ForecastNet(nn.Module):
                  scale: float = 1.0) -> None:
         super().__init__()
         if input_size % patch_len:
-            raise ValueError(f"patch_len={patch_len} does not divide input_size={input_size}")
+            raise LstmlabError(f"patch_len={patch_len} does not divide input_size={input_size}")
         self.input_size, self.horizon, self.patch_len, self.revin = input_size, horizon, patch_len, revin
         self.loc, self.scale = float(loc), float(scale)
         self.net = SequenceModel(patch_len, hidden_size, horizon, cell=cell, num_layers=num_layers,

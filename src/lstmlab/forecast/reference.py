@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
 from lstmlab.forecast.windows import sliding_windows
 
 
@@ -48,11 +49,11 @@ def seed_reference(y, input_size: int = 50, horizon: int = 10, train_fraction: f
     X, Y = sliding_windows(y, input_size, horizon)  # (N, L), (N, H) views
     split = int(train_fraction * len(X))
     if split < 1 or split >= len(X):
-        raise ValueError(f"train_fraction={train_fraction} leaves no training or no test windows")
+        raise LstmlabError(f"train_fraction={train_fraction} leaves no training or no test windows")
     fit_part = y if leak else y[:split + input_size + horizon - 1]  # points the training windows cover
     lo, hi = fit_part.min(), fit_part.max()
     if hi == lo:
-        raise ValueError("series is constant: min-max scaling is undefined")
+        raise LstmlabError("series is constant: min-max scaling is undefined")
     Xs, Ys = (X - lo) / (hi - lo), (Y - lo) / (hi - lo)
     to_t = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=torch.float32)  # noqa: E731
     x_tr, y_tr, x_te = to_t(Xs[:split]).unsqueeze(-1), to_t(Ys[:split]), to_t(Xs[split:]).unsqueeze(-1)

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from lstmlab.errors import LstmlabError
+
 log = logging.getLogger(__name__)
 
 
@@ -73,7 +75,7 @@ def train(model: nn.Module, loss_fn: Callable[[nn.Module, torch.Tensor, torch.Te
 
     n = len(train_idx)
     if n == 0:
-        raise ValueError("no training windows")
+        raise LstmlabError("no training windows")
     steps_per_epoch = math.ceil(n / config.batch_size)
     patience = config.patience if config.patience is not None else max(10, config.epochs // 4)
     history, best_state, best, stale = TrainHistory(), None, math.inf, 0

@@ -18,6 +18,7 @@ import logging
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.glassbox.cells import CELLS
 from lstmlab.glassbox.init import check_dtype
 
@@ -39,18 +40,18 @@ def from_torch(cls, module, dtype=None):
     cell = CELLS[cls.cell]
     expected = f"torch.nn.{cell.torch_class}"
     if not isinstance(module, torch.nn.RNNBase):
-        raise TypeError(f"expected a {expected}, got {type(module).__module__}.{type(module).__name__}")
+        raise LstmlabTypeError(f"expected a {expected}, got {type(module).__module__}.{type(module).__name__}")
     if type(module).__name__ != cell.torch_class:
-        raise TypeError(f"expected a {expected}, got torch.nn.{type(module).__name__}: "
-                        f"use glassbox.{type(module).__name__}.from_torch for it")
+        raise LstmlabTypeError(f"expected a {expected}, got torch.nn.{type(module).__name__}: "
+                               f"use glassbox.{type(module).__name__}.from_torch for it")
     if module.bidirectional:
-        raise ValueError(f"bidirectional {type(module).__name__} is not supported: expected bidirectional=False")
+        raise LstmlabError(f"bidirectional {type(module).__name__} is not supported: expected bidirectional=False")
     if getattr(module, "proj_size", 0):
-        raise ValueError(f"LSTM with proj_size={module.proj_size} is not supported: expected proj_size=0")
+        raise LstmlabError(f"LSTM with proj_size={module.proj_size} is not supported: expected proj_size=0")
     if not module.bias:
-        raise ValueError(f"{type(module).__name__} with bias=False is not supported: expected bias=True")
+        raise LstmlabError(f"{type(module).__name__} with bias=False is not supported: expected bias=True")
     if cell.name == "rnn" and module.nonlinearity != "tanh":
-        raise ValueError(f"RNN with nonlinearity={module.nonlinearity!r} is not supported: expected 'tanh'")
+        raise LstmlabError(f"RNN with nonlinearity={module.nonlinearity!r} is not supported: expected 'tanh'")
     if module.dropout:
         log.warning("%s has dropout=%s between layers; glassbox applies none (as torch in eval mode)",
                     type(module).__name__, module.dropout)
@@ -98,30 +99,30 @@ def from_keras(cls, weights, dtype=np.float64):
     layers = []
     for k, w in enumerate(weights):
         if len(w) != 3:
-            raise ValueError(f"layer {k}: expected [kernel, recurrent_kernel, bias], got {len(w)} arrays")
+            raise LstmlabError(f"layer {k}: expected [kernel, recurrent_kernel, bias], got {len(w)} arrays")
         kernel, recurrent, bias = (np.asarray(a) for a in w)
         if kernel.ndim != 2 or recurrent.ndim != 2 or recurrent.shape[1] != kernel.shape[1]:
-            raise ValueError(f"layer {k}: kernel {kernel.shape} and recurrent_kernel {recurrent.shape} "
-                             f"must be (I, G*H) and (H, G*H)")
+            raise LstmlabError(f"layer {k}: kernel {kernel.shape} and recurrent_kernel {recurrent.shape} "
+                               f"must be (I, G*H) and (H, G*H)")
         H = recurrent.shape[0]
         G = CELLS[cell].n_gates
         if kernel.shape[1] != G * H:
-            raise ValueError(f"layer {k}: kernel has {kernel.shape[1]} columns, expected {G}*H = {G * H} "
-                             f"for a {cell.upper()} with H={H}")
+            raise LstmlabError(f"layer {k}: kernel has {kernel.shape[1]} columns, expected {G}*H = {G * H} "
+                               f"for a {cell.upper()} with H={H}")
         if cell == "gru":
             if bias.shape != (2, 3 * H):
-                raise ValueError(f"layer {k}: GRU bias has shape {bias.shape}, expected (2, {3 * H}) "
-                                 "(Keras reset_after=True)")
+                raise LstmlabError(f"layer {k}: GRU bias has shape {bias.shape}, expected (2, {3 * H}) "
+                                   "(Keras reset_after=True)")
             rows = _gru_rows(H)
             layers.append({"weight_ih": kernel.T[rows], "weight_hh": recurrent.T[rows],
                            "bias_ih": bias[0][rows], "bias_hh": bias[1][rows]})
         else:
             if bias.shape != (G * H,):
-                raise ValueError(f"layer {k}: bias has shape {bias.shape}, expected ({G * H},)")
+                raise LstmlabError(f"layer {k}: bias has shape {bias.shape}, expected ({G * H},)")
             layers.append({"weight_ih": kernel.T, "weight_hh": recurrent.T,
                            "bias_ih": bias, "bias_hh": np.zeros_like(bias)})
     if not layers:
-        raise ValueError("weights is empty: expected one [kernel, recurrent_kernel, bias] per layer")
+        raise LstmlabError("weights is empty: expected one [kernel, recurrent_kernel, bias] per layer")
     H, I = layers[0]["weight_hh"].shape[1], layers[0]["weight_ih"].shape[1]
     net = cls(I, H, len(layers), dtype=dtype)
     return net.set_params({f"{name}_l{k}": a for k, layer in enumerate(layers) for name, a in layer.items()})
@@ -161,24 +162,25 @@ def from_state_dict(state: dict, cell: str | None = None, dtype=None):
     prefixes = sorted(k[:-len("weight_ih_l0")] for k in state if k.endswith("weight_ih_l0"))
     if len(prefixes) != 1:
         found = "none" if not prefixes else ", ".join(repr(p + "weight_ih_l0") for p in prefixes)
-        raise ValueError(f"expected exactly one recurrent module (a 'weight_ih_l0' entry) in the state dict, found {found}")
+        raise LstmlabError(f"expected exactly one recurrent module (a 'weight_ih_l0' entry) in the state dict, "
+                           f"found {found}")
     prefix = prefixes[0]
     own = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
     unsupported = sorted(k for k in own if k.endswith("_reverse") or k.startswith("weight_hr"))
     if unsupported:
-        raise ValueError(f"bidirectional or projected recurrent layers are not supported (found {unsupported[0]!r})")
+        raise LstmlabError(f"bidirectional or projected recurrent layers are not supported (found {unsupported[0]!r})")
     arrays = {k: np.asarray(v.detach().cpu().numpy() if hasattr(v, "detach") else v) for k, v in own.items()}
     w_hh = arrays.get("weight_hh_l0")
     if w_hh is None or w_hh.ndim != 2:
-        raise ValueError(f"state dict has no 2-D {prefix}weight_hh_l0")
+        raise LstmlabError(f"state dict has no 2-D {prefix}weight_hh_l0")
     H = w_hh.shape[1]
     n_gates = w_hh.shape[0] // H
     inferred = _GATES_TO_CELL.get(n_gates) if w_hh.shape[0] % H == 0 else None
     if inferred is None:
-        raise ValueError(f"{prefix}weight_hh_l0 has shape {w_hh.shape}: expected (4H, H), (3H, H) or (H, H)")
+        raise LstmlabError(f"{prefix}weight_hh_l0 has shape {w_hh.shape}: expected (4H, H), (3H, H) or (H, H)")
     if cell is not None and cell != inferred:
-        raise ValueError(f"the state dict holds a {inferred.upper()} ({prefix}weight_hh_l0 {w_hh.shape}), "
-                         f"not the requested {cell.upper()}")
+        raise LstmlabError(f"the state dict holds a {inferred.upper()} ({prefix}weight_hh_l0 {w_hh.shape}), "
+                           f"not the requested {cell.upper()}")
     num_layers = sum(1 for k in arrays if k.startswith("weight_ih_l"))
     dtype = arrays["weight_ih_l0"].dtype if dtype is None else dtype
     dtype = np.float64 if np.dtype(dtype) == np.float64 else np.float32

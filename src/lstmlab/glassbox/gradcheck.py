@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
+
 
 @dataclass(frozen=True)
 class GradcheckResult:
@@ -36,7 +38,7 @@ def gradcheck(net, x, state=None, eps: float = 1e-6, atol: float = 1e-6, rtol: f
     raise_on_failure : raise ValueError naming the worst entry instead of returning ``ok=False``.
     """
     if net.dtype is not np.float64:
-        raise ValueError(f"gradcheck needs a float64 network, got {net.config.dtype}")
+        raise LstmlabError(f"gradcheck needs a float64 network, got {net.config.dtype}")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     x = np.array(x, dtype=np.float64)
     is_lstm = net.cell == "lstm"
@@ -78,7 +80,7 @@ def gradcheck(net, x, state=None, eps: float = 1e-6, atol: float = 1e-6, rtol: f
             failures.append(f"{name}{[int(i) for i in j]}: analytic {grads[name][j]:.8g}, numeric {numeric[j]:.8g}")
     result = GradcheckResult(not failures, errors, checked)
     if failures and raise_on_failure:
-        raise ValueError(f"gradcheck failed for {net}: " + "; ".join(failures))
+        raise LstmlabError(f"gradcheck failed for {net}: " + "; ".join(failures))
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstmlab.errors import LstmlabTypeError
 from lstmlab.glassbox.cells import CELLS
 
 DTYPES = {"float32": np.float32, "float64": np.float64}
@@ -14,9 +15,9 @@ def check_dtype(dtype) -> type:
     try:
         name = np.dtype(dtype).name
     except TypeError as exc:
-        raise TypeError(f"unknown dtype {dtype!r}: expected float32 or float64") from exc
+        raise LstmlabTypeError(f"unknown dtype {dtype!r}: expected float32 or float64") from exc
     if name not in DTYPES:
-        raise TypeError(f"unsupported dtype {name!r}: expected float32 or float64")
+        raise LstmlabTypeError(f"unsupported dtype {name!r}: expected float32 or float64")
     return DTYPES[name]
 
 

@@ -8,6 +8,8 @@ import tempfile
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
+
 FORMAT = "lstmlab.glassbox/1"
 
 
@@ -32,14 +34,14 @@ def load(path: str | os.PathLike):
 
     with np.load(os.fspath(path), allow_pickle=False) as data:
         if "__config__" not in data.files:
-            raise ValueError(f"{os.fspath(path)} is not a glassbox file: it has no __config__ entry "
-                             "(expected a file written by net.save)")
+            raise LstmlabError(f"{os.fspath(path)} is not a glassbox file: it has no __config__ entry "
+                               "(expected a file written by net.save)")
         config = json.loads(str(data["__config__"]))
         params = {name: data[name] for name in data.files if name != "__config__"}
     if config.pop("format", None) != FORMAT:
-        raise ValueError(f"{os.fspath(path)}: unknown format, expected {FORMAT!r}")
+        raise LstmlabError(f"{os.fspath(path)}: unknown format, expected {FORMAT!r}")
     cell = config.pop("cell")
     if cell not in NETWORKS:
-        raise ValueError(f"{os.fspath(path)}: unknown cell {cell!r}, expected one of {', '.join(NETWORKS)}")
+        raise LstmlabError(f"{os.fspath(path)}: unknown cell {cell!r}, expected one of {', '.join(NETWORKS)}")
     net = NETWORKS[cell](**config)
     return net.set_params(params)

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError, LstmlabKeyError, LstmlabTypeError
 from lstmlab.glassbox.cells import CELLS
 from lstmlab.glassbox.init import check_dtype, init_params, param_shapes
 from lstmlab.glassbox.trace import Trace
@@ -28,7 +29,7 @@ class RecurrentConfig:
 
 def _check_positive_int(name: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        raise LstmlabError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
 
 
@@ -37,13 +38,14 @@ def _as_float_array(name: str, value, dtype, shape: tuple[int, ...] | None = Non
     """``value`` as a finite array of ``dtype``; with ``shape``, of exactly that shape."""
     arr = np.asarray(value)
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
+        raise LstmlabTypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
     if shape is not None and arr.shape != shape:
-        raise ValueError(f"{name} has shape {arr.shape}, expected {shape}{what}")
+        raise LstmlabError(f"{name} has shape {arr.shape}, expected {shape}{what}")
     arr = arr.astype(dtype, copy=False)
     if not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
-        raise ValueError(f"{name} contains a non-finite value ({arr[tuple(bad)]}) at index {tuple(int(i) for i in bad)}")
+        raise LstmlabError(f"{name} contains a non-finite value ({arr[tuple(bad)]}) "
+                           f"at index {tuple(int(i) for i in bad)}")
     return arr
 
 
@@ -73,10 +75,11 @@ class Recurrent:
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, dtype=np.float64,
                  seed: int | np.random.Generator = 0, forget_bias: float = 0.0) -> None:
         if self.cell not in CELLS:
-            raise TypeError("use glassbox.LSTM, glassbox.GRU or glassbox.RNN")
+            raise LstmlabTypeError("use glassbox.LSTM, glassbox.GRU or glassbox.RNN")
         dtype = check_dtype(dtype)
         if forget_bias and self.cell != "lstm":
-            raise ValueError(f"forget_bias applies to an LSTM only, got forget_bias={forget_bias!r} for a {self.cell.upper()}")
+            raise LstmlabError(f"forget_bias applies to an LSTM only, got forget_bias={forget_bias!r} "
+                               f"for a {self.cell.upper()}")
         self.config = RecurrentConfig(self.cell, _check_positive_int("input_size", input_size),
                                       _check_positive_int("hidden_size", hidden_size),
                                       _check_positive_int("num_layers", num_layers),
@@ -122,7 +125,7 @@ class Recurrent:
         missing = sorted(set(shapes) - set(params))
         extra = sorted(set(params) - set(shapes))
         if missing or extra:
-            raise KeyError(f"parameters do not match a {self}: missing {missing}, unexpected {extra}")
+            raise LstmlabKeyError(f"parameters do not match a {self}: missing {missing}, unexpected {extra}")
         self.params = {name: np.array(_as_float_array(name, params[name], self.dtype, shape), copy=True)
                        for name, shape in shapes.items()}
         return self
@@ -131,11 +134,12 @@ class Recurrent:
     def _check_input(self, x) -> np.ndarray:
         x = np.asarray(x)
         if x.ndim != 3:
-            raise ValueError(f"x must have 3 dimensions (batch, steps, features), got shape {x.shape}")
+            raise LstmlabError(f"x must have 3 dimensions (batch, steps, features), got shape {x.shape}")
         if x.shape[2] != self.input_size:
-            raise ValueError(f"x has {x.shape[2]} features per step (shape {x.shape}), expected input_size={self.input_size}")
+            raise LstmlabError(f"x has {x.shape[2]} features per step (shape {x.shape}), "
+                               f"expected input_size={self.input_size}")
         if x.shape[0] == 0 or x.shape[1] == 0:
-            raise ValueError(f"x must have at least one sequence and one step, got shape {x.shape}")
+            raise LstmlabError(f"x must have at least one sequence and one step, got shape {x.shape}")
         return _as_float_array("x", x, self.dtype)
 
     def _split_state(self, state: State, B: int, name: str = "state") -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -147,11 +151,11 @@ class Recurrent:
             return None, None
         if self.cell == "lstm":
             if not isinstance(state, (tuple, list)) or len(state) != 2:
-                raise TypeError(f"{name} of an LSTM must be a pair (h, c), got {type(state).__name__}")
+                raise LstmlabTypeError(f"{name} of an LSTM must be a pair (h, c), got {type(state).__name__}")
             return (_as_float_array(f"{name}[0] (h)", state[0], self.dtype, shape, where),
                     _as_float_array(f"{name}[1] (c)", state[1], self.dtype, shape, where))
         if isinstance(state, (tuple, list)):
-            raise TypeError(f"{name} of a {self.cell.upper()} must be one array h, got a {type(state).__name__}")
+            raise LstmlabTypeError(f"{name} of a {self.cell.upper()} must be one array h, got a {type(state).__name__}")
         return _as_float_array(f"{name} (h)", state, self.dtype, shape, where), None
 
     # -------------------------------------------------------------------------------- forward
@@ -203,10 +207,10 @@ class Recurrent:
         if reuse is None:
             return [None] * self.num_layers
         if not isinstance(reuse, Trace):
-            raise TypeError(f"reuse must be a Trace returned by forward, got {type(reuse).__name__}")
+            raise LstmlabTypeError(f"reuse must be a Trace returned by forward, got {type(reuse).__name__}")
         if reuse.cell != self.cell or len(reuse.caches) not in (0, self.num_layers):
-            raise ValueError(f"reuse comes from a {reuse.cell.upper()} with {len(reuse.caches)} layers, "
-                             f"not from this {self}")
+            raise LstmlabError(f"reuse comes from a {reuse.cell.upper()} with {len(reuse.caches)} layers, "
+                               f"not from this {self}")
         olds = list(reuse.caches) or [None] * self.num_layers
         reuse.caches, reuse.inputs = [], []  # its memory now belongs to the new trace
         return olds
@@ -235,12 +239,12 @@ class Recurrent:
         ``"h0"`` (L, B, H) and, for an LSTM, ``"c0"`` (L, B, H).
         """
         if not isinstance(trace, Trace):
-            raise TypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
+            raise LstmlabTypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
         L, B, T, H = trace.shape  # raises if the trace's memory was reused
         if trace.cell != self.cell or L != self.num_layers or H != self.hidden_size \
                 or trace.inputs[0].shape[-1] != self.input_size:
-            raise ValueError(f"trace comes from a {trace.cell.upper()} with {L} layers and {H} units, "
-                             f"not from this {self}")
+            raise LstmlabError(f"trace comes from a {trace.cell.upper()} with {L} layers and {H} units, "
+                               f"not from this {self}")
         cell, G = CELLS[self.cell], CELLS[self.cell].n_gates * H
         if d_out is None:
             dh_out = np.zeros((T, B, H), dtype=self.dtype)  # (T, B, H)

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
+
 NOT_PARAMETERS = ("input", "h0", "c0")
 
 
@@ -27,11 +29,11 @@ def clip_grad_norm(grads: dict[str, np.ndarray], max_norm: float,
     The total norm before clipping (as torch's ``clip_grad_norm_``).
     """
     if not max_norm > 0:
-        raise ValueError(f"max_norm must be positive, got {max_norm!r}")
+        raise LstmlabError(f"max_norm must be positive, got {max_norm!r}")
     names = [k for k in grads if k not in NOT_PARAMETERS] if keys is None else list(keys)
     total = float(np.sqrt(sum(float(np.vdot(grads[k], grads[k])) for k in names)))
     if not np.isfinite(total):
-        raise ValueError(f"gradient norm is {total}: cannot clip non-finite gradients")
+        raise LstmlabError(f"gradient norm is {total}: cannot clip non-finite gradients")
     scale = max_norm / (total + 1e-6)
     if scale < 1.0:
         for k in names:
@@ -47,9 +49,9 @@ class SGD:
 
     def __init__(self, params: dict[str, np.ndarray], lr: float = 0.01, momentum: float = 0.0) -> None:
         if not lr > 0:
-            raise ValueError(f"lr must be positive, got {lr!r}")
+            raise LstmlabError(f"lr must be positive, got {lr!r}")
         if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+            raise LstmlabError(f"momentum must be in [0, 1), got {momentum!r}")
         self.params, self.lr, self.momentum = params, lr, momentum
         self.velocity_ = {k: np.zeros_like(p) for k, p in params.items()}
 
@@ -68,9 +70,9 @@ class Adam:
     def __init__(self, params: dict[str, np.ndarray], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8) -> None:
         if not lr > 0:
-            raise ValueError(f"lr must be positive, got {lr!r}")
+            raise LstmlabError(f"lr must be positive, got {lr!r}")
         if not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"betas must be in [0, 1), got {betas!r}")
+            raise LstmlabError(f"betas must be in [0, 1), got {betas!r}")
         self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
         self.m_ = {k: np.zeros_like(p) for k, p in params.items()}
         self.v_ = {k: np.zeros_like(p) for k, p in params.items()}

@@ -8,6 +8,7 @@ from typing import Iterator
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError, LstmlabKeyError
 from lstmlab.glassbox.cells import CELLS, Cache, quantity
 
 
@@ -31,8 +32,8 @@ class Trace:
 
     def _check_alive(self) -> None:
         if not self.caches:
-            raise ValueError("this trace's memory was reused by a later forward(..., reuse=trace): "
-                             "it no longer holds its values")
+            raise LstmlabError("this trace's memory was reused by a later forward(..., reuse=trace): "
+                               "it no longer holds its values")
 
     @property
     def shape(self) -> tuple[int, int, int, int]:
@@ -43,8 +44,8 @@ class Trace:
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self.quantities:
-            raise KeyError(f"{name!r} is not traced for a {self.cell.upper()}: "
-                           f"expected one of {', '.join(self.quantities)}")
+            raise LstmlabKeyError(f"{name!r} is not traced for a {self.cell.upper()}: "
+                                  f"expected one of {', '.join(self.quantities)}")
         self._check_alive()
         cell = CELLS[self.cell]
         per_layer = [quantity(cell, cache, name) for cache in self.caches]  # L x (T, B, H)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
+
 
 @dataclass(frozen=True)
 class GateReading:
@@ -44,9 +46,9 @@ def read_gates(model, x: np.ndarray, tokens: list[str], layer: int = -1) -> Gate
     from lstmlab.nn.convert import to_glassbox
 
     if model.cell != "lstm":
-        raise ValueError(f"gates are read from an LSTM, got a {model.cell!r} model")
+        raise LstmlabError(f"gates are read from an LSTM, got a {model.cell!r} model")
     if x.ndim != 2 or len(tokens) != x.shape[0]:
-        raise ValueError(f"expected x (T, I) and T tokens, got x {x.shape} and {len(tokens)} tokens")
+        raise LstmlabError(f"expected x (T, I) and T tokens, got x {x.shape} and {len(tokens)} tokens")
     gb = to_glassbox(model)
     out, trace = gb.forward(x[None].astype(np.float64))  # out (1, O), trace[...] (L, 1, T, H)
     pred = int(out[0].argmax()) if out.ndim == 2 and out.shape[1] > 1 else None  # a class, not a regression

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
 from lstmlab.tasks import IGNORE, get_task
 from lstmlab.tasks.base import IGNORE, check_positive
 
@@ -56,23 +57,23 @@ class RunConfig:
         from lstmlab.tasks import TASKS
 
         if self.task not in TASKS:
-            raise ValueError(f"unknown task {self.task!r}: expected one of {', '.join(TASKS)}")
+            raise LstmlabError(f"unknown task {self.task!r}: expected one of {', '.join(TASKS)}")
         if self.cell not in ("rnn", "gru", "lstm"):
-            raise ValueError(f"unknown cell {self.cell!r}: expected one of rnn, gru, lstm")
+            raise LstmlabError(f"unknown cell {self.cell!r}: expected one of rnn, gru, lstm")
         check_positive("length", self.length)
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed must be an int >= 0, got {self.seed!r}")
+            raise LstmlabError(f"seed must be an int >= 0, got {self.seed!r}")
         for name in ("hidden_size", "n_val", "n_test"):
             check_positive(name, getattr(self, name))
         if self.n_train < 0 or (self.n_train == 0 and not self.steps_per_epoch):
-            raise ValueError(f"n_train must be >= 1, or 0 with steps_per_epoch set; got n_train={self.n_train}")
+            raise LstmlabError(f"n_train must be >= 1, or 0 with steps_per_epoch set; got n_train={self.n_train}")
         from lstmlab.nn.init_names import check_init
 
         check_init(self.init, self.chrono_tmax)
         level = self.stop_at
         if level is not None and (isinstance(level, bool) or not isinstance(level, (int, float))
                                   or not 0 < level <= 1):
-            raise ValueError(f"stop_at must be a metric level in (0, 1] or None, got {self.stop_at!r}")
+            raise LstmlabError(f"stop_at must be a metric level in (0, 1] or None, got {self.stop_at!r}")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
+from lstmlab.errors import LstmlabError
 from lstmlab.lab.run import RunConfig, RunRecord, run_one
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def sweep(configs: list[RunConfig], path: str | os.PathLike | None = None, worke
     on_done : called as ``on_done(record, done, total)`` after each run (e.g. for a progress bar).
     """
     if workers < 1:
-        raise ValueError(f"workers must be >= 1, got {workers}")
+        raise LstmlabError(f"workers must be >= 1, got {workers}")
     path = None if path is None else Path(path)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

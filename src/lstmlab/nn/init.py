@@ -6,6 +6,7 @@ import math
 
 import torch
 
+from lstmlab.errors import LstmlabError
 from lstmlab.nn.init_names import INITS, check_init  # noqa: F401 - re-exported
 from lstmlab.nn.model import SequenceModel
 
@@ -18,7 +19,7 @@ def chrono_forget_bias(hidden_size: int, t_max: float, generator: torch.Generato
     over the whole range from 2 to t_max steps.
     """
     if not t_max >= 2:
-        raise ValueError(f"t_max must be >= 2, got {t_max!r}")
+        raise LstmlabError(f"t_max must be >= 2, got {t_max!r}")
     u = torch.empty(hidden_size).uniform_(1.0, t_max - 1.0, generator=generator)
     return torch.log(u)
 
@@ -44,7 +45,7 @@ def init_weights(model: SequenceModel, generator: torch.Generator, forget_bias: 
     """
     check_init(init, chrono_tmax)
     if init == "chrono" and chrono_tmax is None:
-        raise ValueError("init='chrono' needs chrono_tmax (e.g. the sequence length), got None")
+        raise LstmlabError("init='chrono' needs chrono_tmax (e.g. the sequence length), got None")
     H = model.rnn.hidden_size
     bound = 1.0 / math.sqrt(H)
     for p in model.parameters():

@@ -5,13 +5,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from lstmlab.errors import LstmlabError
+
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
 
 def check_cell(cell: str) -> str:
     """Return ``cell`` if it names a known cell type, else raise a ValueError naming the choices."""
     if cell not in CELLS:
-        raise ValueError(f"unknown cell {cell!r}: expected one of {', '.join(CELLS)}")
+        raise LstmlabError(f"unknown cell {cell!r}: expected one of {', '.join(CELLS)}")
     return cell
 
 
@@ -37,7 +39,7 @@ class SequenceModel(nn.Module):
                  num_layers: int = 1, dropout: float = 0.0, head: str = "last") -> None:
         super().__init__()
         if head not in ("last", "all"):
-            raise ValueError(f"unknown head {head!r}: expected 'last' or 'all'")
+            raise LstmlabError(f"unknown head {head!r}: expected 'last' or 'all'")
         self.cell, self.head_mode = check_cell(cell), head
         self.rnn = CELLS[cell](input_size, hidden_size, num_layers, batch_first=True,
                                dropout=dropout if num_layers > 1 else 0.0)

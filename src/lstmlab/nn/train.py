@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from lstmlab.errors import LstmlabError
 from lstmlab.tasks.base import IGNORE
 
 log = logging.getLogger(__name__)
@@ -56,9 +57,9 @@ class TrainConfig:
     def __post_init__(self) -> None:
         for name in ("batch_size", "max_epochs", "patience"):
             if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+                raise LstmlabError(f"{name} must be >= 1, got {getattr(self, name)}")
         if self.lr <= 0 or self.clip <= 0:
-            raise ValueError(f"lr and clip must be > 0, got lr={self.lr}, clip={self.clip}")
+            raise LstmlabError(f"lr and clip must be > 0, got lr={self.lr}, clip={self.clip}")
 
 
 @dataclass
@@ -78,7 +79,7 @@ def loss_fn(kind: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
         return lambda out, y: ce(out.reshape(-1, out.shape[-1]), y.reshape(-1))  # (N*T, C) vs (N*T,)
     if kind == "regress":
         return lambda out, y: ((out.reshape(y.shape) - y) ** 2).mean()
-    raise ValueError(f"unknown task kind {kind!r}: expected 'classify' or 'regress'")
+    raise LstmlabError(f"unknown task kind {kind!r}: expected 'classify' or 'regress'")
 
 
 def _tensor(a: np.ndarray) -> torch.Tensor:
@@ -119,7 +120,7 @@ def fit(model: nn.Module, kind: str, metric: Callable[[np.ndarray, np.ndarray], 
     criterion = loss_fn(kind)
     fixed = not callable(train)
     if not fixed and config.steps_per_epoch is None:
-        raise ValueError("training from a sampler needs config.steps_per_epoch")
+        raise LstmlabError("training from a sampler needs config.steps_per_epoch")
     if fixed:
         xt, yt = _tensor(train[0]), _tensor(train[1])
         steps = config.steps_per_epoch or -(-len(xt) // config.batch_size)

@@ -5,6 +5,7 @@
 >>> x, y = task.sample(4, 10, np.random.default_rng(0))  # x (4, 21, V) one-hot words, y (4,) countries
 """
 
+from lstmlab.errors import LstmlabError
 from lstmlab.tasks.adding import adding_task
 from lstmlab.tasks.base import IGNORE, Task, accuracy, majority_baseline
 from lstmlab.tasks.born_in import born_in_task
@@ -26,7 +27,7 @@ TASKS = tuple(_FACTORIES)
 def get_task(name: str) -> Task:
     """The task called ``name`` (one of TASKS) with its default settings."""
     if name not in _FACTORIES:
-        raise ValueError(f"unknown task {name!r}: expected one of {', '.join(TASKS)}")
+        raise LstmlabError(f"unknown task {name!r}: expected one of {', '.join(TASKS)}")
     return _FACTORIES[name]()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
 from lstmlab.tasks.base import Task
 
 TOLERANCE = 0.04
@@ -17,7 +18,7 @@ TOLERANCE = 0.04
 
 def _make(n: int, length: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     if length < 2:
-        raise ValueError(f"the adding problem needs length >= 2, got {length}")
+        raise LstmlabError(f"the adding problem needs length >= 2, got {length}")
     values = rng.uniform(-1.0, 1.0, size=(n, length))  # (N, T)
     first = rng.integers(0, min(10, length), size=n)  # (N,)
     half = max(length // 2, 2)

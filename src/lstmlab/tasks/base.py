@@ -7,6 +7,8 @@ from typing import Callable
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError, LstmlabTypeError
+
 IGNORE = -1  # target value for steps that are not scored (head "all" tasks)
 
 
@@ -52,16 +54,16 @@ class Task:
         check_positive("n", n)
         check_positive("length", length)
         if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+            raise LstmlabTypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
         return self.make(n, length, rng)
 
 
 def check_positive(name: str, value: int) -> int:
     """Return ``value`` if it is an int >= 1, else raise naming it."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {value!r}")
+        raise LstmlabTypeError(f"{name} must be an int, got {value!r}")
     if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
+        raise LstmlabError(f"{name} must be >= 1, got {value}")
     return int(value)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
 from lstmlab.tasks.base import Task, accuracy, majority_baseline, one_hot
 
 DISTRACTORS = 4  # tokens 0..3 are distractors, 4 = X, 5 = Y, 6 = start, 7 = end
@@ -23,7 +24,7 @@ def _window(length: int, lo: float, hi: float) -> tuple[int, int]:
 
 def _make(n: int, length: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     if length < 10:
-        raise ValueError(f"temporal order needs length >= 10, got {length}")
+        raise LstmlabError(f"temporal order needs length >= 10, got {length}")
     tokens = rng.integers(0, DISTRACTORS, size=(n, length + 2))  # (N, T + 2) with the markers
     tokens[:, 0], tokens[:, -1] = START, END
     rows = np.arange(n)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError
 from lstmlab.tasks.base import Task, accuracy, majority_baseline, one_hot
 
 DIGITS = 10
@@ -33,7 +34,7 @@ def parity_task(encoding: str = "onehot") -> Task:
     """First-element parity with digits encoded ``"onehot"`` (10 inputs) or ``"scalar"`` (1 input, raw value)."""
     makers = {"onehot": (_make_onehot, DIGITS), "scalar": (_make_scalar, 1)}
     if encoding not in makers:
-        raise ValueError(f"unknown encoding {encoding!r}: expected 'onehot' or 'scalar'")
+        raise LstmlabError(f"unknown encoding {encoding!r}: expected 'onehot' or 'scalar'")
     make, n_inputs = makers[encoding]
     name = "parity" if encoding == "onehot" else "parity-scalar"
     return Task(name, "classify", n_inputs, 2, "last", make, accuracy, majority_baseline,

@@ -10,6 +10,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from lstmlab.errors import LstmlabError, LstmlabKeyError
+
 
 def _states(trace: Mapping, layer: int, batch: int) -> dict[str, np.ndarray]:
     """{"h": (T, H), "c": (T, H) if traced} for one layer and one sequence of the trace.
@@ -18,7 +20,7 @@ def _states(trace: Mapping, layer: int, batch: int) -> dict[str, np.ndarray]:
     """
     names = [k for k in ("h", "c") if k in trace]
     if not names:
-        raise KeyError("the trace has no 'h' to plot")
+        raise LstmlabKeyError("the trace has no 'h' to plot")
     out = {}
     for k in names:
         a = np.asarray(trace[k])
@@ -26,7 +28,7 @@ def _states(trace: Mapping, layer: int, batch: int) -> dict[str, np.ndarray]:
             out[k] = a
             continue
         if a.ndim != 4:
-            raise ValueError(f"trace[{k!r}] must be (L, B, T, H) or (T, H), got shape {a.shape}")
+            raise LstmlabError(f"trace[{k!r}] must be (L, B, T, H) or (T, H), got shape {a.shape}")
         out[k] = a[layer, batch]  # (T, H)
     return out
 
@@ -34,7 +36,7 @@ def _states(trace: Mapping, layer: int, batch: int) -> dict[str, np.ndarray]:
 def _xticks(ax, tokens: Sequence[str] | None, T: int) -> None:
     if tokens is not None:
         if len(tokens) != T:
-            raise ValueError(f"expected {T} tokens, one per step, got {len(tokens)}")
+            raise LstmlabError(f"expected {T} tokens, one per step, got {len(tokens)}")
         ax.set_xticks(range(T), list(tokens), rotation=90, fontsize=7)
     else:
         ax.set_xlabel("step t")
