@@ -19,7 +19,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import sys
 
-    from lstmlab.forecast.backtesting import write_csv_atomic
+    from lstmlab.atomic import write_csv_atomic
     from lstmlab.forecast.datasets import list_datasets, load_dataset
 
     if args.name is None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from lstmlab.atomic import save_figure_atomic, write_csv_atomic
 from lstmlab.errors import LstmlabError
+from lstmlab.glassbox.networks import CELL_NAMES
 
 DESCRIPTION = """\
 Forecast a time series with an LSTM and compare it with simple baselines.
@@ -46,7 +48,7 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--seasonal-period", type=int, metavar="M",
                    help="season length (12 for monthly data); default: from the dates' frequency")
     g.add_argument("--input-size", type=int, metavar="L", help="history length the model reads (default: auto)")
-    g.add_argument("--cell", choices=("lstm", "gru", "rnn"), default="lstm", help="recurrent cell (default lstm)")
+    g.add_argument("--cell", choices=CELL_NAMES, default="lstm", help="recurrent cell (default lstm)")
     g.add_argument("--hidden-size", type=int, default=64, help="units per layer (default 64)")
     g.add_argument("--num-layers", type=int, default=1, help="recurrent layers (default 1)")
     g.add_argument("--dropout", type=float, default=0.0, help="dropout between layers (default 0)")
@@ -134,10 +136,8 @@ def _out(args) -> Path | None:
 def _save_fig(fig, path: Path) -> None:
     import matplotlib.pyplot as plt
 
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
+    save_figure_atomic(fig, path)
     plt.close(fig)
-    tmp.replace(path)
 
 
 def _table(frame) -> str:
@@ -148,7 +148,7 @@ def _table(frame) -> str:
 
 
 def run(args) -> int:
-    from lstmlab.forecast.backtesting import backtest, write_csv_atomic
+    from lstmlab.forecast.backtesting import backtest
     from lstmlab.forecast.io import load, save
     from lstmlab.viz.forecast import plot_error_by_step, plot_forecast, plot_loss
 
@@ -165,14 +165,14 @@ def run(args) -> int:
         save(model, out / "model")
         fc = model.predict(level=args.level)
         print(f"saved model to {out / 'model'} (settings: {model.get_config()})")
-        _report_forecast(fc, out, y, model, plot_forecast, write_csv_atomic)
+        _report_forecast(fc, out, y, model, plot_forecast)
         _save_fig(plot_loss(model.history_), out / "loss.png")
         return 0
 
     if args.action == "predict":
         model = load(args.model)
         fc = model.predict(horizon=args.horizon, y=y, level=args.level)
-        _report_forecast(fc, out, y, model, plot_forecast, write_csv_atomic)
+        _report_forecast(fc, out, y, model, plot_forecast)
         return 0
 
     model = _model(args)
@@ -195,7 +195,7 @@ def run(args) -> int:
     return 0
 
 
-def _report_forecast(fc, out, y, model, plot_forecast, write_csv_atomic) -> None:
+def _report_forecast(fc, out, y, model, plot_forecast) -> None:
     import pandas as pd
 
     frame = fc.reset_index(names="ds") if "unique_id" not in fc.columns else fc

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
 import sys
 import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
 
+from lstmlab.atomic import save_figure_atomic, write_json_atomic, write_text_atomic
 from lstmlab.errors import LstmlabError
 
 DESCRIPTION = """\
@@ -74,10 +73,12 @@ def _floats(name: str, text: str) -> list[float]:
 
 
 def _cells(text: str) -> list[str]:
+    from lstmlab.glassbox import CELL_NAMES
+
     cells = [c.strip().lower() for c in text.split(",") if c.strip()]
     for c in cells:
-        if c not in ("rnn", "gru", "lstm"):
-            raise LstmlabError(f"unknown cell {c!r}: expected a comma-separated subset of rnn, gru, lstm")
+        if c not in CELL_NAMES:
+            raise LstmlabError(f"unknown cell {c!r}: expected a comma-separated subset of {', '.join(CELL_NAMES)}")
     if not cells:
         raise LstmlabError("--cells is empty")
     return cells
@@ -119,18 +120,6 @@ def _out_dir(path: str) -> Path:
     except OSError as exc:
         raise OSError(f"cannot write to the output directory {str(out)!r}: {exc.strerror or exc}") from None
     return out
-
-
-def _write_json(path: Path, data) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1))
-    os.replace(tmp, path)
-
-
-def _save(fig, path: Path) -> None:
-    tmp = path.with_name(path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    os.replace(tmp, path)
 
 
 def _config_args(p: argparse.ArgumentParser, task: str, **overrides) -> None:
@@ -260,14 +249,14 @@ def _report(records, out: Path) -> None:
     if len(tasks) != 1:
         raise LstmlabError(f"expected the records of one task, got {tasks or 'none'}")
     rows = summarize(records)
-    _write_json(out / "summary.json", [asdict(r) for r in rows])
+    write_json_atomic(out / "summary.json", [asdict(r) for r in rows])
     header = "task,cell,length,n_seeds,mean,lo,hi,worst,chance,solved,n_solved,seconds,epochs"
     lines = [header] + [",".join(str(v) for v in asdict(r).values()) for r in rows]
-    (out / "summary.csv").write_text("\n".join(lines) + "\n")
+    write_text_atomic(out / "summary.csv", "\n".join(lines) + "\n")
     metric = "fraction solved (|error| < 0.04)" if get_task(tasks[0]).kind == "regress" else "test accuracy"
-    _save(plot_metric_vs_length(rows, metric), out / "metric_vs_length.png")
+    save_figure_atomic(plot_metric_vs_length(rows, metric), out / "metric_vs_length.png")
     said = conclusions(rows)
-    (out / "conclusions.txt").write_text("\n".join(said) + "\n")
+    write_text_atomic(out / "conclusions.txt", "\n".join(said) + "\n")
     print(f"{'cell':10s} {'length':>6s} {'mean':>6s}  95% interval     chance  solved  seconds")
     for r in rows:
         print(f"{r.cell:10s} {r.length:6d} {r.mean:6.3f}  [{r.lo:.3f}, {r.hi:.3f}]  {r.chance:6.3f}  "
@@ -314,10 +303,10 @@ def run_gradients(args) -> int:
     print(f"gradient flow on {base.task}, length {base.length}, cells {', '.join(cells)}"
           f"{'' if args.no_train else ' (training each)'}", file=sys.stderr)
     flows, records = gradient_experiment(base, tuple(cells), train=not args.no_train, progress=not args.quiet)
-    _write_json(out / "gradients.json", {"configs": {c: asdict(cell_config(base, c)) for c in cells},
+    write_json_atomic(out / "gradients.json", {"configs": {c: asdict(cell_config(base, c)) for c in cells},
                                           "flows": [f.to_dict() for f in flows],
                                           "records": [asdict(r) for r in records]})
-    _save(plot_gradient_flow(flows, f"{base.task}, length {base.length}"), out / "gradients.png")
+    save_figure_atomic(plot_gradient_flow(flows, f"{base.task}, length {base.length}"), out / "gradients.png")
     for r in records:
         print(f"{r.config['cell'].upper()} trained: test {r.metrics['test']:.3f} "
               f"(chance {r.metrics['chance']:.3f}) in {r.wall_s:.1f} s")
@@ -364,12 +353,12 @@ def run_gates(args) -> int:
 
     print(f"training an LSTM on {base.task}, length {base.length}", file=sys.stderr)
     reading, record = gate_experiment(base, progress=not args.quiet)
-    _write_json(out / "gates.json", {"config": asdict(base), "record": asdict(record), **reading.to_dict()})
-    _save(plot_gates(reading), out / "gates.png")
-    _save(plot_saturation(reading), out / "saturation.png")
+    write_json_atomic(out / "gates.json", {"config": asdict(base), "record": asdict(record), **reading.to_dict()})
+    save_figure_atomic(plot_gates(reading), out / "gates.png")
+    save_figure_atomic(plot_saturation(reading), out / "saturation.png")
     trace = {"h": reading.h[None, None], "c": reading.c[None, None]}  # (1, 1, T, H)
-    _save(plot_state_lines(trace, tokens=reading.tokens), out / "states_lines.png")
-    _save(plot_state_heatmaps(trace, tokens=reading.tokens), out / "states_heatmaps.png")
+    save_figure_atomic(plot_state_lines(trace, tokens=reading.tokens), out / "states_lines.png")
+    save_figure_atomic(plot_state_heatmaps(trace, tokens=reading.tokens), out / "states_heatmaps.png")
     answer = str(reading.prediction)
     if base.task == "born-in" and reading.prediction is not None:
         from lstmlab.tasks.born_in import COUNTRIES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from lstmlab.errors import LstmlabError
+from lstmlab.glassbox.networks import CELL_NAMES
 
 EPILOG = """\
 examples:
@@ -33,7 +34,7 @@ def register(subparsers) -> None:
                      help='the input: "0.5,1,-0.3" is 3 steps of 1 feature; "1,0;0,1" is 2 steps of 2 features')
     src.add_argument("--file", metavar="CSV", help="the input from a CSV file: one row per step, one column per feature "
                                                    "(a header row is skipped)")
-    p.add_argument("--cell", choices=("lstm", "gru", "rnn"), default=None, help="cell type (default: lstm, or the loaded one)")
+    p.add_argument("--cell", choices=CELL_NAMES, default=None, help="cell type (default: lstm, or the loaded one)")
     p.add_argument("--hidden-size", type=int, default=4, metavar="H", help="units per layer of a random network (default 4)")
     p.add_argument("--layers", type=int, default=1, metavar="L", help="stacked layers of a random network (default 1)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random weights (default 0)")
@@ -88,7 +89,9 @@ def read_sequence_file(path: str):
 
 
 def load_network(path: str, cell: str | None):
-    """A glassbox network from a glassbox .npz or a torch state_dict file."""
+    """A glassbox network from a glassbox .npz or a torch state_dict file (read with weights_only=True)."""
+    import pickle
+
     from lstmlab import glassbox
 
     if path.endswith(".npz"):
@@ -98,12 +101,19 @@ def load_network(path: str, cell: str | None):
         return net
     import torch
 
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    if hasattr(state, "state_dict"):
-        state = state.state_dict()
+    expected = "expected a torch state_dict saved with torch.save(model.state_dict(), path)"
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    # torch's readers raise these for a damaged file, and UnpicklingError for anything beyond plain tensors;
+    # their messages suggest weights_only=False, which would run code from the file: never pass them on
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, KeyError, IndexError):
+        raise LstmlabError(f"{path} is not a readable torch file of tensors only: {expected}") from None
     if not isinstance(state, dict):
-        raise LstmlabError(f"{path} is not a torch state_dict (got {type(state).__name__})")
-    return glassbox.from_state_dict(state, cell)
+        raise LstmlabError(f"{path} holds a {type(state).__name__}, not a state dict: {expected}")
+    try:
+        return glassbox.from_state_dict(state, cell)
+    except LstmlabError as exc:
+        raise LstmlabError(f"{path}: {exc}") from None
 
 
 def build(args):

@@ -1,10 +1,11 @@
-"""Run some sections in a second process while the main one runs the others (two CPU cores, two lanes).
+"""The background lane: some sections run in a second process while the main one runs the others.
 
-The sections of the demo that need nothing from the others (forecasting, the cell comparison) can run
-beside the chain memory -> gates -> states. The background lane is a spawned process (no fork of a
-process that already holds torch threads); it sends progress messages and finished SectionResults
-(plots already rendered to PNG bytes) back over a queue. Each lane trains on one thread, so the
-numbers do not depend on how many lanes ran.
+With ``jobs=2``, ``runner`` hands the sections marked ``background`` in ``runner.SECTIONS`` (today only
+forecasting, which needs nothing from the others) to a :class:`BackgroundLane` and runs the rest, in
+order, in the main process. The lane is a spawned process (no fork of a process that already holds
+torch threads) that runs each section with ``execute.run_section`` and sends progress messages and
+finished SectionResults (plots already rendered to PNG bytes) back over a queue. Each lane trains on
+one thread, so the numbers do not depend on how many lanes ran.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import traceback
 from typing import Callable
 
 from lstmlab.demo.config import DemoConfig
+from lstmlab.demo.context import DemoContext
+from lstmlab.demo.execute import run_section, single_thread
 from lstmlab.demo.result import SectionResult
 
 
@@ -24,15 +27,12 @@ def _lane_main(config: DemoConfig, items: list, total: int, q) -> None:
     """Body of the background process: run ``items`` ((index, Section) pairs) in order."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides; it terminates us if needed
     try:
-        from lstmlab.demo.context import DemoContext
-        from lstmlab.demo.runner import _run_section, single_thread
-
         ctx = DemoContext(config)
         with single_thread():
             for index, section in items:
                 def say(i, n, title, message, index=index):
                     q.put(("progress", index, title, message))
-                q.put(("result", index, _run_section(ctx, section, index, total, say)))
+                q.put(("result", index, run_section(ctx, section, index, total, say)))
     except BaseException:  # noqa: BLE001 - report anything to the main process, then stop
         q.put(("crash", traceback.format_exc()))
     q.put(("done",))

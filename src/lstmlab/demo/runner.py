@@ -2,53 +2,25 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 import os
 import platform
 import sys
-import time
 import threading
-import traceback
-from contextlib import contextmanager
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from lstmlab.demo.config import DemoConfig
 from lstmlab.demo.context import DemoContext
+from lstmlab.demo.execute import ProgressFn, Section, run_section, single_thread
 from lstmlab.demo.result import SectionResult
 from lstmlab.demo.staging import Staging
 from lstmlab.errors import LstmlabError, LstmlabTypeError
-
-log = logging.getLogger(__name__)
-
-DPI = 100  # PNG resolution: sharp enough on screen, small enough to embed six sections' worth
-
-
-@dataclass(frozen=True)
-class Section:
-    """One part of the tour: ``module`` (in lstmlab.demo) has ``run(ctx) -> SectionResult``.
-
-    ``background`` sections need nothing from the others; with ``jobs=2`` they run in a second
-    process while the main one runs the rest.
-    """
-
-    key: str
-    title: str
-    module: str
-    background: bool = False
-
-    def load(self) -> Callable[[DemoContext], SectionResult]:
-        """The section's function: ``lstmlab.demo.<module>.run``, or ``"package.module:function"``."""
-        module, _, func = self.module.partition(":")
-        return getattr(import_module(module if func else f"lstmlab.demo.{module}"), func or "run")
-
 
 SECTIONS: tuple[Section, ...] = (
     Section("memory", "The memory problem, measured", "memory_problem"),
@@ -58,9 +30,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("cells", "RNN, GRU and LSTM on a long-memory task", "cells"),
     Section("forecast", "Forecasting with an LSTM, honestly", "forecasting", background=True),
 )
-
-# on_progress(index, total, title, message): index is 1-based; message "start", a step, or "done ..."
-ProgressFn = Callable[[int, int, str, str], None]
 
 
 @dataclass
@@ -150,7 +119,7 @@ def _run_sections(config: DemoConfig, sections: Sequence[Section], jobs: int,
             ctx = DemoContext(config)
             for i, s in indexed:
                 if lane is None or (i, s) not in background:
-                    results[i] = _run_section(ctx, s, i, len(sections), say)
+                    results[i] = run_section(ctx, s, i, len(sections), say)
             if lane is not None:
                 results.update(lane.results())
         except BaseException:
@@ -160,66 +129,9 @@ def _run_sections(config: DemoConfig, sections: Sequence[Section], jobs: int,
     return [results[i] for i, _ in indexed]
 
 
-@contextmanager
-def single_thread() -> Iterator[None]:
-    """Train on one torch thread inside the block (restored after): same numbers on any machine."""
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - torch is a dependency
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def summary_png_names(result: SectionResult) -> list[str]:
     """File names of a section's PNGs: ``<key>-<plot name>.png``."""
     return [f"{result.key}-{p.name}.png" for p in result.plots]
-
-
-def _run_section(ctx: DemoContext, section: Section, index: int, total: int,
-                 on_progress: ProgressFn | None) -> SectionResult:
-    def say(message: str) -> None:
-        if on_progress is not None:
-            on_progress(index, total, section.title, message)
-
-    say("start")
-    ctx.on_progress = say
-    t0, c0 = time.perf_counter(), time.process_time()
-    try:
-        result = section.load()(ctx)
-        result.key, result.title = section.key, section.title
-        for plot in result.plots:
-            _render(plot)
-    except Exception as exc:  # noqa: BLE001 - one failing section must not hide the others
-        log.info("section %s failed: %s: %s", section.key, type(exc).__name__, exc)
-        tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-4))
-        result = SectionResult(section.key, section.title, error=f"{type(exc).__name__}: {exc}\n\n{tb}")
-    finally:
-        _close_figures()
-    result.seconds, result.cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
-    say(f"done in {result.seconds:.1f} s" if result.ok else f"FAILED after {result.seconds:.1f} s")
-    return result
-
-
-def _render(plot) -> None:
-    """Render a Plot's matplotlib figure to PNG bytes and drop the figure."""
-    if plot.png is None:
-        buf = io.BytesIO()
-        plot.figure.savefig(buf, format="png", dpi=DPI)
-        plot.png = buf.getvalue()
-    if plot.figure is not None and "matplotlib.pyplot" in sys.modules:
-        sys.modules["matplotlib.pyplot"].close(plot.figure)
-    plot.figure = None
-
-
-def _close_figures() -> None:
-    if "matplotlib.pyplot" in sys.modules:
-        sys.modules["matplotlib.pyplot"].close("all")
 
 
 def _summary(config: DemoConfig, results: list[SectionResult], started: datetime, seconds: float,

@@ -7,15 +7,17 @@
 >>> trace["f"].shape  # forget gate: (layers, batch, steps, units)
 (1, 2, 5, 4)
 
-Imports NumPy only (torch lazily, inside ``from_torch``/``to_torch``).
+Imports NumPy only (torch lazily, inside ``from_torch``/``to_torch``), plus lstmlab's two leaf modules
+``lstmlab.errors`` and ``lstmlab.atomic`` (standard library only).
 """
 
-from lstmlab.glassbox.convert import from_keras, from_state_dict, to_keras
+from lstmlab.glassbox.convert import from_keras, to_keras
 from lstmlab.glassbox.gradcheck import GradcheckResult, gradcheck
-from lstmlab.glassbox.io import load
-from lstmlab.glassbox.layer import GRU, LSTM, NETWORKS, RNN, Recurrent, RecurrentConfig
+from lstmlab.glassbox.layer import GRU, LSTM, RNN, Recurrent, RecurrentConfig
+from lstmlab.glassbox.networks import CELL_NAMES, NETWORKS, check_cell, from_state_dict, load
 from lstmlab.glassbox.optim import SGD, Adam, clip_grad_norm
 from lstmlab.glassbox.trace import Trace
 
-__all__ = ["LSTM", "GRU", "RNN", "Recurrent", "RecurrentConfig", "NETWORKS", "Trace", "load",
-           "from_keras", "to_keras", "from_state_dict", "gradcheck", "GradcheckResult", "SGD", "Adam", "clip_grad_norm"]
+__all__ = ["LSTM", "GRU", "RNN", "Recurrent", "RecurrentConfig", "NETWORKS", "CELL_NAMES", "check_cell", "Trace",
+           "load", "from_keras", "to_keras", "from_state_dict", "gradcheck", "GradcheckResult", "SGD", "Adam",
+           "clip_grad_norm"]

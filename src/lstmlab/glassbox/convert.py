@@ -27,12 +27,6 @@ log = logging.getLogger(__name__)
 _TORCH_DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
-def _net_class(cell: str):
-    from lstmlab.glassbox.layer import NETWORKS
-
-    return NETWORKS[cell]
-
-
 def from_torch(cls, module, dtype=None):
     """``cls`` (LSTM, GRU or RNN) with a copy of ``module``'s weights; see ``Recurrent.from_torch``."""
     import torch
@@ -149,29 +143,27 @@ def to_keras(net) -> list[list[np.ndarray]]:
 _GATES_TO_CELL = {4: "lstm", 3: "gru", 1: "rnn"}
 
 
-def from_state_dict(state: dict, cell: str | None = None, dtype=None):
-    """A glassbox network from a torch-style state dict (name -> array or tensor).
+def state_dict_arrays(state: dict, cell: str | None = None) -> tuple[str, dict[str, np.ndarray]]:
+    """The cell and the recurrent parameters (torch names, NumPy arrays) in a torch-style state dict.
 
     Accepts the parameters of an ``nn.LSTM``/``GRU``/``RNN`` alone (``weight_ih_l0``, ...) or inside
     a larger model (``rnn.weight_ih_l0``, ...: the one prefix in front of ``weight_ih_l0`` is used,
-    other entries are ignored). Sizes come from the shapes; the cell from the number of gate rows
-    (4H: LSTM, 3H: GRU, H: RNN) unless ``cell`` is given, in which case it must agree.
+    other entries are ignored). The cell comes from the number of gate rows (4H: LSTM, 3H: GRU, H: RNN)
+    unless ``cell`` is given, in which case it must agree. ``glassbox.from_state_dict`` builds the network.
     """
-    from lstmlab.glassbox.layer import NETWORKS
-
-    prefixes = sorted(k[:-len("weight_ih_l0")] for k in state if k.endswith("weight_ih_l0"))
+    prefixes = sorted(k[:-len("weight_ih_l0")] for k in state if isinstance(k, str) and k.endswith("weight_ih_l0"))
     if len(prefixes) != 1:
         found = "none" if not prefixes else ", ".join(repr(p + "weight_ih_l0") for p in prefixes)
         raise LstmlabError(f"expected exactly one recurrent module (a 'weight_ih_l0' entry) in the state dict, "
                            f"found {found}")
     prefix = prefixes[0]
-    own = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+    own = {k[len(prefix):]: v for k, v in state.items() if isinstance(k, str) and k.startswith(prefix)}
     unsupported = sorted(k for k in own if k.endswith("_reverse") or k.startswith("weight_hr"))
     if unsupported:
         raise LstmlabError(f"bidirectional or projected recurrent layers are not supported (found {unsupported[0]!r})")
     arrays = {k: np.asarray(v.detach().cpu().numpy() if hasattr(v, "detach") else v) for k, v in own.items()}
     w_hh = arrays.get("weight_hh_l0")
-    if w_hh is None or w_hh.ndim != 2:
+    if w_hh is None or w_hh.ndim != 2 or w_hh.shape[1] == 0:
         raise LstmlabError(f"state dict has no 2-D {prefix}weight_hh_l0")
     H = w_hh.shape[1]
     n_gates = w_hh.shape[0] // H
@@ -181,8 +173,6 @@ def from_state_dict(state: dict, cell: str | None = None, dtype=None):
     if cell is not None and cell != inferred:
         raise LstmlabError(f"the state dict holds a {inferred.upper()} ({prefix}weight_hh_l0 {w_hh.shape}), "
                            f"not the requested {cell.upper()}")
-    num_layers = sum(1 for k in arrays if k.startswith("weight_ih_l"))
-    dtype = arrays["weight_ih_l0"].dtype if dtype is None else dtype
-    dtype = np.float64 if np.dtype(dtype) == np.float64 else np.float32
-    net = NETWORKS[inferred](arrays["weight_ih_l0"].shape[1], H, num_layers, dtype=dtype)
-    return net.set_params(arrays)
+    if arrays["weight_ih_l0"].ndim != 2:
+        raise LstmlabError(f"{prefix}weight_ih_l0 has shape {arrays['weight_ih_l0'].shape}, expected (G*H, I)")
+    return inferred, arrays

@@ -1,47 +1,66 @@
-"""Save and load a glassbox network: config and weights in one ``.npz`` file."""
+"""Save and read a glassbox network: config and weights in one ``.npz`` file.
+
+Reading never unpickles: ``allow_pickle=False``, and a file that is not such an archive is refused with one
+line naming it (``glassbox.load`` builds the network from what ``read`` returns).
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import zipfile
 
 import numpy as np
 
+from lstmlab.atomic import atomic_path
 from lstmlab.errors import LstmlabError
 
 FORMAT = "lstmlab.glassbox/1"
+EXPECTED = "expected a glassbox .npz file written by net.save"
 
 
 def save(net, path: str | os.PathLike) -> None:
     """Write ``net``'s config (as JSON) and parameters to ``path`` (.npz), atomically."""
-    path = os.fspath(path)
     meta = json.dumps({"format": FORMAT, **net.get_config()})
-    fd, tmp = tempfile.mkstemp(suffix=".npz", dir=os.path.dirname(os.path.abspath(path)))
+    with atomic_path(path, suffix=".npz") as tmp:
+        np.savez(tmp, __config__=np.array(meta), **net.params)
+
+
+def _arrays(name: str) -> dict[str, np.ndarray] | None:
+    """Every array in the archive ``name``; None when the file is a single .npy array."""
+    data = np.load(name, allow_pickle=False)
+    if isinstance(data, np.ndarray):
+        return None
+    with data:
+        return {key: data[key] for key in data.files}
+
+
+def read(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
+    """The config (a dict with ``cell``) and the parameters stored in a glassbox ``.npz`` file.
+
+    Raises
+    ------
+    LstmlabError : the file is not a zip of arrays, holds pickled data or object arrays, was truncated, or
+        lacks a valid config; the message names the file and what was expected.
+    OSError : the file cannot be opened.
+    """
+    name = os.fspath(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, __config__=np.array(meta), **net.params)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def load(path: str | os.PathLike):
-    """Read a network written by ``net.save(path)``; returns a glassbox LSTM, GRU or RNN."""
-    from lstmlab.glassbox.layer import NETWORKS
-
-    with np.load(os.fspath(path), allow_pickle=False) as data:
-        if "__config__" not in data.files:
-            raise LstmlabError(f"{os.fspath(path)} is not a glassbox file: it has no __config__ entry "
-                               "(expected a file written by net.save)")
-        config = json.loads(str(data["__config__"]))
-        params = {name: data[name] for name in data.files if name != "__config__"}
-    if config.pop("format", None) != FORMAT:
-        raise LstmlabError(f"{os.fspath(path)}: unknown format, expected {FORMAT!r}")
-    cell = config.pop("cell")
-    if cell not in NETWORKS:
-        raise LstmlabError(f"{os.fspath(path)}: unknown cell {cell!r}, expected one of {', '.join(NETWORKS)}")
-    net = NETWORKS[cell](**config)
-    return net.set_params(params)
+        arrays = _arrays(name)
+    except zipfile.BadZipFile as exc:
+        raise LstmlabError(f"{name} is damaged ({exc}): {EXPECTED}") from None
+    except EOFError:
+        raise LstmlabError(f"{name} is empty: {EXPECTED}") from None
+    except ValueError:  # numpy's words for pickled or object data; its advice to unpickle must not reach a user
+        raise LstmlabError(f"{name} is not an archive of numeric arrays: {EXPECTED}") from None
+    if arrays is None:
+        raise LstmlabError(f"{name} holds a single array (a .npy file): {EXPECTED}")
+    if "__config__" not in arrays:
+        raise LstmlabError(f"{name} is not a glassbox file: it has no __config__ entry ({EXPECTED})")
+    try:
+        config = json.loads(str(arrays.pop("__config__")))
+    except json.JSONDecodeError as exc:
+        raise LstmlabError(f"{name}: its __config__ is not valid JSON ({exc}): {EXPECTED}") from None
+    if not isinstance(config, dict) or config.pop("format", None) != FORMAT:
+        raise LstmlabError(f"{name}: unknown format, expected {FORMAT!r}")
+    return config, arrays

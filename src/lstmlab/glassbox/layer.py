@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from lstmlab.errors import LstmlabError, LstmlabKeyError, LstmlabTypeError
+from lstmlab.glassbox import convert, io
 from lstmlab.glassbox.cells import CELLS
 from lstmlab.glassbox.init import check_dtype, init_params, param_shapes
 from lstmlab.glassbox.trace import Trace
@@ -281,15 +282,11 @@ class Recurrent:
 
         Weights are copied exactly; ``dtype`` defaults to the module's (float32 or float64).
         """
-        from lstmlab.glassbox.convert import from_torch
-
-        return from_torch(cls, module, dtype)
+        return convert.from_torch(cls, module, dtype)
 
     def to_torch(self):
         """A ``torch.nn.LSTM``/``GRU``/``RNN`` (batch_first=True) with exactly these weights."""
-        from lstmlab.glassbox.convert import to_torch
-
-        return to_torch(self)
+        return convert.to_torch(self)
 
     @classmethod
     def from_keras(cls, weights, dtype=np.float64) -> "Recurrent":
@@ -297,21 +294,15 @@ class Recurrent:
 
         See :func:`lstmlab.glassbox.convert.from_keras`.
         """
-        from lstmlab.glassbox.convert import from_keras
-
-        return from_keras(cls, weights, dtype)
+        return convert.from_keras(cls, weights, dtype)
 
     def to_keras(self) -> list[list[np.ndarray]]:
         """Keras-layout arrays, one ``[kernel, recurrent_kernel, bias]`` list per layer."""
-        from lstmlab.glassbox.convert import to_keras
-
-        return to_keras(self)
+        return convert.to_keras(self)
 
     def save(self, path) -> None:
         """Write config and weights to a ``.npz`` file (atomically); read back with ``glassbox.load``."""
-        from lstmlab.glassbox.io import save
-
-        save(self, path)
+        io.save(self, path)
 
 
 class LSTM(Recurrent):
@@ -331,5 +322,3 @@ class RNN(Recurrent):
 
     cell = "rnn"
 
-
-NETWORKS: dict[str, type[Recurrent]] = {"lstm": LSTM, "gru": GRU, "rnn": RNN}

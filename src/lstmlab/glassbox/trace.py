@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Iterator
 
 import numpy as np
 
+from lstmlab.atomic import atomic_path
 from lstmlab.errors import LstmlabError, LstmlabKeyError
 from lstmlab.glassbox.cells import CELLS, Cache, quantity
 
@@ -81,17 +81,8 @@ class Trace:
 
         The file is written under a temporary name in the same folder and then moved into place.
         """
-        path = os.fspath(path)
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, cell=np.array(self.cell), **self.to_dict())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with atomic_path(path, suffix=".npz") as tmp:
+            np.savez(tmp, cell=np.array(self.cell), **self.to_dict())
 
     def to_frame(self):
         """A long pandas table: one row per (batch, step, layer, unit, quantity) with its value.

@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from lstmlab.errors import LstmlabError
-from lstmlab.tasks import IGNORE, get_task
+from lstmlab.glassbox.networks import check_cell
+from lstmlab.tasks import get_task
 from lstmlab.tasks.base import IGNORE, check_positive
 
 
@@ -58,8 +59,7 @@ class RunConfig:
 
         if self.task not in TASKS:
             raise LstmlabError(f"unknown task {self.task!r}: expected one of {', '.join(TASKS)}")
-        if self.cell not in ("rnn", "gru", "lstm"):
-            raise LstmlabError(f"unknown cell {self.cell!r}: expected one of rnn, gru, lstm")
+        check_cell(self.cell)
         check_positive("length", self.length)
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise LstmlabError(f"seed must be an int >= 0, got {self.seed!r}")

@@ -6,15 +6,12 @@ import torch
 from torch import nn
 
 from lstmlab.errors import LstmlabError
+from lstmlab.glassbox.cells import CELLS as GLASSBOX_CELLS
+from lstmlab.glassbox.networks import CELL_NAMES, check_cell
 
-CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+__all__ = ["CELLS", "SequenceModel", "check_cell"]
 
-
-def check_cell(cell: str) -> str:
-    """Return ``cell`` if it names a known cell type, else raise a ValueError naming the choices."""
-    if cell not in CELLS:
-        raise LstmlabError(f"unknown cell {cell!r}: expected one of {', '.join(CELLS)}")
-    return cell
+CELLS = {name: getattr(nn, GLASSBOX_CELLS[name].torch_class) for name in CELL_NAMES}  # "lstm" -> nn.LSTM
 
 
 class SequenceModel(nn.Module):

@@ -20,11 +20,6 @@ VOCAB = tuple(dict.fromkeys(PREFIX + QUESTION + COUNTRIES + FILLER))  # unique, 
 INDEX = {w: i for i, w in enumerate(VOCAB)}
 
 
-def sentence_tokens(country: int, filler: np.ndarray) -> list[str]:
-    """The words of one sentence: the prefix, country ``country``, ".", the filler words, the question."""
-    return [*PREFIX, COUNTRIES[country], ".", *(FILLER[j] for j in filler), *QUESTION]
-
-
 def sentences(n: int, length: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """(N, T) word indices into VOCAB and (N,) country classes; T = length + 11."""
     country = rng.integers(0, len(COUNTRIES), size=n)  # (N,)
