@@ -65,7 +65,10 @@ def test_run_writes_results_and_computed_conclusions(tmp_path, capsys):
     for name in ("records.jsonl", "summary.csv", "summary.json", "metric_vs_length.png", "conclusions.txt"):
         assert (out / name).stat().st_size > 0, name
     rows = json.loads((out / "summary.json").read_text())
-    assert {r["cell"] for r in rows} == {"rnn", "lstm", "lstm fb=3"}  # forget biases 1 and 3 by default
+    assert [(r["cell"], r["forget_bias"], r["label"]) for r in rows] == [  # forget biases 1 and 3 by default
+        ("rnn", 1.0, "RNN"), ("lstm", 1.0, "LSTM"), ("lstm", 3.0, "LSTM (forget bias 3)")]
+    header = (out / "summary.csv").read_text().splitlines()[0]
+    assert header == ",".join(rows[0])  # the CSV has the JSON's fields, in order
     said = (out / "conclusions.txt").read_text()
     assert said.strip() in printed
     for r in rows:  # every number printed comes from the summary
@@ -106,7 +109,8 @@ def test_run_with_chrono_init(tmp_path, capsys):
     assert sorted((r["config"]["cell"], r["config"]["init"]) for r in records) == [
         ("lstm", "chrono"), ("lstm", "uniform"), ("rnn", "uniform")]
     rows = json.loads((out / "summary.json").read_text())
-    assert {r["cell"] for r in rows} == {"rnn", "lstm", "lstm chrono"}
+    assert {(r["cell"], r["init"], r["label"]) for r in rows} == {
+        ("rnn", "uniform", "RNN"), ("lstm", "uniform", "LSTM"), ("lstm", "chrono", "LSTM (chrono init)")}
     assert "LSTM (chrono init)" in capsys.readouterr().out
 
 

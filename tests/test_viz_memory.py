@@ -40,3 +40,29 @@ def test_state_plots_take_a_trace_or_plain_arrays(draw):
         np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_ydata(), trace["h"][0, 1, :, 0])
     with pytest.raises(ValueError, match=r"\(L, B, T, H\)"):
         draw({"h": np.zeros(3)})
+
+
+def test_metric_plot_names_and_colours_every_kind_of_run():
+    from matplotlib.colors import to_hex
+
+    from lstmlab.lab.summary import Row
+
+    def row(cell, name, init="uniform", fb=1.0):
+        return Row("t", cell, name, 10, 2, .8, .7, .9, .7, .5, False, 0, 1.0, 3.0, init, fb)
+
+    rows = [row("rnn", "RNN"), row("lstm", "LSTM"), row("lstm", "LSTM (chrono init)", "chrono"),
+            row("lstm", "LSTM (forget bias 3)", fb=3.0)]
+    ax = memory.plot_metric_vs_length(rows).axes[0]
+    handles, labels = ax.get_legend_handles_labels()
+    runs = {name: h for h, name in zip(handles, labels) if name != "memoryless baseline"}
+    assert list(runs) == [f"{r.label} (2 seeds)" for r in rows]
+    colours = [to_hex(h.lines[0].get_color()) for h in runs.values()]
+    assert len(set(colours)) == 4  # the chrono and forget-bias LSTMs are not drawn as the plain LSTM
+    assert colours[2] == to_hex(memory.CHRONO_COLOR)
+
+
+def test_gradient_flow_plot_names_the_run():
+    flows = [GradientFlow("lstm", "init", np.arange(2), np.ones(2), init="chrono", label="LSTM (chrono init)")]
+    ax = memory.plot_gradient_flow(flows).axes[0]
+    assert ax.get_legend_handles_labels()[1] == ["LSTM (chrono init) init"]
+    assert ax.get_lines()[0].get_color() == memory.CHRONO_COLOR

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from lstmlab.lab.run import RunConfig, init_options, run_one
-from lstmlab.lab.summary import label, pretty, summarize
+from lstmlab.lab.summary import config_label, label, summarize
 from lstmlab.lab.sweep import grid, load_records, sweep
 
 TINY = RunConfig(task="parity", length=3, hidden_size=8, n_val=100, n_test=200, max_epochs=2, steps_per_epoch=5)
@@ -50,12 +50,13 @@ def test_grid_repeats_lstm_per_init_and_keeps_other_cells_uniform():
 
 
 def test_labels_name_the_chrono_init():
-    assert label({"cell": "lstm", "init": "chrono", "chrono_tmax": None}) == "lstm chrono"
-    assert label({"cell": "lstm", "init": "chrono", "chrono_tmax": 500.0}) == "lstm chrono=500"
-    assert label({"cell": "lstm", "forget_bias": 3.0}) == "lstm fb=3"  # an old record without init
-    assert pretty("lstm chrono") == "LSTM (chrono init)"
-    assert pretty("lstm chrono=500") == "LSTM (chrono init, T_max 500)"
-    assert pretty("lstm fb=3") == "LSTM (forget bias 3)"
+    assert label("lstm", "chrono") == "LSTM (chrono init)"
+    assert label("lstm", "chrono", chrono_tmax=500.0) == "LSTM (chrono init, T_max 500)"
+    assert label("lstm", forget_bias=3.0) == "LSTM (forget bias 3)" and label("lstm") == "LSTM"
+    assert label("gru", "chrono", 3.0) == "GRU"  # only an LSTM's name says how its gate biases started
+    assert config_label({"cell": "lstm", "init": "chrono", "chrono_tmax": None, "forget_bias": 1.0}) == \
+        "LSTM (chrono init)"
+    assert config_label({"cell": "lstm", "forget_bias": 3.0}) == "LSTM (forget bias 3)"  # an old record: no init
 
 
 def test_records_written_before_init_existed_are_read_and_resumed(tmp_path):
@@ -74,7 +75,9 @@ def test_records_written_before_init_existed_are_read_and_resumed(tmp_path):
     assert ran == [] and again[0].metrics == rec.metrics  # reused, not re-run
     both = sweep(grid(TINY, ["lstm"], [3], [0], inits=["uniform", "chrono"]), path)
     assert [r.config["init"] for r in both] == ["uniform", "chrono"]
-    assert {r.cell for r in summarize(both)} == {"lstm", "lstm chrono"}
+    rows = summarize(both)
+    assert [(r.cell, r.init, r.label) for r in rows] == [("lstm", "uniform", "LSTM"),
+                                                         ("lstm", "chrono", "LSTM (chrono init)")]
 
 
 def test_stop_at_sets_the_validation_level_that_stops_training():
@@ -88,9 +91,11 @@ def test_gradient_experiment_starts_the_lstm_from_chrono_and_other_cells_from_un
     from lstmlab.lab.experiments import gradient_experiment
 
     config = RunConfig(task="parity", length=30, hidden_size=8)
-    uniform, _ = gradient_experiment(config, cells=("rnn", "lstm"), n_batch=16, train=False)
-    chrono, _ = gradient_experiment(RunConfig(**{**asdict(config), "init": "chrono"}), cells=("rnn", "lstm"),
-                                    n_batch=16, train=False)
+    uniform = gradient_experiment(config, cells=("rnn", "lstm"), n_batch=16, train=False).flows
+    chrono = gradient_experiment(RunConfig(**{**asdict(config), "init": "chrono"}), cells=("rnn", "lstm"),
+                                 n_batch=16, train=False).flows
+    assert [(f.cell, f.init, f.label) for f in chrono] == [("rnn", "uniform", "RNN"),
+                                                           ("lstm", "chrono", "LSTM (chrono init)")]
     np.testing.assert_array_equal(chrono[0].grad_norm, uniform[0].grad_norm)  # the RNN is untouched
     # chrono forget biases log(u), u in [1, 29], hold the cell path open far longer than forget bias 1
     assert chrono[1].forget_product[-1] > 10 * uniform[1].forget_product[-1]

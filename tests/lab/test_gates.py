@@ -51,3 +51,23 @@ def test_read_gates_rejects_bad_input():
         read_gates(SequenceModel(3, 4, 2, cell="gru"), np.zeros((5, 3)), list("abcde"))
     with pytest.raises(ValueError, match="tokens"):
         read_gates(SequenceModel(3, 4, 2, cell="lstm"), np.zeros((5, 3)), ["a"])
+
+
+def test_the_lab_experiments_return_what_their_callers_go_on_with():
+    """The demo builds on these results instead of repeating the lab's steps: the trained models come back."""
+    from lstmlab.lab.experiments import gate_experiment, gate_reading, gradient_experiment
+    from lstmlab.lab.run import RunConfig
+    from lstmlab.tasks.born_in import COUNTRIES, sentences
+
+    config = RunConfig("born-in", "lstm", 2, seed=3, hidden_size=4, n_val=20, n_test=20, max_epochs=1,
+                       steps_per_epoch=2)
+    exp = gradient_experiment(config, ("rnn", "lstm"), n_batch=8)
+    assert [(f.cell, f.when) for f in exp.flows] == [("rnn", "init"), ("rnn", "trained"), ("lstm", "init"),
+                                                     ("lstm", "trained")]
+    assert set(exp.models) == set(exp.records) == {"rnn", "lstm"} and exp.x.shape[:2] == (8, 2 + 11)
+    reading, record, model = gate_experiment(config)
+    assert record.metrics["test"] == exp.records["lstm"].metrics["test"]  # the same seeded run
+    again = gate_reading(config, exp.models["lstm"])
+    np.testing.assert_allclose(again.f, reading.f)
+    _, y = sentences(1, config.length, np.random.default_rng([config.seed, 8]))  # the sentence gate_reading drew
+    assert reading.target == int(y[0]) and COUNTRIES[reading.target] in reading.tokens

@@ -60,22 +60,23 @@ def test_summary_mean_interval_longest_and_crossover():
     recs = [_rec("lstm", 10, s, 1.0) for s in range(3)] + [_rec("lstm", 50, s, v) for s, v in enumerate([1, .995, .6])]
     recs += [_rec("rnn", 10, s, 1.0) for s in range(3)] + [_rec("rnn", 50, s, v) for s, v in enumerate([.5, .52, .48])]
     recs += [_rec("lstm", 50, 0, 1.0, fb=3.0)]
-    rows = {(r.cell, r.length): r for r in summarize(recs)}
-    r = rows[("rnn", 50)]
+    rows = {(r.label, r.length): r for r in summarize(recs)}
+    r = rows[("RNN", 50)]
     assert r.mean == pytest.approx(0.5) and r.n_seeds == 3
     half = t95(2) * 0.02 / 3 ** 0.5
     assert (r.lo, r.hi) == (pytest.approx(0.5 - half), pytest.approx(0.5 + half))
-    assert rows[("lstm fb=3", 50)].n_seeds == 1 and rows[("lstm fb=3", 50)].lo == 0.99  # one seed: the run's
-    assert longest_solved(list(rows.values()))["lstm"] == 10  # one seed at 0.6
+    fb3 = rows[("LSTM (forget bias 3)", 50)]
+    assert fb3.n_seeds == 1 and fb3.lo == 0.99  # one seed: the run's interval
+    assert longest_solved(list(rows.values()))["LSTM"] == 10  # one seed at 0.6
     assert crossover(list(rows.values())) is None
-    assert crossover(list(rows.values()), good="lstm fb=3") == 50
+    assert crossover(list(rows.values()), good="LSTM (forget bias 3)") == 50
     said = " ".join(conclusions(list(rows.values())))
     assert "RNN solved t" in said and "up to length 10" in said and "reached chance at length(s) 50" in said
 
 
 def test_crossover_found():
-    rows = [Row("t", "lstm", 20, 3, 1.0, .99, 1.0, 1.0, .5, True, 3, 1, 1),
-            Row("t", "rnn", 20, 3, .5, .45, .55, .45, .5, False, 0, 1, 1)]
+    rows = [Row("t", "lstm", "LSTM", 20, 3, 1.0, .99, 1.0, 1.0, .5, True, 3, 1, 1),
+            Row("t", "rnn", "RNN", 20, 3, .5, .45, .55, .45, .5, False, 0, 1, 1)]
     assert crossover(rows) == 20
     assert "LSTM solved the task while the RNN was at chance: 20" in " ".join(conclusions(rows))
 

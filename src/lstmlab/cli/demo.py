@@ -24,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default="lstmlab-demo", metavar="DIR",
                    help="output folder (default: lstmlab-demo); files of the same names are replaced")
     p.add_argument("--quick", action="store_true",
-                   help="smaller data and shorter training (about 45 s instead of about 3 min), for CI")
+                   help="smaller data and shorter training, for CI: about a third of the full run's time "
+                        "(measured: 22 s instead of 59 s on an idle 2-core machine; see docs/demo.md)")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of every random choice (default: 0)")
     p.add_argument("--jobs", type=int, default=2, choices=(1, 2),
                    help="2 (default): run the forecasting section in a second process at the same time; "

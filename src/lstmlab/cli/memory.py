@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from lstmlab.atomic import save_figure_atomic, write_json_atomic, write_text_atomic
+from lstmlab.atomic import save_figure_atomic, write_csv_atomic, write_json_atomic, write_text_atomic
 from lstmlab.errors import LstmlabError
 
 DESCRIPTION = """\
@@ -220,7 +219,7 @@ def run_sweep(args) -> int:
     base = _base(args, forget_bias=fbs[0], init="chrono" if "chrono" in inits else inits[0])
     out = _out_dir(args.out)
 
-    from lstmlab.lab.summary import label
+    from lstmlab.lab.summary import config_label
     from lstmlab.lab.sweep import grid, sweep
     from lstmlab.tasks import get_task
 
@@ -231,7 +230,7 @@ def run_sweep(args) -> int:
     def on_done(rec, done, total):
         if not args.quiet:
             c, m = rec.config, rec.metrics
-            print(f"  [{done}/{total}] {label(c):10s} length {c['length']:5d} seed {c['seed']}: "
+            print(f"  [{done}/{total}] {config_label(c):22s} length {c['length']:5d} seed {c['seed']}: "
                   f"test {m['test']:.3f} (chance {m['chance']:.3f}) in {rec.wall_s:.1f} s", file=sys.stderr)
 
     records = sweep(configs, out / "records.jsonl", workers=args.workers, on_done=on_done)
@@ -241,7 +240,9 @@ def run_sweep(args) -> int:
 
 def _report(records, out: Path) -> None:
     """Write summary.csv/json, the plot and the conclusions of ``records``; print the table and sentences."""
-    from lstmlab.lab.summary import conclusions, summarize
+    import pandas as pd
+
+    from lstmlab.lab.summary import Row, conclusions, summarize
     from lstmlab.tasks import get_task
     from lstmlab.viz.memory import plot_metric_vs_length
 
@@ -250,16 +251,16 @@ def _report(records, out: Path) -> None:
         raise LstmlabError(f"expected the records of one task, got {tasks or 'none'}")
     rows = summarize(records)
     write_json_atomic(out / "summary.json", [asdict(r) for r in rows])
-    header = "task,cell,length,n_seeds,mean,lo,hi,worst,chance,solved,n_solved,seconds,epochs"
-    lines = [header] + [",".join(str(v) for v in asdict(r).values()) for r in rows]
-    write_text_atomic(out / "summary.csv", "\n".join(lines) + "\n")
+    frame = pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(Row)])
+    write_csv_atomic(frame, out / "summary.csv")
     metric = "fraction solved (|error| < 0.04)" if get_task(tasks[0]).kind == "regress" else "test accuracy"
     save_figure_atomic(plot_metric_vs_length(rows, metric), out / "metric_vs_length.png")
     said = conclusions(rows)
     write_text_atomic(out / "conclusions.txt", "\n".join(said) + "\n")
-    print(f"{'cell':10s} {'length':>6s} {'mean':>6s}  95% interval     chance  solved  seconds")
+    width = max(len(r.label) for r in rows)
+    print(f"{'run':{width}s} {'length':>6s} {'mean':>6s}  95% interval     chance  solved  seconds")
     for r in rows:
-        print(f"{r.cell:10s} {r.length:6d} {r.mean:6.3f}  [{r.lo:.3f}, {r.hi:.3f}]  {r.chance:6.3f}  "
+        print(f"{r.label:{width}s} {r.length:6d} {r.mean:6.3f}  [{r.lo:.3f}, {r.hi:.3f}]  {r.chance:6.3f}  "
               f"{r.n_solved}/{r.n_seeds}    {r.seconds:6.1f}")
     print("\n".join(said))
     print(f"wrote {out}/summary.csv, summary.json, metric_vs_length.png, conclusions.txt")
@@ -278,18 +279,6 @@ def run_summary(args) -> int:
     return 0
 
 
-def gradient_sentences(flows, lag: int) -> list[str]:
-    """Per measurement: how much the gradient shrank from lag 1 to ``lag`` (computed, not assumed)."""
-    out = []
-    for f in flows:
-        r = f.ratio(lag)
-        s = f"{f.cell.upper()} ({f.when}): gradient {lag} steps back is {r:.3g} times the one 1 step back"
-        if f.forget_product is not None:
-            s += f"; the forget gates multiply to {f.forget_product[lag]:.3g} over those steps"
-        out.append(s + ".")
-    return out
-
-
 def run_gradients(args) -> int:
     """`lstmlab memory gradients`."""
     _check_common(args)
@@ -297,48 +286,21 @@ def run_gradients(args) -> int:
     base = _base(args, length=args.length, seed=args.seed)
     out = _out_dir(args.out)
 
-    from lstmlab.lab.experiments import cell_config, gradient_experiment
+    from lstmlab.lab.experiments import gradient_experiment
+    from lstmlab.lab.summary import gradient_conclusions
     from lstmlab.viz.memory import plot_gradient_flow
 
     print(f"gradient flow on {base.task}, length {base.length}, cells {', '.join(cells)}"
           f"{'' if args.no_train else ' (training each)'}", file=sys.stderr)
-    flows, records = gradient_experiment(base, tuple(cells), train=not args.no_train, progress=not args.quiet)
-    write_json_atomic(out / "gradients.json", {"configs": {c: asdict(cell_config(base, c)) for c in cells},
-                                          "flows": [f.to_dict() for f in flows],
-                                          "records": [asdict(r) for r in records]})
-    save_figure_atomic(plot_gradient_flow(flows, f"{base.task}, length {base.length}"), out / "gradients.png")
-    for r in records:
+    exp = gradient_experiment(base, tuple(cells), train=not args.no_train, progress=not args.quiet)
+    write_json_atomic(out / "gradients.json", exp.to_dict())
+    save_figure_atomic(plot_gradient_flow(exp.flows, f"{base.task}, length {base.length}"), out / "gradients.png")
+    for r in exp.records.values():
         print(f"{r.config['cell'].upper()} trained: test {r.metrics['test']:.3f} "
               f"(chance {r.metrics['chance']:.3f}) in {r.wall_s:.1f} s")
-    print("\n".join(gradient_sentences(flows, len(flows[0].grad_norm) - 1)))  # the first step of the sequence
+    print("\n".join(gradient_conclusions(exp.flows, len(exp.flows[0].grad_norm) - 1)))  # back to the first step
     print(f"wrote {out}/gradients.json, gradients.png")
     return 0
-
-
-def gate_sentences(reading, record) -> list[str]:
-    """What the trained LSTM did on the sentence, from the reading's numbers."""
-    from lstmlab.lab.run import RunConfig, init_options
-
-    sat = reading.saturation()
-    H = reading.f.shape[1]
-    m = record.metrics
-    out = [f"The LSTM reached test accuracy {m['test']:.3f} [{m['test_lo']:.3f}, {m['test_hi']:.3f}] "
-           f"(chance {m['chance']:.3f}) at length {record.config['length']}."]
-    c = record.config
-    if c.get("init") == "chrono":
-        tmax = init_options(RunConfig(**c), len(reading.tokens))["chrono_tmax"]
-        out.append(f"The forget-gate biases started at log(u), u drawn uniform in [1, {tmax - 1:g}] per unit "
-                   f"(chrono init, T_max {tmax:g}): with no other input the gates would sit between 0.50 and "
-                   f"{1 - 1 / tmax:.3f}, the input gates at one minus that.")
-    else:
-        fb = c["forget_bias"]
-        out.append(f"The forget-gate bias started at {fb:g}: with no other input the gate would sit at "
-                   f"sigmoid({fb:g}) = {1 / (1 + math.exp(-fb)):.2f}.")
-    for gate, name in (("i", "input"), ("f", "forget"), ("o", "output")):
-        shut, open_ = sat[gate]["shut"], sat[gate]["open"]
-        out.append(f"{name} gate: mean fraction of steps shut (< 0.1) {shut.mean():.2f}, open (> 0.9) "
-                   f"{open_.mean():.2f}; {int((open_ >= 0.9).sum())} of {H} units open on >= 90% of steps.")
-    return out
 
 
 def run_gates(args) -> int:
@@ -348,11 +310,12 @@ def run_gates(args) -> int:
     out = _out_dir(args.out)
 
     from lstmlab.lab.experiments import gate_experiment
+    from lstmlab.lab.summary import gate_conclusions
     from lstmlab.viz.memory import plot_gates, plot_saturation
     from lstmlab.viz.states import plot_state_heatmaps, plot_state_lines
 
     print(f"training an LSTM on {base.task}, length {base.length}", file=sys.stderr)
-    reading, record = gate_experiment(base, progress=not args.quiet)
+    reading, record, _ = gate_experiment(base, progress=not args.quiet)
     write_json_atomic(out / "gates.json", {"config": asdict(base), "record": asdict(record), **reading.to_dict()})
     save_figure_atomic(plot_gates(reading), out / "gates.png")
     save_figure_atomic(plot_saturation(reading), out / "saturation.png")
@@ -365,6 +328,6 @@ def run_gates(args) -> int:
 
         answer = COUNTRIES[reading.prediction]
     print(" ".join(reading.tokens) + f"  -> {answer}")
-    print("\n".join(gate_sentences(reading, record)))
+    print("\n".join(gate_conclusions(reading, record)))
     print(f"wrote {out}/gates.json, gates.png, saturation.png, states_lines.png, states_heatmaps.png")
     return 0

@@ -8,6 +8,7 @@ from lstmlab.demo.config import LSTM_INIT
 from lstmlab.demo.context import DemoContext
 from lstmlab.demo.phrases import Estimate, compare, pct
 from lstmlab.demo.result import Plot, SectionResult, Table
+from lstmlab.glassbox.networks import CELL_NAMES
 
 
 INTRO = """\
@@ -21,7 +22,7 @@ The conclusions below compare the cells two by two and call a difference only wh
 overlap; with few seeds the intervals are wide, and overlapping intervals are reported as such."""
 
 
-CELLS = ("rnn", "gru", "lstm")
+CELLS = CELL_NAMES  # every cell type: rnn, gru, lstm
 PAIRS = (("lstm", "rnn"), ("gru", "rnn"), ("lstm", "gru"))
 
 
@@ -43,7 +44,7 @@ BUDGETS = {False: Budget("born-in", lengths=(10, 20), seeds=3, n_test=2500, max_
 def run(ctx: DemoContext) -> SectionResult:
     """Sweep RNN, GRU and LSTM over lengths and seeds with lstmlab.lab; summarise with intervals."""
     from lstmlab.lab.run import RunConfig
-    from lstmlab.lab.summary import conclusions, pretty, summarize
+    from lstmlab.lab.summary import conclusions, summarize
     from lstmlab.lab.sweep import grid, sweep
     from lstmlab.tasks import get_task
     from lstmlab.viz.memory import plot_metric_vs_length
@@ -65,7 +66,7 @@ def run(ctx: DemoContext) -> SectionResult:
     numbers = {"task": b.task, "describe": get_task(b.task).describe, "seeds": b.seeds,
                "max_epochs": b.max_epochs, "steps_per_epoch": base.steps_per_epoch,
                "lengths": list(b.lengths),
-               "rows": [{"cell": r.cell.split()[0], "label": pretty(r.cell), "length": r.length,
+               "rows": [{"cell": r.cell, "init": r.init, "label": r.label, "length": r.length,
                          "mean": r.mean, "lo": r.lo, "hi": r.hi,
                          "chance": r.chance, "n_solved": r.n_solved, "n_seeds": r.n_seeds, "seconds": r.seconds}
                         for r in rows]}
@@ -75,10 +76,10 @@ def run(ctx: DemoContext) -> SectionResult:
     table = Table(f"'{b.task}': mean test accuracy over seeds with its 95% interval, runs that reached the "
                   "task's solved level, and the mean training time per run",
                   ["cell", "length", "mean", "95% interval", "chance", "solved", "seconds per run"],
-                  [[pretty(r.cell), r.length, r.mean, f"[{r.lo:.3f}, {r.hi:.3f}]", r.chance,
+                  [[r.label, r.length, r.mean, f"[{r.lo:.3f}, {r.hi:.3f}]", r.chance,
                     f"{r.n_solved}/{r.n_seeds}", round(r.seconds, 1)] for r in rows])
     longest = max(b.lengths)
-    at = {r.cell.split()[0]: r for r in rows if r.length == longest}  # "lstm chrono" -> "lstm"
+    at = {r.cell: r for r in rows if r.length == longest}
     headline = [(f"'{b.task}' accuracy at length {longest}, RNN / GRU / LSTM",
                  " / ".join(pct(at[c].mean) for c in CELLS if c in at))]
     return SectionResult("cells", "", intro=INTRO, numbers=numbers, headline=headline,

@@ -26,16 +26,13 @@ SIMILAR = 0.05  # gate means closer than this count as "about the same"
 
 def run(ctx: DemoContext) -> SectionResult:
     """Read the gates of section 1's long-distance LSTM on one fresh sentence (through the glass box)."""
-    from lstmlab.lab.gates import read_gates
-    from lstmlab.tasks.base import one_hot
-    from lstmlab.tasks.born_in import COUNTRIES, PREFIX, VOCAB, sentences, words
+    from lstmlab.lab.experiments import gate_reading
+    from lstmlab.tasks.born_in import COUNTRIES, PREFIX
     from lstmlab.viz.memory import plot_gates, plot_saturation
 
     config, model, metrics = ctx.need("born_in_lstm", "The memory problem, measured")
     ctx.progress("reading the gates of the trained LSTM on one sentence")
-    tokens, y = sentences(1, config.length, np.random.default_rng([config.seed, 8]))  # (1, T), (1,)
-    x = one_hot(tokens, len(VOCAB))[0]  # (T, V)
-    reading = read_gates(model, x, words(tokens[0]))  # gates and states, each (T, H)
+    reading = gate_reading(config, model)  # gates and states of one fresh sentence, each (T, H)
     ctx.artifacts["sentence_states"] = ({"h": reading.h, "c": reading.c}, reading.tokens)
     at = len(PREFIX)  # position of the country word
     filler = slice(at + 2, at + 2 + config.length)  # after the country and the full stop
@@ -44,7 +41,7 @@ def run(ctx: DemoContext) -> SectionResult:
     numbers = {
         "distance": config.length, "units": int(reading.f.shape[1]),
         "test_accuracy": metrics["test"], "test_lo": metrics["test_lo"], "chance": metrics["chance"],
-        "country": COUNTRIES[int(y[0])],
+        "country": COUNTRIES[reading.target],
         "predicted": None if reading.prediction is None else COUNTRIES[reading.prediction],
         "input_at_country": float(reading.i[at].mean()), "input_on_filler": float(reading.i[filler].mean()),
         "forget_on_filler": float(reading.f[filler].mean()),

@@ -85,36 +85,22 @@ BUDGETS = {False: Budget(short=5, long=30, n_test=2500, max_epochs=25, n_batch=2
 
 def run(ctx: DemoContext) -> SectionResult:
     """Gradient flow and the born-in task for RNN and LSTM; leaves the long-distance LSTM for section 2."""
-    from lstmlab.lab.experiments import cell_config
-    from lstmlab.lab.gradients import gradient_flow
-    from lstmlab.lab.run import RunConfig, initial_model, run_one
-    from lstmlab.tasks import get_task
+    from lstmlab.lab.experiments import cell_config, gradient_experiment
+    from lstmlab.lab.run import RunConfig, run_one
 
     b = BUDGETS[ctx.quick]
-    task = get_task("born-in")
     base = RunConfig("born-in", "lstm", b.long, ctx.seed_for("memory"), n_test=b.n_test,
                      max_epochs=b.max_epochs, init=LSTM_INIT)
-    # The gradient-flow batch and initial models as lstmlab.lab.experiments.gradient_experiment makes them;
-    # done here rather than through it because section 2 needs the trained LSTM, which it does not return.
-    x, y = task.sample(b.n_batch, b.long, np.random.default_rng([base.seed, 9]))  # (B, T, V), (B,)
-    flows, results, models = [], {}, {}
-    for distance in (b.short, b.long):
-        for cell in CELLS:
-            c = cell_config(replace(base, length=distance), cell)
-            if distance == b.long:
-                ctx.progress(f"gradient flow of an untrained {cell.upper()} over {x.shape[1]} steps")
-                init = initial_model(c, x.shape[1])
-                flows.append(gradient_flow(init, task.kind, x, y, when="init"))
-            ctx.progress(f"training the {cell.upper()} on 'born in' at distance {distance}")
-            record, model = run_one(c, keep_model=True)
-            results[(distance, cell)] = record
-            if distance == b.long:
-                flows.append(gradient_flow(model, task.kind, x, y, when="trained"))
-                models[cell] = model
-    ctx.artifacts["born_in_lstm"] = (replace(base, cell="lstm"), models["lstm"], results[(b.long, "lstm")].metrics)
-    numbers = _numbers(b, flows, results, x.shape[1])
+    results = {}
+    for cell in CELLS:
+        ctx.progress(f"training the {cell.upper()} on 'born in' at distance {b.short}")
+        results[(b.short, cell)] = run_one(cell_config(replace(base, length=b.short), cell))
+    exp = gradient_experiment(base, CELLS, n_batch=b.n_batch, say=ctx.progress)  # trains at distance b.long
+    results.update({(b.long, cell): record for cell, record in exp.records.items()})
+    ctx.artifacts["born_in_lstm"] = (exp.configs["lstm"], exp.models["lstm"], exp.records["lstm"].metrics)
+    numbers = _numbers(b, exp.flows, results, exp.x.shape[1])
     return SectionResult("memory", "", intro=INTRO, numbers=numbers, headline=_headline(numbers),
-                         conclusions=conclude(numbers), plots=_plots(flows, results, b),
+                         conclusions=conclude(numbers), plots=_plots(exp.flows, results, b),
                          tables=[_table(results)])
 
 

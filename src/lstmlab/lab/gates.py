@@ -18,6 +18,7 @@ class GateReading:
     tokens : T labels of the steps (words for the "born in" task)
     i, f, o, g, c, h : (T, H) arrays, step by step
     prediction : the head's class for the sequence (or None)
+    target : the sequence's true class, when the caller knows it (or None)
     """
 
     tokens: list[str]
@@ -28,6 +29,7 @@ class GateReading:
     c: np.ndarray
     h: np.ndarray
     prediction: int | None = None
+    target: int | None = None
 
     def saturation(self, low: float = 0.1, high: float = 0.9) -> dict[str, dict[str, np.ndarray]]:
         """Per gate, per unit: the fraction of steps below ``low`` ("shut") and above ``high`` ("open")."""
@@ -36,7 +38,7 @@ class GateReading:
 
     def to_dict(self) -> dict:
         sat = self.saturation()
-        return {"tokens": self.tokens, "prediction": self.prediction,
+        return {"tokens": self.tokens, "prediction": self.prediction, "target": self.target,
                 **{k: getattr(self, k).tolist() for k in ("i", "f", "o", "g", "c", "h")},
                 "saturation": {g: {k: v.tolist() for k, v in d.items()} for g, d in sat.items()}}
 

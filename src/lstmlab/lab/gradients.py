@@ -20,6 +20,10 @@ class GradientFlow:
     forget_product : (T,) or None
         LSTM only: the mean over batch, layers and units of the product of the forget gates applied after
         step t (the factor by which the cell path carries dLoss/dc_T back to c_t); 1 at lag 0.
+    init : str
+        How the LSTM's gate biases started ("uniform" or "chrono"), for the plot's colours.
+    label : str
+        The run's name for people (``lstmlab.lab.summary.label``); "" means the cell's name.
     """
 
     cell: str
@@ -27,14 +31,16 @@ class GradientFlow:
     lags: np.ndarray
     grad_norm: np.ndarray
     forget_product: np.ndarray | None = None
+    init: str = "uniform"
+    label: str = ""
 
     def ratio(self, lag: int, ref: int = 1) -> float:
         """grad_norm at ``lag`` over grad_norm at ``ref`` (how much the gradient shrank going back)."""
         return float(self.grad_norm[lag] / self.grad_norm[ref]) if self.grad_norm[ref] > 0 else float("nan")
 
     def to_dict(self) -> dict:
-        return {"cell": self.cell, "when": self.when, "lags": self.lags.tolist(),
-                "grad_norm": self.grad_norm.tolist(),
+        return {"cell": self.cell, "init": self.init, "label": self.label, "when": self.when,
+                "lags": self.lags.tolist(), "grad_norm": self.grad_norm.tolist(),
                 "forget_product": None if self.forget_product is None else self.forget_product.tolist()}
 
 
@@ -47,12 +53,13 @@ def gradient_flow(model, kind: str, x: np.ndarray, y: np.ndarray, when: str = ""
     import torch
 
     from lstmlab.nn.train import loss_fn
+    from lstmlab.tasks.base import IGNORE
     from lstmlab.nn.unroll import unroll
 
     model.eval()
     out, hs, fs = unroll(model, torch.from_numpy(np.ascontiguousarray(x)))
     model.zero_grad()
-    loss_fn(kind)(out, torch.from_numpy(np.ascontiguousarray(y))).backward()
+    loss_fn(kind, IGNORE)(out, torch.from_numpy(np.ascontiguousarray(y))).backward()
     T = len(hs)
     norms = np.array([h.grad.permute(1, 0, 2).reshape(h.shape[1], -1).norm(dim=1).mean().item()
                       for h in hs])  # (T,) by step

@@ -1,4 +1,5 @@
-"""Summaries of sweep records: mean and 95% interval over seeds per cell and length, the longest solved length."""
+"""What the lab concludes, in numbers and sentences: sweep summaries (mean and 95% interval over seeds per kind of run
+and length, the longest solved length, the crossover) and the sentences of the gradient and gate experiments."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from lstmlab.lab.run import RunRecord, wilson
+from lstmlab.glassbox.networks import CELL_NAMES
+from lstmlab.lab.gates import GateReading
+from lstmlab.lab.gradients import GradientFlow
+from lstmlab.lab.run import RunConfig, RunRecord, init_options, wilson
 
 # Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom (standard tables); 1.96 beyond.
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
@@ -21,7 +25,11 @@ def t95(df: int) -> float:
 
 @dataclass(frozen=True)
 class Row:
-    """One cell at one length, over its seeds.
+    """One kind of run (a cell with its initialisation) at one length, over its seeds.
+
+    ``cell`` is the cell type ("rnn", "gru", "lstm") and ``init``/``forget_bias`` how an LSTM's gate
+    biases started: fields for code. ``label`` is the name for people, built by :func:`label`
+    ("LSTM (chrono init)"); rows are grouped by it, so each variant of the LSTM is its own row.
 
     ``lo``/``hi``: a 95% interval for the mean that covers both sources of doubt: the wider of the
     Student-t interval over seeds (seed to seed variation) and the Wilson interval of all test sequences
@@ -31,6 +39,7 @@ class Row:
 
     task: str
     cell: str
+    label: str
     length: int
     n_seeds: int
     mean: float
@@ -42,36 +51,35 @@ class Row:
     n_solved: int
     seconds: float
     epochs: float
+    init: str = "uniform"
+    forget_bias: float = 1.0
 
 
-def label(config: dict) -> str:
-    """The name a run is grouped under: the cell, plus for an LSTM its chrono initialisation ("lstm chrono",
-    or "lstm chrono=500" with an explicit time range) or its forget bias when it is not 1 ("lstm fb=3")."""
-    if config["cell"] != "lstm":
-        return config["cell"]
-    if config.get("init", "uniform") == "chrono":
-        tmax = config.get("chrono_tmax")
-        return "lstm chrono" + (f"={tmax:g}" if tmax is not None else "")
-    fb = config.get("forget_bias", 1.0)
-    return f"lstm fb={fb:g}" if fb != 1.0 else "lstm"
+def label(cell: str, init: str = "uniform", forget_bias: float = 1.0, chrono_tmax: float | None = None) -> str:
+    """The name of a kind of run, for people: "RNN", "LSTM", "LSTM (forget bias 3)", "LSTM (chrono init)",
+    "LSTM (chrono init, T_max 500)". Only an LSTM's name says how its gate biases started."""
+    if cell != "lstm":
+        return cell.upper()
+    if init == "chrono":
+        return "LSTM (chrono init" + (f", T_max {chrono_tmax:g})" if chrono_tmax is not None else ")")
+    return f"LSTM (forget bias {forget_bias:g})" if forget_bias != 1.0 else "LSTM"
 
 
-def pretty(label: str) -> str:
-    """"lstm fb=3" -> "LSTM (forget bias 3)", "lstm chrono" -> "LSTM (chrono init)", "rnn" -> "RNN"."""
-    if label.startswith("lstm chrono"):
-        tmax = label.partition("=")[2]
-        return "LSTM (chrono init" + (f", T_max {tmax})" if tmax else ")")
-    cell, _, fb = label.partition(" fb=")
-    return cell.upper() + (f" (forget bias {fb})" if fb else "")
+def config_label(config: dict) -> str:
+    """:func:`label` of a run's config (``asdict(RunConfig)``; records older than ``init`` count as uniform)."""
+    return label(config["cell"], config.get("init", "uniform"), config.get("forget_bias", 1.0),
+                 config.get("chrono_tmax"))
 
 
 def summarize(records: list[RunRecord]) -> list[Row]:
-    """One Row per (task, label, length), sorted by task, label, length; ``Row.cell`` is the label."""
+    """One Row per (task, label, length), sorted by task, cell (rnn, gru, lstm), label and length."""
     groups: dict[tuple, list[RunRecord]] = defaultdict(list)
     for r in records:
-        groups[(r.config["task"], label(r.config), r.config["length"])].append(r)
+        c = r.config
+        order = CELL_NAMES.index(c["cell"]) if c["cell"] in CELL_NAMES else len(CELL_NAMES)
+        groups[(c["task"], order, config_label(c), c["length"])].append(r)
     rows = []
-    for (task, cell, length), rs in sorted(groups.items()):
+    for (task, _, name, length), rs in sorted(groups.items()):
         vals = [r.metrics["test"] for r in rs]
         n = len(vals)
         mean = sum(vals) / n
@@ -85,23 +93,25 @@ def summarize(records: list[RunRecord]) -> list[Row]:
             half = t95(n - 1) * sd / math.sqrt(n)
             lo, hi = min(lo, max(0.0, mean - half)), max(hi, min(1.0, mean + half))
         n_solved = sum(bool(r.metrics["solved"]) for r in rs)
-        rows.append(Row(task, cell, length, n, mean, lo, hi, min(vals),
+        c = rs[0].config
+        rows.append(Row(task, c["cell"], name, length, n, mean, lo, hi, min(vals),
                         sum(r.metrics["chance"] for r in rs) / n, n_solved == n, n_solved,
-                        sum(r.wall_s for r in rs) / n, sum(r.metrics["epochs"] for r in rs) / n))
+                        sum(r.wall_s for r in rs) / n, sum(r.metrics["epochs"] for r in rs) / n,
+                        c.get("init", "uniform"), c.get("forget_bias", 1.0)))
     return rows
 
 
 def longest_solved(rows: list[Row]) -> dict[str, int | None]:
-    """Per cell, the longest length at which every seed solved the task and all shorter tested lengths
+    """Per label, the longest length at which every seed solved the task and all shorter tested lengths
     were solved too (None when even the shortest was not)."""
     out: dict[str, int | None] = {}
-    for cell in dict.fromkeys(r.cell for r in rows):
+    for name in dict.fromkeys(r.label for r in rows):
         best = None
-        for r in sorted((r for r in rows if r.cell == cell), key=lambda r: r.length):
+        for r in sorted((r for r in rows if r.label == name), key=lambda r: r.length):
             if not r.solved:
                 break
             best = r.length
-        out[cell] = best
+        out[name] = best
     return out
 
 
@@ -110,9 +120,10 @@ def at_chance(row: Row) -> bool:
     return row.lo <= row.chance
 
 
-def crossover(rows: list[Row], good: str = "lstm", bad: str = "rnn") -> int | None:
-    """The shortest tested length where ``good`` is solved and ``bad`` is not clearly above chance."""
-    by = {(r.cell, r.length): r for r in rows}
+def crossover(rows: list[Row], good: str = "LSTM", bad: str = "RNN") -> int | None:
+    """The shortest tested length where the rows labelled ``good`` are solved and those labelled ``bad`` are
+    not clearly above chance."""
+    by = {(r.label, r.length): r for r in rows}
     for length in sorted({r.length for r in rows}):
         g, b = by.get((good, length)), by.get((bad, length))
         if g is not None and b is not None and g.solved and at_chance(b):
@@ -127,24 +138,59 @@ def conclusions(rows: list[Row]) -> list[str]:
         return ["No runs to summarise."]
     task = rows[0].task
     lengths = sorted({r.length for r in rows})
-    for cell, best in longest_solved(rows).items():
-        mine = [r for r in rows if r.cell == cell]
+    for name, best in longest_solved(rows).items():
+        mine = [r for r in rows if r.label == name]
         chance_at = [r.length for r in mine if at_chance(r)]
-        s = (f"{pretty(cell)} solved {task} (every seed at >= the solved level) up to length {best}"
-             if best is not None else f"{pretty(cell)} did not solve {task} at any tested length")
+        s = (f"{name} solved {task} (every seed at >= the solved level) up to length {best}"
+             if best is not None else f"{name} did not solve {task} at any tested length")
         s += (f"; its interval reached chance at length(s) {', '.join(map(str, chance_at))}." if chance_at
               else "; it stayed clearly above chance at every tested length.")
         out.append(s)
-    cells = {r.cell for r in rows}
-    for good in sorted(c for c in cells if c.startswith("lstm")):
-        if "rnn" not in cells:
-            break
-        x = crossover(rows, good=good)
-        out.append(f"The shortest tested length where the {pretty(good)} solved the task while the RNN was at "
+    names = dict.fromkeys(r.label for r in rows)
+    rnn = label("rnn")
+    for good in (n for n in names if rnn in names and any(r.label == n and r.cell == "lstm" for r in rows)):
+        x = crossover(rows, good=good, bad=rnn)
+        out.append(f"The shortest tested length where the {good} solved the task while the RNN was at "
                    f"chance: {x}." if x is not None else
-                   f"At no tested length ({', '.join(map(str, lengths))}) was the {pretty(good)} solved while "
+                   f"At no tested length ({', '.join(map(str, lengths))}) was the {good} solved while "
                    "the RNN was at chance.")
-    cost = {c: sum(r.seconds for r in rows if r.cell == c) / sum(r.cell == c for r in rows) for c in cells}
-    out.append("Mean training time per run: " + ", ".join(f"{pretty(c)} {cost[c]:.1f} s" for c in sorted(cost))
-               + ".")
+    cost = {n: sum(r.seconds for r in rows if r.label == n) / sum(r.label == n for r in rows) for n in names}
+    out.append("Mean training time per run: " + ", ".join(f"{n} {cost[n]:.1f} s" for n in names) + ".")
+    return out
+
+
+def gradient_conclusions(flows: list[GradientFlow], lag: int) -> list[str]:
+    """Per measurement: how much the gradient shrank from lag 1 to ``lag`` (computed, not assumed)."""
+    out = []
+    for f in flows:
+        r = f.ratio(lag)
+        name = f.label or f.cell.upper()
+        s = f"{name} ({f.when}): gradient {lag} steps back is {r:.3g} times the one 1 step back"
+        if f.forget_product is not None:
+            s += f"; the forget gates multiply to {f.forget_product[lag]:.3g} over those steps"
+        out.append(s + ".")
+    return out
+
+
+def gate_conclusions(reading: GateReading, record: RunRecord) -> list[str]:
+    """What the trained LSTM did on the sentence, from the reading's numbers."""
+    sat = reading.saturation()
+    H = reading.f.shape[1]
+    m = record.metrics
+    out = [f"The LSTM reached test accuracy {m['test']:.3f} [{m['test_lo']:.3f}, {m['test_hi']:.3f}] "
+           f"(chance {m['chance']:.3f}) at length {record.config['length']}."]
+    c = record.config
+    if c.get("init") == "chrono":
+        tmax = init_options(RunConfig(**c), len(reading.tokens))["chrono_tmax"]
+        out.append(f"The forget-gate biases started at log(u), u drawn uniform in [1, {tmax - 1:g}] per unit "
+                   f"(chrono init, T_max {tmax:g}): with no other input the gates would sit between 0.50 and "
+                   f"{1 - 1 / tmax:.3f}, the input gates at one minus that.")
+    else:
+        fb = c["forget_bias"]
+        out.append(f"The forget-gate bias started at {fb:g}: with no other input the gate would sit at "
+                   f"sigmoid({fb:g}) = {1 / (1 + math.exp(-fb)):.2f}.")
+    for gate, name in (("i", "input"), ("f", "forget"), ("o", "output")):
+        shut, open_ = sat[gate]["shut"], sat[gate]["open"]
+        out.append(f"{name} gate: mean fraction of steps shut (< 0.1) {shut.mean():.2f}, open (> 0.9) "
+                   f"{open_.mean():.2f}; {int((open_ >= 0.9).sum())} of {H} units open on >= 90% of steps.")
     return out

@@ -6,31 +6,56 @@ nothing is computed here. matplotlib is imported inside the functions.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+if TYPE_CHECKING:  # for the annotations only: matplotlib loads inside the functions
+    from matplotlib.figure import Figure
+
+    from lstmlab.lab.gates import GateReading
+    from lstmlab.lab.gradients import GradientFlow
+    from lstmlab.lab.summary import Row
+
 COLORS = {"rnn": "tab:red", "gru": "tab:green", "lstm": "tab:blue"}
+CHRONO_COLOR, FORGET_BIAS_COLOR = "tab:cyan", "tab:purple"  # the LSTM's variants, each its own colour
 
 
-def plot_metric_vs_length(rows: Sequence, metric_name: str = "test accuracy", title: str = ""):
-    """Mean test metric per cell against length, 95% intervals as error bars, the memoryless baseline dashed.
+def run_style(cell: str, init: str = "uniform", forget_bias: float = 1.0) -> dict[str, str]:
+    """Colour and marker of a kind of run: by cell, with the chrono and forget-bias LSTMs set apart."""
+    if cell == "lstm" and init == "chrono":
+        return {"color": CHRONO_COLOR, "marker": "^"}
+    if cell == "lstm" and forget_bias != 1.0:
+        return {"color": FORGET_BIAS_COLOR, "marker": "s"}
+    return {"color": COLORS.get(cell, "tab:gray"), "marker": "o"}
 
-    ``rows``: summary rows with ``cell, length, mean, lo, hi, chance`` (``lstmlab.lab.summary.Row``).
+
+def plot_metric_vs_length(rows: Sequence[Row], metric_name: str = "test accuracy", title: str = "") -> Figure:
+    """Mean test metric per kind of run against length, 95% intervals as error bars, the memoryless baseline
+    dashed; one line per ``Row.label``, coloured by :func:`run_style`.
+
+    Parameters
+    ----------
+    rows : summary rows (``lstmlab.lab.summary.Row``): ``cell, init, forget_bias, label, length, mean, lo, hi,
+        chance``.
+    metric_name : the y-axis label.
+    title : default: the task and the metric.
+
+    Returns
+    -------
+    matplotlib.figure.Figure, one axes.
     """
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.subplots()
-    for cell in dict.fromkeys(r.cell for r in rows):
-        rs = sorted((r for r in rows if r.cell == cell), key=lambda r: r.length)
-        x = np.array([r.length for r in rs])
-        m = np.array([r.mean for r in rs])
+    for name in dict.fromkeys(r.label for r in rows):
+        rs = sorted((r for r in rows if r.label == name), key=lambda r: r.length)
+        x = np.array([r.length for r in rs])  # (n,)
+        m = np.array([r.mean for r in rs])  # (n,)
         err = np.clip([[r.mean - r.lo for r in rs], [r.hi - r.mean for r in rs]], 0, None)  # (2, n), rounding
-        base, _, fb = cell.partition(" fb=")  # "lstm fb=3": an LSTM with initial forget bias 3
-        name = base.upper() + (f" (forget bias {fb})" if fb else "")
-        ax.errorbar(x, m, yerr=err, marker="s" if fb else "o", capsize=3, label=f"{name} ({rs[0].n_seeds} seeds)",
-                    color="tab:purple" if fb else COLORS.get(base))
+        ax.errorbar(x, m, yerr=err, capsize=3, label=f"{name} ({rs[0].n_seeds} seeds)",
+                    **run_style(rs[0].cell, rs[0].init, rs[0].forget_bias))
     lengths = sorted({r.length for r in rows})
     chance = [np.mean([r.chance for r in rows if r.length == n]) for n in lengths]
     ax.plot(lengths, chance, ls="--", color="0.4", label="memoryless baseline")
@@ -43,9 +68,20 @@ def plot_metric_vs_length(rows: Sequence, metric_name: str = "test accuracy", ti
     return fig
 
 
-def plot_gradient_flow(flows: Sequence, title: str = ""):
-    """||dLoss/dh_t|| against lag T-1-t on a log axis, one line per (cell, when); a second panel with the
-    LSTM's forget-gate products when measured. ``flows``: ``lstmlab.lab.gradients.GradientFlow``."""
+def plot_gradient_flow(flows: Sequence[GradientFlow], title: str = "") -> Figure:
+    """||dLoss/dh_t|| against lag T-1-t on a log axis, one line per (run, when), coloured by :func:`run_style`;
+    a second panel with the LSTM's forget-gate products when measured.
+
+    Parameters
+    ----------
+    flows : ``lstmlab.lab.gradients.GradientFlow``, each with ``lags (T,)``, ``grad_norm (T,)`` and
+        ``forget_product (T,)`` or None.
+    title : default: "gradient reaching back to step t".
+
+    Returns
+    -------
+    matplotlib.figure.Figure, one axes, or two (gradient, forget-gate product) when a flow has forget gates.
+    """
     from matplotlib.figure import Figure
 
     has_f = any(f.forget_product is not None for f in flows)
@@ -55,10 +91,11 @@ def plot_gradient_flow(flows: Sequence, title: str = ""):
     for f in flows:
         ax = axes[0]
         g = np.where(f.grad_norm > 0, f.grad_norm, np.nan)  # log axis: zeros would vanish anyway
-        ax.plot(f.lags, g, ls=styles.get(f.when, "-"), color=COLORS.get(f.cell), label=f"{f.cell.upper()} {f.when}")
+        color, name = run_style(f.cell, f.init)["color"], f"{f.label or f.cell.upper()} {f.when}"
+        ax.plot(f.lags, g, ls=styles.get(f.when, "-"), color=color, label=name)
         if has_f and f.forget_product is not None:
             axes[1].plot(f.lags, np.where(f.forget_product > 0, f.forget_product, np.nan),
-                         ls=styles.get(f.when, "-"), color=COLORS.get(f.cell), label=f"{f.cell.upper()} {f.when}")
+                         ls=styles.get(f.when, "-"), color=color, label=name)
     axes[0].set_yscale("log")
     axes[0].set_ylabel("mean ||dLoss/dh_t||")
     axes[0].legend(fontsize=8)
@@ -71,10 +108,18 @@ def plot_gradient_flow(flows: Sequence, title: str = ""):
     return fig
 
 
-def plot_gates(reading, units: Sequence[int] | None = None, title: str = ""):
+def plot_gates(reading: GateReading, units: Sequence[int] | None = None, title: str = "") -> Figure:
     """Heatmaps of the input, forget and output gates (0..1) and the cell state over the tokens.
 
-    ``reading``: ``lstmlab.lab.gates.GateReading``; ``units`` limits the rows shown.
+    Parameters
+    ----------
+    reading : ``lstmlab.lab.gates.GateReading``, gates ``i, f, o`` and cell state ``c`` each ``(T, H)``.
+    units : the units (rows) to show; default all H.
+    title : the figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure, four axes (input, forget, output gate, cell state), each units x T tokens.
     """
     from matplotlib.figure import Figure
 
@@ -98,8 +143,13 @@ def plot_gates(reading, units: Sequence[int] | None = None, title: str = ""):
     return fig
 
 
-def plot_saturation(reading, title: str = ""):
-    """Per gate, the fraction of steps each unit spent shut (< 0.1) and open (> 0.9), as bars."""
+def plot_saturation(reading: GateReading, title: str = "") -> Figure:
+    """Per gate, the fraction of steps each unit spent shut (< 0.1) and open (> 0.9), as bars.
+
+    Returns
+    -------
+    matplotlib.figure.Figure, three axes (input, forget, output gate), H pairs of bars each.
+    """
     from matplotlib.figure import Figure
 
     sat = reading.saturation()
