@@ -6,11 +6,14 @@ matplotlib Figure; they draw and compute nothing. matplotlib is imported inside 
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
 from lstmlab.errors import LstmlabError, LstmlabKeyError
+
+if TYPE_CHECKING:  # for the annotations only: matplotlib loads inside the functions
+    from matplotlib.figure import Figure
 
 
 def _states(trace: Mapping, layer: int, batch: int) -> dict[str, np.ndarray]:
@@ -43,8 +46,20 @@ def _xticks(ax, tokens: Sequence[str] | None, T: int) -> None:
 
 
 def plot_state_lines(trace: Mapping, layer: int = 0, batch: int = 0, units: Sequence[int] | None = None,
-                     tokens: Sequence[str] | None = None, title: str = ""):
-    """One panel per state (h, and c if traced): each unit's value against the step, one line per unit."""
+                     tokens: Sequence[str] | None = None, title: str = "") -> Figure:
+    """One panel per state (h, and c if traced): each unit's value against the step, one line per unit.
+
+    Parameters
+    ----------
+    trace : a glassbox Trace or a mapping with ``"h"`` (and ``"c"``): ``(L, B, T, H)`` arrays, or ``(T, H)``.
+    layer, batch : which layer and sequence of an ``(L, B, T, H)`` trace to draw.
+    units : the units to draw (default all H).
+    tokens : T labels for the steps (default: the step numbers).
+
+    Returns
+    -------
+    matplotlib.figure.Figure, one axes per state, one line per unit over T steps.
+    """
     from matplotlib.figure import Figure
 
     states = _states(trace, layer, batch)
@@ -64,8 +79,15 @@ def plot_state_lines(trace: Mapping, layer: int = 0, batch: int = 0, units: Sequ
 
 
 def plot_state_heatmaps(trace: Mapping, layer: int = 0, batch: int = 0, tokens: Sequence[str] | None = None,
-                        title: str = ""):
-    """One heatmap per state (h, and c if traced): units down, steps across, a diverging colour scale."""
+                        title: str = "") -> Figure:
+    """One heatmap per state (h, and c if traced): units down, steps across, a diverging colour scale.
+
+    Takes ``trace``, ``layer``, ``batch`` and ``tokens`` as :func:`plot_state_lines` does.
+
+    Returns
+    -------
+    matplotlib.figure.Figure, one axes per state, each an H x T image.
+    """
     from matplotlib.figure import Figure
 
     states = _states(trace, layer, batch)
