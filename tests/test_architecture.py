@@ -85,7 +85,5 @@ def test_arrows_point_one_way(low, high):
     assert reaches(low, high) == []
 
 
-@pytest.mark.xfail(strict=True, reason="nn/train.py takes IGNORE from tasks/base.py; the training-loop rework "
-                                       "(issue 13) removes it: then drop this mark")
 def test_nn_imports_nothing_from_tasks():
     assert reaches("lstmlab.nn", "lstmlab.tasks") == []

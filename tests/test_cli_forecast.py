@@ -5,7 +5,7 @@ import pytest
 
 from lstmlab.cli.main import main
 
-TINY = ["--epochs", "2", "--hidden-size", "8", "--quiet"]
+TINY = ["--steps", "5", "--n-models", "2", "--hidden-size", "8", "--quiet"]
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_evaluate_and_backtest_print_model_beside_baselines(tmp_path, capsys):
     (["forecast", "evaluate", "--horizon", "3"], "no data: give --csv PATH or --dataset NAME"),
     (["forecast", "evaluate", "--dataset", "no_such_series", "--horizon", "3"], "unknown dataset 'no_such_series'"),
     (["forecast", "fit", "--dataset", "airpassengers", "--horizon", "3"], "fit needs --out DIR"),
-    (["forecast", "evaluate", "--dataset", "airpassengers", "--horizon", "100"], "too short"),
+    (["forecast", "evaluate", "--dataset", "airpassengers", "--horizon", "100"], "long enough to train"),
 ])
 def test_errors_exit_non_zero_with_a_message(argv, message, capsys):
     assert main(argv + TINY) == 2
@@ -78,11 +78,11 @@ def test_datasets_lists_and_exports(tmp_path, capsys):
 
 
 def test_failed_fit_leaves_no_output_folder(tmp_path, capsys):
-    short = tmp_path / "short.csv"  # reads fine; fit refuses it (too short for the horizon)
+    short = tmp_path / "short.csv"  # reads fine; fit refuses it (no window with 5 targets and a history)
     short.write_text("date,value\n" + "".join(f"2020-01-0{d},{d}\n" for d in range(1, 6)))
     out = tmp_path / "never"
-    assert main(["forecast", "fit", "--csv", str(short), "--horizon", "3", "--out", str(out)] + TINY) == 2
-    assert "too short" in capsys.readouterr().err
+    assert main(["forecast", "fit", "--csv", str(short), "--horizon", "5", "--out", str(out)] + TINY) == 2
+    assert "long enough to train" in capsys.readouterr().err
     assert not out.exists()
 
 

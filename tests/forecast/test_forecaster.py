@@ -1,4 +1,5 @@
-"""LSTMForecaster: the scikit-learn contract, input/output kinds, reproducibility, leak-free fitting."""
+"""LSTMForecaster: the scikit-learn contract, input/output kinds, reproducibility, leak-free fitting,
+series of every shape in one global fit, and the fallback to seasonal naive."""
 
 import numpy as np
 import pandas as pd
@@ -6,11 +7,12 @@ import pytest
 import torch
 
 from lstmlab.forecast.baselines import SeasonalNaive
-from lstmlab.forecast.forecaster import LSTMForecaster, auto_input_size, auto_patch_len
+from lstmlab.forecast.forecaster import (LSTMForecaster, auto_input_size, auto_patch_len, auto_steps,
+                                         short_input_size)
 from lstmlab.forecast.metrics import mae
 from lstmlab.forecast.windows import sliding_windows
 
-TINY = dict(hidden_size=8, epochs=3, batch_size=64)
+TINY = dict(hidden_size=8, steps=20, batch_size=64, n_models=2)
 
 
 def test_init_only_stores_parameters_and_fit_returns_self(seasonal):
@@ -18,8 +20,25 @@ def test_init_only_stores_parameters_and_fit_returns_self(seasonal):
     assert f.get_params()["horizon"] == 6 and not hasattr(f, "model_")
     assert f.fit(seasonal) is f
     assert f.config_.seasonal_period == 12  # inferred from the monthly dates
-    assert f.config_.input_size == auto_input_size(6, 12, 200) == 24
-    assert len(f.history_.train_loss) >= 1 and f.calibration_scores_.shape[1] == 6
+    assert f.config_.input_sizes == (24, 24) and f.config_.residuals == (False, True)
+    assert len(f.history_.train_loss) == 20 and f.calibration_scores_.shape[1] == 6
+    assert f.choice_ in ("lstm", "seasonal_naive") and f.validation_["windows"] > 0
+
+
+def test_sklearn_clone_and_get_params_deep(seasonal):
+    sklearn_base = pytest.importorskip("sklearn.base")
+    f = LSTMForecaster(horizon=4, hidden_size=7, n_models=3)
+    g = sklearn_base.clone(f)
+    assert g is not f and g.get_params(deep=True) == f.get_params(deep=True)
+
+
+def test_automatic_sizes():
+    assert auto_input_size(12, 12) == 24 and auto_input_size(6, 1) == 12 and auto_input_size(8, 4) == 16
+    assert short_input_size(24, 12) == 12 and short_input_size(36, 12) == 24 and short_input_size(12, 1) == 6
+    assert auto_patch_len(24) == 1 and auto_patch_len(50) == 5 and auto_patch_len(7) == 1 and auto_patch_len(96) == 4
+    assert auto_steps(10, 10) == 200 and auto_steps(10**6, 256) == 800
+    f = LSTMForecaster(horizon=6, seasonal_period=1, n_models=4)._resolve([])
+    assert f.input_sizes == (12, 12, 6, 6) and f.residuals == (False, True, False, True)
 
 
 def test_predict_returns_the_input_kind(seasonal):
@@ -29,14 +48,15 @@ def test_predict_returns_the_input_kind(seasonal):
     assert out.index[0] == pd.Timestamp("2016-09-01") and out.name == "demand"
     arr = LSTMForecaster(horizon=4, seasonal_period=12, **TINY).fit(seasonal.to_numpy()).predict(horizon=2)
     assert isinstance(arr, np.ndarray) and arr.shape == (2,)
-    long = pd.concat([pd.DataFrame({"unique_id": uid, "ds": seasonal.index, "y": seasonal.to_numpy() * k})
-                      for uid, k in (("a", 1.0), ("b", 3.0))])
-    glob = LSTMForecaster(horizon=4, **TINY).fit(long)  # one global model for both series
+    long = pd.concat([pd.DataFrame({"unique_id": uid, "ds": seasonal.index, "y": seasonal.to_numpy() * k + c})
+                      for uid, k, c in (("a", 1.0, 0.0), ("b", 3.0, 100.0))])
+    glob = LSTMForecaster(horizon=4, fallback=False, **TINY).fit(long)  # one global model for both series
     out = glob.predict()
     assert list(out.columns) == ["unique_id", "ds", "y_hat"] and len(out) == 8
     assert list(glob.predict(level=0.8).columns) == ["unique_id", "ds", "y_hat", "lo", "hi"]
-    # RevIN: a series three times larger gets (almost) three times the forecast
-    np.testing.assert_allclose(out["y_hat"].iloc[4:].to_numpy(), 3 * out["y_hat"].iloc[:4].to_numpy(), rtol=1e-4)
+    # normalised windows: a series three times larger and shifted gets the same forecast, scaled and shifted
+    np.testing.assert_allclose(out["y_hat"].iloc[4:].to_numpy(), 3 * out["y_hat"].iloc[:4].to_numpy() + 100,
+                               rtol=1e-4)
     ivl = f.predict(level=0.9)
     assert list(ivl.columns) == ["y_hat", "lo", "hi"]
     assert np.all(ivl["lo"] <= ivl["y_hat"]) and np.all(ivl["y_hat"] <= ivl["hi"])
@@ -47,42 +67,58 @@ def test_predict_from_new_history_and_horizon_limits(seasonal):
     new = f.predict(y=seasonal)
     assert new.index[0] == seasonal.index[-1] + pd.offsets.MonthBegin()
     np.testing.assert_allclose(new.to_numpy(), f.predict_windows(seasonal.to_numpy()[None])[0], rtol=1e-6)
+    assert len(f.predict(y=seasonal.iloc[:5])) == 4  # a short history is padded, not refused
     with pytest.raises(ValueError, match="horizon=5 is longer than the 4 steps"):
         f.predict(horizon=5)
-    with pytest.raises(ValueError, match="needs at least 24"):
-        f.predict(y=seasonal.iloc[:10])
     with pytest.raises(ValueError, match="not fitted"):
         LSTMForecaster(horizon=3).predict()
+
+
+def test_predict_is_batched_and_matches_one_series_at_a_time(seasonal):
+    long = pd.concat([pd.DataFrame({"unique_id": uid, "ds": seasonal.index[:n], "y": seasonal.to_numpy()[:n] * k})
+                      for uid, n, k in (("a", 200, 1.0), ("b", 30, 2.0), ("c", 90, 0.5))])
+    f = LSTMForecaster(horizon=3, fallback=False, **TINY).fit(long)
+    calls = []
+    for member in f.model_:
+        member.register_forward_hook(lambda mod, inp, out: calls.append(len(inp[0])))
+    together = f.predict()
+    assert calls == [3] * len(f.model_)  # one forward pass per member for all three series
+    alone = [f.predict(y=g)["y_hat"].to_numpy() for _, g in long.groupby("unique_id", sort=False)]
+    np.testing.assert_allclose(together["y_hat"].to_numpy(), np.concatenate(alone), rtol=1e-5)
 
 
 def test_seeded_runs_are_identical_and_leave_the_global_rng_alone(seasonal):
     torch.manual_seed(123)
     before = torch.rand(1)
     torch.manual_seed(123)
-    a = LSTMForecaster(horizon=3, seed=5, dropout=0.1, num_layers=2, **TINY).fit(seasonal).predict()
+    settings = dict(horizon=3, dropout=0.1, num_layers=2, fallback=False, **TINY)
+    a = LSTMForecaster(seed=5, **settings).fit(seasonal).predict()
     after = torch.rand(1)
-    b = LSTMForecaster(horizon=3, seed=5, dropout=0.1, num_layers=2, **TINY).fit(seasonal).predict()
+    b = LSTMForecaster(seed=5, **settings).fit(seasonal).predict()
     np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())
     assert before == after  # fitting drew nothing from the global generator
-    c = LSTMForecaster(horizon=3, seed=6, dropout=0.1, num_layers=2, **TINY).fit(seasonal).predict()
+    c = LSTMForecaster(seed=6, **settings).fit(seasonal).predict()
     assert not np.array_equal(a.to_numpy(), c.to_numpy())
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
 def test_every_cell_trains(seasonal, cell):
-    f = LSTMForecaster(horizon=3, cell=cell, **TINY).fit(seasonal)
+    f = LSTMForecaster(horizon=3, cell=cell, fallback=False, **TINY).fit(seasonal)
     assert np.all(np.isfinite(f.predict().to_numpy()))
 
 
-def test_standard_scaler_is_fitted_on_training_windows_only(seasonal):
-    f = LSTMForecaster(horizon=4, scaler="standard", refit=False, **TINY).fit(seasonal)
+def test_validation_windows_never_reach_training(seasonal):
+    """Changing the validation part of the series changes nothing the validation run trained on."""
+    f = LSTMForecaster(horizon=4, scaler="standard", **TINY).fit(seasonal)
     changed = seasonal.copy()
-    changed.iloc[-30:] += 1000.0  # the validation part only
-    g = LSTMForecaster(horizon=4, scaler="standard", refit=False, **TINY).fit(changed)
+    changed.iloc[-30:] += 1000.0  # the validation targets only
+    g = LSTMForecaster(horizon=4, scaler="standard", **TINY).fit(changed)
     assert (f.config_.loc, f.config_.scale) == (g.config_.loc, g.config_.scale)
+    assert f.history_.train_loss == g.history_.train_loss  # the validation run saw the same windows
+    assert f.history_.val_loss != g.history_.val_loss
 
 
-@pytest.mark.parametrize("scaler", ["revin", "standard"])
+@pytest.mark.parametrize("scaler", ["mase", "revin", "standard"])
 def test_interval_widths_are_the_conformal_quantile_times_interval_scale(seasonal, scaler):
     from lstmlab.forecast.intervals import conformal_quantiles
 
@@ -93,39 +129,70 @@ def test_interval_widths_are_the_conformal_quantile_times_interval_scale(seasona
     pred, lo, hi = f.predict_windows(X, level=0.8)
     scale = f.interval_scale(X)
     q = conformal_quantiles(f.calibration_scores_, 0.8)  # (4,)
-    if scaler == "revin":
-        L = f.config_.input_size
-        np.testing.assert_allclose(scale[:, 0], X[:, -L:].std(axis=1), rtol=1e-3)  # the window's spread
-        np.testing.assert_allclose(hi - pred, q * scale, rtol=1e-12)
+    if scaler == "mase":
+        expected = [np.mean(np.abs(x[12:] - x[:-12])) for x in X]  # each history's MASE scale
+    elif scaler == "revin":
+        L = f.config_.input_sizes[0]
+        expected = X[:, -L:].std(axis=1)  # the window's spread
     else:
-        assert scale is None
-        np.testing.assert_allclose(hi - pred, np.broadcast_to(q, pred.shape), rtol=1e-12)
+        expected = [f.config_.scale] * 3
+    np.testing.assert_allclose(scale[:, 0], expected, rtol=1e-3)
+    np.testing.assert_allclose(hi - pred, q * scale, rtol=1e-12)
     np.testing.assert_allclose(pred - lo, hi - pred, rtol=1e-12)
+
+
+def test_series_of_every_shape_in_one_global_fit(seasonal):
+    """Flat, near-flat, very short and normal series together: every one gets a finite forecast."""
+    v = seasonal.to_numpy()
+    parts = {"normal": v, "flat": np.full(60, 7.0), "almost_flat": 3.0 + 1e-9 * np.arange(50),
+             "short": v[:14], "two": v[:2], "zeros": np.zeros(40)}
+    long = pd.concat([pd.DataFrame({"unique_id": k, "ds": np.arange(len(x)), "y": x}) for k, x in parts.items()])
+    f = LSTMForecaster(horizon=6, seasonal_period=12, **TINY).fit(long)
+    out = f.predict(level=0.9)
+    assert len(out) == 6 * len(parts) and np.all(np.isfinite(out[["y_hat", "lo", "hi"]].to_numpy()))
+    flat = out[out["unique_id"] == "flat"]
+    np.testing.assert_allclose(flat["y_hat"], 7.0, atol=1e-3)  # a flat history forecasts its value
+    np.testing.assert_allclose(out[out["unique_id"] == "zeros"]["y_hat"], 0.0, atol=1e-6)
+
+
+def test_a_single_flat_series_is_forecast_not_refused():
+    out = LSTMForecaster(horizon=3, **TINY).fit(np.full(50, 2.5)).predict()
+    np.testing.assert_allclose(out, 2.5, atol=1e-3)
+
+
+def test_falls_back_to_seasonal_naive_when_the_lstm_loses_on_validation():
+    rng = np.random.default_rng(0)
+    y = np.tile(np.sin(np.arange(12) / 12 * 2 * np.pi) * 10, 12) + rng.normal(0, 0.01, 144)  # a pure season
+    f = LSTMForecaster(horizon=12, seasonal_period=12, hidden_size=4, steps=5, n_models=1).fit(y)
+    assert f.choice_ == "seasonal_naive" and f.validation_["lstm"] >= f.validation_["seasonal_naive"]
+    np.testing.assert_allclose(f.predict(), SeasonalNaive(12, 12).fit(y).predict())
+    g = LSTMForecaster(horizon=12, seasonal_period=12, hidden_size=4, steps=5, n_models=1, fallback=False).fit(y)
+    assert g.choice_ == "lstm"
 
 
 def test_bad_settings_and_series(seasonal):
     with pytest.raises(ValueError, match="unknown cell 'lstn'"):
         LSTMForecaster(horizon=3, cell="lstn").fit(seasonal)
-    with pytest.raises(ValueError, match="is constant"):
-        LSTMForecaster(horizon=3).fit(np.full(100, 2.0))
-    with pytest.raises(ValueError, match="too short for input_size=24 and horizon=12"):
-        LSTMForecaster(horizon=12, input_size=24).fit(seasonal.iloc[:50])
+    with pytest.raises(ValueError, match="no series is long enough to train on: the longest has 5 points"):
+        LSTMForecaster(horizon=12).fit(seasonal.iloc[:5])
     with pytest.raises(ValueError, match="horizon=0"):
         LSTMForecaster(horizon=0).fit(seasonal)
     with pytest.raises(ValueError, match="patch_len=5 does not divide input_size=24"):
         LSTMForecaster(horizon=3, patch_len=5).fit(seasonal)
     with pytest.raises(ValueError, match="unknown scaler"):
         LSTMForecaster(horizon=3, scaler="minmax").fit(seasonal)
-
-
-def test_auto_patch_len():
-    assert auto_patch_len(24) == 1 and auto_patch_len(50) == 5 and auto_patch_len(7) == 1 and auto_patch_len(96) == 4
+    with pytest.raises(ValueError, match="sample='all'"):
+        LSTMForecaster(horizon=3, sample="all").fit(seasonal)
+    with pytest.raises(ValueError, match="n_models=0"):
+        LSTMForecaster(horizon=3, n_models=0).fit(seasonal)
+    with pytest.raises(ValueError, match="dropout=1.5"):
+        LSTMForecaster(horizon=3, dropout=1.5).fit(seasonal)
 
 
 def test_learns_more_than_a_seasonal_naive_forecast(seasonal):
     """A short training run on a noisy seasonal series beats repeating the last season."""
     train, test = seasonal.iloc[:170].to_numpy(), seasonal.to_numpy()
-    f = LSTMForecaster(horizon=6, seasonal_period=12, hidden_size=16, input_size=24, refit=False).fit(train)
+    f = LSTMForecaster(horizon=6, seasonal_period=12, hidden_size=16, fallback=False).fit(train)
     X, Y = sliding_windows(test[146:], 24, 6)  # histories ending at 170 .. 194
     snaive = SeasonalNaive(6, 12).fit(train)
     assert mae(Y, f.predict_windows(X)) < 0.8 * mae(Y, snaive.predict_windows(X))

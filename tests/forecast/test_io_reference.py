@@ -11,7 +11,7 @@ from lstmlab.forecast.forecaster import LSTMForecaster
 from lstmlab.forecast.io import load, save
 from lstmlab.forecast.reference import seed_reference
 
-TINY = dict(hidden_size=8, epochs=3, batch_size=64)
+TINY = dict(hidden_size=8, steps=5, batch_size=64)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from lstmlab.forecast.train import TrainHistory
+from lstmlab.nn.train import TrainResult
 from lstmlab.viz.forecast import plot_error_by_step, plot_forecast, plot_loss
 
 
@@ -16,7 +16,8 @@ def test_plots_return_figures():
     assert labels == ["history", "interval", "forecast", "actual"]
     fig = plot_forecast(np.arange(10.0), np.array([1.0, 2.0]))  # positions continue after the history
     assert list(fig.axes[0].lines[1].get_xdata()) == [10, 11]
-    fig = plot_loss(TrainHistory([1.0, 0.5, 0.4], [1.2, 0.6, 0.7], best_epoch=1))
+    fig = plot_loss(TrainResult([{"train_loss": a, "val_loss": b} for a, b in ((1.0, 1.2), (0.5, 0.6), (0.4, 0.7))],
+                                best_epoch=2))
     assert len(fig.axes[0].lines) == 3
     fig = plot_error_by_step(pd.DataFrame({"LSTMForecaster": [1.0, 2.0], "naive": [2.0, 3.0]}, index=[1, 2]))
     assert len(fig.axes[0].lines) == 2

@@ -38,7 +38,7 @@ def test_loss_ignores_unscored_steps():
     out = torch.randn(2, 3, 4)
     y = torch.tensor([[IGNORE, 1, IGNORE], [IGNORE, IGNORE, 2]])
     expected = torch.nn.functional.cross_entropy(torch.stack([out[0, 1], out[1, 2]]), torch.tensor([1, 2]))
-    torch.testing.assert_close(loss_fn("classify")(out, y), expected)
+    torch.testing.assert_close(loss_fn("classify", IGNORE)(out, y), expected)
     with pytest.raises(ValueError, match="unknown task kind 'x'"):
         loss_fn("x")
 
@@ -53,7 +53,7 @@ def test_fit_learns_a_short_parity_and_is_reproducible():
     for _ in range(2):
         model = make_model(10, 2, "lstm", 16, "last", seed=0)
         cfg = TrainConfig(lr=1e-2, batch_size=64, max_epochs=15, target=1.0)
-        res = fit(model, "classify", task.metric, _parity(1000, 3, 0), _parity(300, 3, 1), cfg,
+        res = fit(model, loss_fn("classify", IGNORE), task.metric, _parity(1000, 3, 0), _parity(300, 3, 1), cfg,
                   torch.Generator().manual_seed(0))
         curves.append([c["val_loss"] for c in res.curve])
     assert curves[0] == curves[1]
@@ -66,11 +66,11 @@ def test_fit_from_a_sampler_and_patience():
     rng = np.random.default_rng(0)
     model = make_model(10, 2, "rnn", 4, "last", seed=0)
     cfg = TrainConfig(lr=1e-9, max_epochs=50, steps_per_epoch=2, patience=2)
-    res = fit(model, "classify", task.metric, lambda n: task.make(n, 5, rng), _parity(100, 5, 1), cfg,
+    res = fit(model, loss_fn("classify", IGNORE), task.metric, lambda n: task.make(n, 5, rng), _parity(100, 5, 1), cfg,
               torch.Generator().manual_seed(0))
     assert res.stopped == "patience" and len(res.curve) < 50
     with pytest.raises(ValueError, match="steps_per_epoch"):
-        fit(model, "classify", task.metric, lambda n: task.make(n, 5, rng), _parity(100, 5, 1),
+        fit(model, loss_fn("classify", IGNORE), task.metric, lambda n: task.make(n, 5, rng), _parity(100, 5, 1),
             TrainConfig(), torch.Generator())
 
 

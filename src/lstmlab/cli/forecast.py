@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lstmlab.atomic import save_figure_atomic, write_csv_atomic
 from lstmlab.errors import LstmlabError
+from lstmlab.forecast.panel import SCALERS
 from lstmlab.glassbox.networks import CELL_NAMES
 
 DESCRIPTION = """\
@@ -27,8 +28,8 @@ Example:
   lstmlab forecast evaluate --dataset airpassengers --horizon 12 --out out/
 """
 
-MODEL_FLAGS = ("seasonal_period", "input_size", "cell", "hidden_size", "num_layers", "dropout", "epochs",
-               "n_models", "seed")
+MODEL_FLAGS = ("seasonal_period", "input_size", "cell", "hidden_size", "num_layers", "dropout", "steps",
+               "batch_size", "learning_rate", "scaler", "n_models", "sample", "seed")
 
 
 def _data_args(p: argparse.ArgumentParser) -> None:
@@ -52,8 +53,16 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--hidden-size", type=int, default=64, help="units per layer (default 64)")
     g.add_argument("--num-layers", type=int, default=1, help="recurrent layers (default 1)")
     g.add_argument("--dropout", type=float, default=0.0, help="dropout between layers (default 0)")
-    g.add_argument("--epochs", type=int, help="maximum training epochs (default: auto)")
-    g.add_argument("--n-models", type=int, default=1, help="average this many seeds (default 1)")
+    g.add_argument("--steps", type=int, help="optimiser steps per network (default: auto, 200 to 800)")
+    g.add_argument("--batch-size", type=int, default=256, help="windows per step (default 256)")
+    g.add_argument("--learning-rate", type=float, default=3e-3, help="peak learning rate (default 0.003)")
+    g.add_argument("--scaler", choices=SCALERS, default="mase",
+                   help="window normalisation (default mase: last value and the history's MASE scale)")
+    g.add_argument("--n-models", type=int, default=4, help="ensemble size, median forecast (default 4)")
+    g.add_argument("--sample", choices=("series", "window"), default="series",
+                   help="draw training windows uniformly over series (default) or over windows")
+    g.add_argument("--no-fallback", action="store_true",
+                   help="keep the LSTM even if seasonal naive is better on validation")
     g.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
 
@@ -120,7 +129,7 @@ def _model(args):
     from lstmlab.forecast.forecaster import LSTMForecaster
 
     params = {k: getattr(args, k) for k in MODEL_FLAGS}
-    return LSTMForecaster(horizon=args.horizon, progress=not args.quiet, **params)
+    return LSTMForecaster(horizon=args.horizon, progress=not args.quiet, fallback=not args.no_fallback, **params)
 
 
 def _out(args) -> Path | None:
@@ -165,8 +174,10 @@ def run(args) -> int:
         save(model, out / "model")
         fc = model.predict(level=args.level)
         print(f"saved model to {out / 'model'} (settings: {model.get_config()})")
+        print(_choice_line(model))
         _report_forecast(fc, out, y, model, plot_forecast)
-        _save_fig(plot_loss(model.history_), out / "loss.png")
+        if model.history_ is not None:
+            _save_fig(plot_loss(model.history_), out / "loss.png")
         return 0
 
     if args.action == "predict":
@@ -193,6 +204,16 @@ def run(args) -> int:
             _save_fig(_evaluate_plot(result, y, plot_forecast), out / "forecast.png")
         print(f"wrote {out / 'backtest.csv'} and plots in {out}")
     return 0
+
+
+def _choice_line(model) -> str:
+    """Which forecast a fitted LSTMForecaster ships, and the validation errors that chose it."""
+    v = model.validation_
+    if "lstm" not in v:
+        return "no validation windows (every series is short): the LSTM forecasts, unchecked against baselines"
+    verdict = "the LSTM forecasts" if model.choice_ == "lstm" else "seasonal naive forecasts (the LSTM lost)"
+    return (f"validation MASE over {v['windows']} windows: LSTM {v['lstm']:.3f}, seasonal naive "
+            f"{v['seasonal_naive']:.3f}: {verdict}")
 
 
 def _report_forecast(fc, out, y, model, plot_forecast) -> None:

@@ -33,10 +33,10 @@ class Budget:
     """Training effort: the tutorial's 50 epochs by default, far fewer with --quick."""
 
     tutorial_epochs: int
-    forecaster_epochs: int | None  # None: the forecaster's automatic choice
+    forecaster_steps: int | None  # optimiser steps per network; None: the forecaster's automatic choice
 
 
-BUDGETS = {False: Budget(tutorial_epochs=50, forecaster_epochs=None), True: Budget(tutorial_epochs=4, forecaster_epochs=25)}
+BUDGETS = {False: Budget(tutorial_epochs=50, forecaster_steps=None), True: Budget(tutorial_epochs=4, forecaster_steps=40)}
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def _evaluate(ctx: DemoContext, p: Protocol, y, budget: Budget) -> dict:
     values = np.asarray(y, dtype=np.float64)  # (T,)
     ctx.progress(f"{p.name}: LSTM forecaster and baselines, {p.n_origins} forecasts of {p.horizon}")
     model = LSTMForecaster(horizon=p.horizon, seasonal_period=p.seasonal_period, input_size=p.input_size,
-                           epochs=budget.forecaster_epochs, seed=ctx.seed_for(f"forecast-{p.name}"))
+                           steps=budget.forecaster_steps, seed=ctx.seed_for(f"forecast-{p.name}"))
     bt = backtest(model, y, n_windows=p.n_origins, refit=False, level=LEVEL, seasonal_period=p.seasonal_period)
     summary = bt.summary()  # per model: mae, rmse, mase, smape, coverage, n
     fraction, split, rows = p.tutorial_split(len(values))

@@ -26,8 +26,9 @@ class BaseForecaster:
     def _param_names(cls) -> list[str]:
         return [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
 
-    def get_params(self) -> dict:
-        """The constructor arguments, as given."""
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor arguments, as given (``deep`` is accepted for scikit-learn: no parameter here
+        is itself an estimator)."""
         return {name: getattr(self, name) for name in self._param_names()}
 
     def set_params(self, **params) -> "BaseForecaster":
@@ -55,6 +56,16 @@ class BaseForecaster:
 
     def _forecast(self, X: np.ndarray) -> np.ndarray:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def _forecast_many(self, histories: list[np.ndarray]) -> np.ndarray:
+        """Forecasts (N, H) from N histories of any lengths (default: one ``_forecast`` per history;
+        learned models override this with batched passes)."""
+        return np.concatenate([self._forecast(x[None, :]) for x in histories])
+
+    def _scale_many(self, histories: list[np.ndarray]) -> np.ndarray | None:
+        """``interval_scale`` of N histories of any lengths: (N, 1), or None."""
+        scales = [self.interval_scale(x[None, :]) for x in histories]
+        return None if scales[0] is None else np.concatenate(scales)
 
     def interval_scale(self, X: np.ndarray) -> np.ndarray | None:
         """The scale of each history's conformal scores, (N, 1) from (N, T) histories: intervals are
@@ -89,20 +100,19 @@ class BaseForecaster:
         self._check_fitted()
         h = self.horizon if horizon is None else self._check_positive(horizon, "horizon", self.horizon)
         series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
-        preds, los, his = [], [], []
         q = None if level is None else conformal_quantiles(self._calibration(), check_level(level))
         for s in series:
             if len(s.values) < self.min_history:
                 raise LstmlabError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
                                    f"at least {self.min_history} to forecast")
-            X = s.values[None, :]  # (1, T)
-            f = self._forecast(X)[0, :h]  # (h,)
-            preds.append(f)
-            if q is not None:
-                scale = self.interval_scale(X)
-                width = q[:h] * (1.0 if scale is None else scale[0, 0])  # (h,)
-                los.append(f - width)
-                his.append(f + width)
+        histories = [s.values for s in series]
+        preds = list(self._forecast_many(histories)[:, :h])  # N x (h,)
+        los = his = None
+        if q is not None:
+            scale = self._scale_many(histories)  # (N, 1) or None
+            width = q[:h] * (1.0 if scale is None else scale)  # (N, h) or (h,)
+            width = np.broadcast_to(width, (len(preds), h))
+            los, his = [f - w for f, w in zip(preds, width)], [f + w for f, w in zip(preds, width)]
         extra = None if q is None else {"lo": los, "hi": his}
         return to_output(kind, series, preds, extra)
 

@@ -1,40 +1,49 @@
-"""LSTMForecaster: a recurrent direct multi-horizon forecaster with honest defaults.
+"""LSTMForecaster: one recurrent network for every series of a panel, direct multi-horizon.
 
-``LSTMForecaster(horizon=12, seasonal_period=12).fit(y).predict()`` works without tuning:
+``LSTMForecaster(horizon=12, seasonal_period=12).fit(y).predict()`` works without tuning, on one
+series or on thousands (a long frame), of any lengths, flat ones included:
 
-- windows of ``input_size`` values -> the next ``horizon`` values, made as strided views;
-- the last ``val_fraction`` of each series' windows validate (early stopping and conformal
-  intervals), separated from the training windows by ``horizon - 1`` windows so that no validation
-  target is ever a training target;
-- each window is normalised by its own mean and spread (RevIN-style) unless ``scaler="standard"``,
-  where one mean and spread are fitted on the training part only;
-- torch is imported on first use, and training is seeded and reproducible on CPU.
+- training windows are (series, origin) pairs drawn afresh for every batch (uniform over series by
+  default), gathered from one flat array: nothing is materialised (:mod:`lstmlab.forecast.panel`);
+- each window is normalised by its last value and the MASE scale of its history, and the loss is the
+  mean absolute error in those units: the network is trained on MASE itself;
+- an ensemble of ``n_models`` networks, members alternating between two input lengths and between
+  forecasting from scratch and correcting the seasonal naive forecast, combined by the median;
+- a validation run (the last ``val_fraction`` of each series' windows, after a gap so that no
+  validation target is a training target) checks the LSTM against seasonal naive and calibrates the
+  conformal intervals; with ``fallback=True`` a model that loses there is replaced by seasonal naive,
+  and ``choice_`` says so;
+- torch is imported on first use; training is seeded and reproducible on CPU.
 """
 
 from __future__ import annotations
 
+import logging
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast._base import BaseForecaster
-from lstmlab.forecast.data import SeriesData, check_not_constant, seasonal_period_from_freq
-from lstmlab.forecast.intervals import conformal_scores
-from lstmlab.forecast.windows import split_windows
+from lstmlab.forecast.data import SeriesData, seasonal_period_from_freq
+from lstmlab.forecast.panel import SCALERS, Batch, Panel, all_windows, sample_windows, split_origins
 
-SCALERS = ("revin", "standard")
+log = logging.getLogger(__name__)
+
+SAMPLES = ("series", "window")
 
 
 @dataclass(frozen=True)
 class ResolvedConfig:
-    """Every setting actually used by a fit, automatic choices filled in (stored as ``config_``)."""
+    """Every setting actually used by a fit, automatic choices filled in (stored as ``config_``).
+    ``input_sizes``, ``patch_lens`` and ``residuals`` hold one entry per ensemble member."""
 
     horizon: int
     seasonal_period: int
-    input_size: int
-    patch_len: int
+    input_sizes: tuple
+    patch_lens: tuple
+    residuals: tuple
     cell: str
     hidden_size: int
     num_layers: int
@@ -42,203 +51,247 @@ class ResolvedConfig:
     scaler: str
     loc: float
     scale: float
-    epochs: int
+    steps: int
     batch_size: int
     learning_rate: float
     val_fraction: float
-    patience: int | None
-    refit: str
-    n_models: int
+    sample: str
+    fallback: bool
     seed: int
 
+    @property
+    def input_size(self) -> int:
+        """The longest history any member reads."""
+        return max(self.input_sizes)
 
-def auto_input_size(horizon: int, seasonal_period: int, length: int) -> int:
+    @classmethod
+    def from_dict(cls, d: dict) -> "ResolvedConfig":
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+
+
+def auto_input_size(horizon: int, seasonal_period: int) -> int:
     """Default history length: a whole number of seasons covering at least two horizons and two
-    seasons (e.g. 24 for monthly data with h=12, 100 for period 50 and h=10), shortened (down to
-    one season) when the series is too short to give twice as many windows as inputs."""
+    seasons, and at least 8 values (24 for monthly data with h=12; 12 for yearly data with h=6). Short
+    series are padded, so the length does not depend on theirs."""
     m = max(1, seasonal_period)
     want = max(2 * horizon, 2 * m, 8)
-    L = m * math.ceil(want / m) if m > 1 else want
-    while L > m and length - L - horizon + 1 < 2 * L:  # keep enough windows to learn from
-        L -= m if m > 1 else 1
-    return max(L, 2)
+    return m * math.ceil(want / m)
+
+
+def short_input_size(long: int, seasonal_period: int) -> int:
+    """The second members' history: half of ``long``, rounded up to a whole season (at least one)."""
+    m = max(1, seasonal_period)
+    return max(m, m * math.ceil(long / 2 / m), 2)
 
 
 def auto_patch_len(input_size: int, max_steps: int = 24) -> int:
     """The smallest divisor p of ``input_size`` that keeps the recurrence at most ``max_steps`` long
-    (1 for windows up to 24 values; 5 for 50). Chosen on our two benchmarks (docs/forecasting.md):
-    patches of 5 on a 50-value window were 3x faster and more accurate than single values, while
-    short windows read one value per step were clearly better than in patches."""
+    (1 for windows up to 24 values; 3 for 36; 5 for 50): shorter recurrences train faster."""
     return next(d for d in range(1, input_size + 1) if input_size % d == 0 and input_size // d <= max_steps)
 
 
+def auto_steps(n_windows: int, batch_size: int) -> int:
+    """Optimiser steps per network: about 30 passes over the training windows, at least 200 and at
+    most 800 (chosen on M1 and Tourism, docs/forecasting.md)."""
+    return int(np.clip(math.ceil(30 * n_windows / batch_size), 200, 800))
+
+
 class LSTMForecaster(BaseForecaster):
-    """Recurrent forecaster (LSTM, GRU or RNN) predicting ``horizon`` steps at once.
+    """Recurrent forecaster (LSTM, GRU or RNN) predicting ``horizon`` steps at once, for one or many series.
 
     Parameters
     ----------
     horizon : steps ahead to forecast.
     seasonal_period : season length m (12 for monthly data); default: from the dates' frequency,
-        else 1. Used for the automatic input_size and by MASE.
-    input_size : history length L read per forecast; default :func:`auto_input_size`.
+        else 1. Sets the MASE scale, the seasonal naive base and the automatic input sizes.
+    input_size : history length L read per forecast (every member); default: members alternate
+        between :func:`auto_input_size` and :func:`short_input_size`. Shorter histories are padded.
     cell : "lstm", "gru" or "rnn".
     hidden_size, num_layers, dropout : size of the recurrent stack (dropout between layers).
-    patch_len : values read per recurrent step (must divide input_size); default
-        :func:`auto_patch_len` (one value per step up to 24 steps, else the smallest patch that
-        keeps the recurrence at most 24 steps long).
-    scaler : "revin" (normalise each window by its own mean and spread: the default) or "standard"
-        (one mean and spread fitted on the training part of the series).
-    epochs : at most this many passes; default about 1000 optimiser steps (30 to 500 epochs).
-    batch_size, learning_rate : Adam with a one-cycle schedule peaking at learning_rate.
-    val_fraction : share of each series' windows kept for validation (early stopping, intervals).
-    patience : epochs without validation improvement before stopping; default epochs // 4.
-    refit : "full" (default): after the validation run, train a fresh network (same seed) on all
-        windows, validation ones included, for ``epochs``; "best": for the number of epochs early
-        stopping chose; False: keep the early-stopped network. The validation windows are the most
-        recent data, which matters most for short series. Intervals are calibrated on the
-        validation errors of the early-stopped networks either way.
-    n_models : train this many networks (seeds seed, seed+1, ...) and average their forecasts.
-    seed : seeds initialisation, dropout and shuffling (the global RNG is left untouched).
+    patch_len : history values read per recurrent step (must divide input_size); default
+        :func:`auto_patch_len`.
+    scaler : "mase" (each window by its last value and its history's MASE scale: the default),
+        "revin" (by its own mean and spread) or "standard" (one mean and spread fitted on the training
+        part of every series).
+    steps : optimiser steps per network; default :func:`auto_steps`.
+    batch_size : windows per step (at most the number of training windows).
+    learning_rate : peak of Adam's one-cycle schedule.
+    val_fraction : share of each series' windows kept for the validation run.
+    n_models : ensemble size; members alternate input length (when input_size is automatic) and
+        residual (plain, then correcting seasonal naive); their median is the forecast.
+    sample : "series" (every series weighs the same: the default) or "window" (long series weigh more).
+    fallback : if the LSTM is no better than seasonal naive on validation, forecast seasonal naive.
+    seed : seeds initialisation, dropout and sampling (the global RNG is left untouched).
     progress : show a progress bar on stderr while training.
 
     Attributes
     ----------
-    config_ : ResolvedConfig, every setting used. model_ : the torch module (an Ensemble of
-    n_models ForecastNets). history_ : losses per epoch of the first validation run (histories_:
-    all of them; refit_histories_: the refits). calibration_scores_ : (n_val, H) conformal
-    scores. series_ : the fitted series.
+    config_ : ResolvedConfig, every setting used. model_ : the torch ModuleList of members.
+    choice_ : "lstm" or "seasonal_naive" (the fallback). validation_ : dict of validation MASE of the
+    LSTM and of seasonal naive, and the number of validation windows. history_ : the validation run's
+    TrainResult. calibration_scores_ : (n_val, H) conformal scores. series_ : the fitted series.
     """
 
     def __init__(self, horizon: int = 1, seasonal_period: int | None = None, input_size: int | None = None,
                  cell: str = "lstm", hidden_size: int = 64, num_layers: int = 1, dropout: float = 0.0,
-                 patch_len: int | None = None, scaler: str = "revin", epochs: int | None = None,
-                 batch_size: int = 128, learning_rate: float = 5e-3, val_fraction: float = 0.2,
-                 patience: int | None = None, refit: bool | str = "full", n_models: int = 1, seed: int = 0,
+                 patch_len: int | None = None, scaler: str = "mase", steps: int | None = None,
+                 batch_size: int = 256, learning_rate: float = 3e-3, val_fraction: float = 0.2,
+                 n_models: int = 4, sample: str = "series", fallback: bool = True, seed: int = 0,
                  progress: bool = False) -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
-        self.patch_len, self.scaler, self.epochs, self.batch_size = patch_len, scaler, epochs, batch_size
-        self.learning_rate, self.val_fraction, self.patience = learning_rate, val_fraction, patience
-        self.refit, self.n_models, self.seed, self.progress = refit, n_models, seed, progress
+        self.patch_len, self.scaler, self.steps, self.batch_size = patch_len, scaler, steps, batch_size
+        self.learning_rate, self.val_fraction, self.n_models = learning_rate, val_fraction, n_models
+        self.sample, self.fallback, self.seed, self.progress = sample, fallback, seed, progress
 
     @property
     def min_history(self) -> int:
-        return self.config_.input_size if hasattr(self, "config_") else (self.input_size or 1)
+        return 1  # shorter histories than input_size are padded and masked
 
     # ---- fitting ----
-    def _resolve(self, series: list[SeriesData]) -> tuple[ResolvedConfig, list[tuple[int, slice, slice]]]:
-        """Fill automatic settings and split each series' windows; returns (config, [(offset, train, val)])."""
-        from lstmlab.nn.model import check_cell
+    def _resolve(self, series: list[SeriesData]) -> ResolvedConfig:
+        """Check the parameters and fill the automatic settings."""
+        from lstmlab.glassbox.networks import check_cell
 
         check_cell(self.cell)
         if self.scaler not in SCALERS:
             raise LstmlabError(f"unknown scaler {self.scaler!r}: expected one of {', '.join(SCALERS)}")
+        if self.sample not in SAMPLES:
+            raise LstmlabError(f"sample={self.sample!r}: expected one of {', '.join(SAMPLES)}")
         if not 0 < self.val_fraction < 1:
             raise LstmlabError(f"val_fraction={self.val_fraction}: expected a share in (0, 1), e.g. 0.2")
-        for name in ("hidden_size", "num_layers", "batch_size"):
+        if not 0 <= self.dropout < 1:
+            raise LstmlabError(f"dropout={self.dropout}: expected a probability in [0, 1)")
+        for name in ("hidden_size", "num_layers", "batch_size", "n_models"):
             self._check_positive(getattr(self, name), name)
-        H = self.horizon
+        H, K = self.horizon, self.n_models
         m = self.seasonal_period if self.seasonal_period is not None else seasonal_period_from_freq(series[0].freq)
         self._check_positive(m, "seasonal_period")
-        shortest = min(len(s.values) for s in series)
-        L = self.input_size if self.input_size is not None else auto_input_size(H, m, shortest)
-        self._check_positive(L, "input_size")
-        p = self.patch_len if self.patch_len is not None else auto_patch_len(L)
-        self._check_positive(p, "patch_len")
-        if L % p:
-            raise LstmlabError(f"patch_len={p} does not divide input_size={L}: choose a divisor")
-        splits, offset, n_train_total = [], 0, 0
-        for s in series:
-            n_win = len(s.values) - L - H + 1
-            if n_win < 2 * H:
-                raise LstmlabError(
-                    f"series {s.uid!r} has {len(s.values)} points: too short for input_size={L} and "
-                    f"horizon={H} (needs at least {L + 3 * H - 1} points to train and validate; use a "
-                    "shorter horizon or input_size)")
-            n_val = max(1, round(self.val_fraction * n_win))
-            train, val, _ = split_windows(n_win, H, val=n_val)
-            splits.append((offset, train, val))
-            n_train_total += train.stop
-            offset += len(s.values)
-        loc, scale = 0.0, 1.0
-        if self.scaler == "standard":  # fitted on training targets' span only: no look at validation
-            part = np.concatenate([s.values[:sl.stop + L + H - 1] for s, (_, sl, _) in zip(series, splits)])
-            loc, scale = float(part.mean()), float(part.std() or 1.0)
-        refit = {True: "best", False: "none"}.get(self.refit, self.refit)
-        if refit not in ("best", "full", "none"):
-            raise LstmlabError(f"refit={self.refit!r}: expected True, False, 'best' or 'full'")
-        steps = math.ceil(n_train_total / self.batch_size)
-        epochs = self.epochs if self.epochs is not None else int(np.clip(math.ceil(1000 / steps), 30, 500))
-        self._check_positive(epochs, "epochs")
-        config = ResolvedConfig(H, int(m), int(L), int(p), self.cell, self.hidden_size, self.num_layers,
-                                float(self.dropout), self.scaler, loc, scale, int(epochs), self.batch_size,
-                                float(self.learning_rate), float(self.val_fraction), self.patience, refit,
-                                self._check_positive(self.n_models, "n_models"), int(self.seed))
-        return config, splits
+        if self.input_size is not None:
+            lengths = (self._check_positive(self.input_size, "input_size"),) * K
+        else:
+            long = auto_input_size(H, m)
+            lengths = tuple(long if (k // 2) % 2 == 0 else short_input_size(long, m) for k in range(K))
+        if self.patch_len is not None:
+            p = self._check_positive(self.patch_len, "patch_len")
+            bad = [L for L in lengths if L % p]
+            if bad:
+                raise LstmlabError(f"patch_len={p} does not divide input_size={bad[0]}: choose a divisor")
+            patches = (p,) * K
+        else:
+            patches = tuple(auto_patch_len(L) for L in lengths)
+        residuals = tuple(k % 2 == 1 for k in range(K))
+        if self.steps is not None:
+            self._check_positive(self.steps, "steps")
+        return ResolvedConfig(H, int(m), lengths, patches, residuals, self.cell, self.hidden_size, self.num_layers,
+                              float(self.dropout), self.scaler, 0.0, 1.0, self.steps or 0, self.batch_size,
+                              float(self.learning_rate), float(self.val_fraction), self.sample, bool(self.fallback),
+                              int(self.seed))
 
     def _fit(self, series: list[SeriesData]) -> None:
         import torch
 
-        from lstmlab.forecast.model import Ensemble, ForecastNet, normalized_mse
-        from lstmlab.forecast.train import TrainConfig, train
+        from lstmlab.forecast.model import ForecastNet, masked_l1
+        from lstmlab.nn.train import TrainConfig, fit, predict
 
-        for s in series:
-            check_not_constant(s)
-        cfg, splits = self._resolve(series)
-        L, H = cfg.input_size, cfg.horizon
-        values = torch.as_tensor(np.concatenate([s.values for s in series]), dtype=torch.float32)  # (ΣT,)
-        W = values.unfold(0, L + H, 1)  # (ΣT - L - H + 1, L + H): a view, no copy
-        X, Y = W[:, :L], W[:, L:]  # views
-        train_idx = torch.cat([torch.arange(o + sl.start, o + sl.stop) for o, sl, _ in splits])  # windows
-        val_idx = torch.cat([torch.arange(o + sl.start, o + sl.stop) for o, _, sl in splits])  # never cross series
-        all_idx = torch.cat([torch.arange(o, o + sl.stop) for o, _, sl in splits])  # every window
+        cfg = self._resolve(series)
+        H, m = cfg.horizon, cfg.seasonal_period
+        lengths = np.array([len(s.values) for s in series])
+        origins = split_origins(lengths, H, min_origin=m + 1 if m > 1 else 2, val_fraction=cfg.val_fraction)
+        n_train = origins.n_train
+        if n_train == 0:
+            raise LstmlabError(f"no series is long enough to train on: the longest has {lengths.max()} points, "
+                               f"horizon={H} needs at least {H + 1}")
+        loc = scale = None
+        if cfg.scaler == "standard":  # one mean and spread of the training targets' span only
+            part = np.concatenate([s.values[:max(int(hi) + H - 1, 1)] for s, hi in zip(series, origins.train_hi)])
+            loc, scale = float(part.mean()), float(part.std() or 1.0)
+        panel = Panel([s.values for s in series], m, cfg.scaler, loc or 0.0, scale or 1.0)
+        batch_size = min(cfg.batch_size, n_train)
+        steps = cfg.steps or auto_steps(n_train, batch_size)
+        self.config_ = cfg = ResolvedConfig.from_dict(
+            asdict(cfg) | {"loc": loc or 0.0, "scale": scale or 1.0, "steps": steps, "batch_size": batch_size})
 
-        def new_net(seed: int) -> ForecastNet:
+        def net(k: int) -> ForecastNet:
             with torch.random.fork_rng(devices=[]):  # weights drawn from the seed; global RNG untouched
-                torch.manual_seed(seed)
-                return ForecastNet(L, H, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout, cfg.patch_len,
-                                   revin=cfg.scaler == "revin", loc=cfg.loc, scale=cfg.scale)
+                torch.manual_seed(cfg.seed + k)
+                return ForecastNet(cfg.input_sizes[k], H, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout,
+                                   cfg.patch_lens[k], cfg.residuals[k])
 
-        self.config_, self.histories_, self.refit_histories_ = cfg, [], []
-        checked, final = [], []
-        for k in range(cfg.n_models):  # a seed ensemble: members differ only in their seed
-            tcfg = TrainConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, learning_rate=cfg.learning_rate,
-                               patience=cfg.patience, seed=cfg.seed + k, progress=self.progress)
-            net = new_net(cfg.seed + k)
-            self.histories_.append(train(net, normalized_mse, X, Y, train_idx, val_idx, tcfg))
-            checked.append(net)
-            if cfg.refit != "none":
-                epochs = self.histories_[-1].best_epoch + 1 if cfg.refit == "best" else cfg.epochs
-                net = new_net(cfg.seed + k)
-                self.refit_histories_.append(train(net, normalized_mse, X, Y, all_idx, None,
-                                                   replace(tcfg, epochs=max(epochs, 1))))
-            final.append(net)
-        self.history_ = self.histories_[0]
-        # Intervals from errors on windows the (early-stopped) networks never trained on.
-        self.model_ = Ensemble(checked)
-        Xv = X[val_idx].double().numpy()  # (n_val, L)
-        self.calibration_scores_ = conformal_scores(Y[val_idx].double().numpy(), self._forecast(Xv),
-                                                    self.interval_scale(Xv))  # (n_val, H)
-        self.model_ = Ensemble(final)
+        def inputs(b: Batch) -> tuple:
+            return (b.z, b.mask, b.base), (b.y, b.y_mask)
+
+        def train(k: int, hi: np.ndarray, val: Batch | None):
+            L, rng = cfg.input_sizes[k], np.random.default_rng([cfg.seed, k, 0 if val is None else 1])
+
+            def sampler(size: int):
+                sidx, t = sample_windows(origins.lo, hi, size, rng, cfg.sample)
+                return inputs(panel.batch(sidx, t, L, H))
+
+            evals = 20 if val is not None else 1  # the validation run keeps its best of 20 checkpoints
+            tc = TrainConfig(lr=cfg.learning_rate, batch_size=batch_size, max_epochs=evals,
+                             steps_per_epoch=max(1, steps // evals), patience=evals, schedule="onecycle")
+            model = net(k)
+            check = inputs(val) if val is not None else inputs(panel.batch([0], [int(origins.lo[0])], L, H))
+            with torch.random.fork_rng(devices=[]):  # dropout draws from the seed; global RNG untouched
+                torch.manual_seed(cfg.seed + k)
+                result = fit(model, masked_l1, lambda p, y: 0.0, sampler, check, tc,
+                             torch.Generator().manual_seed(cfg.seed + k), progress=self.progress)
+            return model, result
+
+        # 1. Validation run: the first member's settings, trained before each series' validation windows.
+        vs, vt = all_windows(origins.val_lo, origins.hi)
+        self.validation_, self.choice_ = {"windows": int(len(vs))}, "lstm"
+        if len(vs):
+            val = panel.batch(vs, vt, cfg.input_sizes[0], H)
+            model, self.history_ = train(0, origins.train_hi, val)
+            err = np.abs(predict(model, inputs(val)[0]) - val.y)  # (n_val, H), normalised
+            self.calibration_scores_ = err.astype(np.float64)
+            lstm, naive = float(err.mean()), float(np.abs(val.base - val.y).mean())
+            self.validation_ |= {"lstm": lstm, "seasonal_naive": naive}
+            if cfg.fallback and lstm >= naive:
+                self.choice_ = "seasonal_naive"
+                log.warning("the LSTM's validation error %.4g is not below seasonal naive's %.4g: forecasting "
+                            "seasonal naive (fallback=False keeps the LSTM)", lstm, naive)
+        else:
+            self.history_, self.calibration_scores_ = None, np.zeros((0, H))
+        # 2. The ensemble, trained on every window (the validation windows are the most recent data).
+        self.model_ = torch.nn.ModuleList([train(k, origins.hi, None)[0] for k in range(len(cfg.input_sizes))])
+        self.model_.eval()
 
     # ---- forecasting ----
-    def _forecast(self, X: np.ndarray) -> np.ndarray:
-        import torch
+    def _forecast_many(self, histories: list[np.ndarray]) -> np.ndarray:
+        """Forecasts (N, H) from N histories of any lengths, in batched forward passes."""
+        from lstmlab.nn.train import predict
 
-        x = torch.tensor(X[:, -self.config_.input_size:], dtype=torch.float32)  # (N, L), a copy
-        with torch.no_grad():
-            return self.model_(x).double().numpy()  # (N, H)
+        cfg = self.config_
+        panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
+        if self.choice_ == "seasonal_naive":
+            return panel.seasonal_naive(np.arange(len(panel)), panel.lengths, cfg.horizon)
+        outs = []
+        for k, member in enumerate(self.model_):
+            b = panel.last(cfg.input_sizes[k], cfg.horizon)
+            outs.append(b.decode(predict(member, (b.z, b.mask, b.base)).astype(np.float64)))  # (N, H)
+        return np.median(np.stack(outs), axis=0)  # (K, N, H) -> (N, H)
+
+    def _forecast(self, X: np.ndarray) -> np.ndarray:
+        return self._forecast_many(list(X))
 
     def interval_scale(self, X: np.ndarray) -> np.ndarray | None:
-        """With RevIN, the standard deviation of each history's last ``input_size`` values, (N, 1): the
-        scale the network normalises by, so widths follow the series' level. With the standard
-        scaler, None (absolute widths)."""
-        self._check_fitted("config_")  # set by fit before the calibration uses this
-        if self.config_.scaler != "revin":
-            return None
-        from lstmlab.forecast.model import EPS
+        """The scale each history is normalised by (N, 1): widths follow the series' own scale."""
+        return self._scale_many(list(X))
 
-        return np.sqrt(X[:, -self.config_.input_size:].var(axis=1, keepdims=True) + EPS)  # (N, 1)
+    def _scale_many(self, histories: list[np.ndarray]) -> np.ndarray:
+        self._check_fitted("config_")
+        cfg = self.config_
+        panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
+        return panel.last(cfg.input_sizes[0], cfg.horizon).scale[:, None]  # (N, 1)
+
+    def _calibration(self) -> np.ndarray:
+        if not len(self.calibration_scores_):
+            raise LstmlabError("no series was long enough to keep validation windows, so there are no "
+                               "intervals: fit on longer series, or predict without a level")
+        return self.calibration_scores_
 
     def get_config(self) -> dict:
         """The resolved settings as a plain dict (after fit)."""

@@ -26,7 +26,7 @@ import pandas as pd
 from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.data import SeriesData
 
-FORMAT, VERSION = "lstmlab-forecaster", 1
+FORMAT, VERSION = "lstmlab-forecaster", 2  # 2: an ensemble of members with their own input sizes
 FILES = ("config.json", "state.json", "model.safetensors")
 
 
@@ -71,8 +71,10 @@ def save(model, path: str | Path) -> Path:
         save_file({k: v.detach().contiguous() for k, v in model.model_.state_dict().items()}, str(weights))
         h = model.history_
         state = {"series": [_series_to_json(s) for s in model.series_], "kind": model.kind_,
-                 "calibration_scores": model.calibration_scores_.tolist(),
-                 "history": {"train_loss": h.train_loss, "val_loss": h.val_loss, "best_epoch": h.best_epoch}}
+                 "calibration_scores": model.calibration_scores_.tolist(), "choice": model.choice_,
+                 "validation": model.validation_,
+                 "history": None if h is None else {"curve": h.curve, "best_epoch": h.best_epoch,
+                                                    "stopped": h.stopped, "wall_s": h.wall_s}}
         (tmp / "state.json").write_text(json.dumps(state))
         config = {"format": FORMAT, "version": VERSION, "params": model.get_params(),
                   "config": asdict(model.config_), "sha256": {"model.safetensors": _sha256(weights),
@@ -99,11 +101,12 @@ def load(path: str | Path):
     ValueError : missing, corrupted or tampered files (naming which and why).
     """
     from safetensors import SafetensorError
+    import torch
     from safetensors.torch import load_file
 
     from lstmlab.forecast.forecaster import LSTMForecaster, ResolvedConfig
-    from lstmlab.forecast.model import Ensemble, ForecastNet
-    from lstmlab.forecast.train import TrainHistory
+    from lstmlab.forecast.model import ForecastNet
+    from lstmlab.nn.train import TrainResult
 
     path = Path(path)
     if not path.is_dir():
@@ -120,29 +123,34 @@ def load(path: str | Path):
         raise LstmlabError(f"{path}/config.json is not an lstmlab forecaster config")
     if config.get("version") != VERSION:
         raise LstmlabError(f"{path}: format version {config.get('version')!r}, this lstmlab reads {VERSION}")
+    sums = config.get("sha256")
+    if not isinstance(sums, dict):
+        raise LstmlabError(f"{path}/config.json has no checksums (expected a 'sha256' mapping)")
     for name in ("model.safetensors", "state.json"):
-        if _sha256(path / name) != config.get("sha256", {}).get(name):
+        if _sha256(path / name) != sums.get(name):
             raise LstmlabError(f"{path}/{name} does not match the checksum in config.json: the file was "
                                "modified or corrupted after saving")
     try:
         model = LSTMForecaster(**config["params"])
         names = {f.name for f in fields(ResolvedConfig)}
-        if set(config["config"]) != names:
+        if not isinstance(config["config"], dict) or set(config["config"]) != names:
             raise LstmlabError(f"settings {sorted(set(config['config']) ^ names)} unexpected or missing")
-        cfg = ResolvedConfig(**config["config"])
-        net = Ensemble([ForecastNet(cfg.input_size, cfg.horizon, cfg.cell, cfg.hidden_size, cfg.num_layers,
-                                    cfg.dropout, cfg.patch_len, revin=cfg.scaler == "revin", loc=cfg.loc,
-                                    scale=cfg.scale) for _ in range(cfg.n_models)])
+        cfg = ResolvedConfig.from_dict(config["config"])
+        net = torch.nn.ModuleList([ForecastNet(L, cfg.horizon, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout,
+                                               p, r) for L, p, r in zip(cfg.input_sizes, cfg.patch_lens, cfg.residuals)])
         net.load_state_dict(load_file(str(path / "model.safetensors")), strict=True)
         series = [_series_from_json(d) for d in state["series"]]
         scores = np.asarray(state["calibration_scores"], dtype=np.float64)
         if scores.ndim != 2 or scores.shape[1] != cfg.horizon:
             raise LstmlabError(f"calibration scores of shape {scores.shape}, expected (n, {cfg.horizon})")
         hist = state["history"]
-    except (KeyError, TypeError, RuntimeError, SafetensorError) as exc:
+        history = None if hist is None else TrainResult(list(hist["curve"]), int(hist["best_epoch"]),
+                                                        str(hist["stopped"]), float(hist["wall_s"]))
+        choice, validation = str(state["choice"]), dict(state["validation"])
+    except (LstmlabError, KeyError, TypeError, RuntimeError, SafetensorError) as exc:
         raise LstmlabError(f"model directory {path} is inconsistent: {exc}") from None
     net.eval()
     model.model_, model.config_, model.series_, model.kind_ = net, cfg, series, state.get("kind", "series")
     model.calibration_scores_ = scores
-    model.history_ = TrainHistory(list(hist["train_loss"]), list(hist["val_loss"]), int(hist["best_epoch"]))
+    model.history_, model.choice_, model.validation_ = history, choice, validation
     return model

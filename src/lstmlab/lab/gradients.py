@@ -53,12 +53,13 @@ def gradient_flow(model, kind: str, x: np.ndarray, y: np.ndarray, when: str = ""
     import torch
 
     from lstmlab.nn.train import loss_fn
+    from lstmlab.tasks.base import IGNORE
     from lstmlab.nn.unroll import unroll
 
     model.eval()
     out, hs, fs = unroll(model, torch.from_numpy(np.ascontiguousarray(x)))
     model.zero_grad()
-    loss_fn(kind)(out, torch.from_numpy(np.ascontiguousarray(y))).backward()
+    loss_fn(kind, IGNORE)(out, torch.from_numpy(np.ascontiguousarray(y))).backward()
     T = len(hs)
     norms = np.array([h.grad.permute(1, 0, 2).reshape(h.shape[1], -1).norm(dim=1).mean().item()
                       for h in hs])  # (T,) by step

@@ -124,7 +124,7 @@ def run_one(config: RunConfig, progress: bool = False, keep_model: bool = False)
     """
     import torch
 
-    from lstmlab.nn.train import TrainConfig, fit, predict
+    from lstmlab.nn.train import TrainConfig, fit, loss_fn, predict
 
     start = time.perf_counter()
     task = get_task(config.task)
@@ -143,7 +143,7 @@ def run_one(config: RunConfig, progress: bool = False, keep_model: bool = False)
                      steps_per_epoch=config.steps_per_epoch, patience=config.patience, clip=config.clip,
                      target=config.stop_at or (task.solved_at if task.kind == "regress" else 1.0),
                      max_seconds=config.max_seconds)
-    trained = fit(model, task.kind, task.metric, train, (x_val, y_val), tc,
+    trained = fit(model, loss_fn(task.kind, IGNORE), task.metric, train, (x_val, y_val), tc,
                   torch.Generator().manual_seed(config.seed), progress=progress)
     pred = predict(model, x_test)
     test = task.metric(pred, y_test)

@@ -1,4 +1,11 @@
-"""One training loop for every cell: Adam, gradient clipping, early stopping on validation."""
+"""One training loop for every model here (the memory lab's, the demo's and the forecaster's): Adam,
+an optional one-cycle learning rate, gradient clipping, the best validation epoch kept.
+
+An epoch is ``steps_per_epoch`` optimiser steps, not necessarily a pass over the data: training may
+draw every batch fresh from a sampler, so a panel of many series never has to be materialised.
+Inputs may be one array or a tuple of arrays (``model(*inputs)``), and targets likewise (the loss
+gets the tuple), so the loop knows nothing about the model or the task.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +20,11 @@ import torch
 from torch import nn
 
 from lstmlab.errors import LstmlabError
-from lstmlab.tasks.base import IGNORE
-
 log = logging.getLogger(__name__)
 
-Sampler = Callable[[int], tuple[np.ndarray, np.ndarray]]
+Arrays = np.ndarray | tuple[np.ndarray, ...]
+Sampler = Callable[[int], tuple[Arrays, Arrays]]
+Loss = Callable[[torch.Tensor, torch.Tensor | tuple[torch.Tensor, ...]], torch.Tensor]
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,9 @@ class TrainConfig:
         Stop as soon as the validation metric reaches this value (e.g. the task's ``solved_at``).
     max_seconds : float or None
         Stop after the epoch that passes this wall-clock budget.
+    schedule : {"constant", "onecycle"}
+        The learning rate: constant ``lr``, or one cycle up to ``lr`` and down over all
+        ``max_epochs * steps_per_epoch`` steps (Smith & Topin 2019; forgiving about the choice of lr).
     """
 
     lr: float = 3e-3
@@ -53,6 +63,7 @@ class TrainConfig:
     clip: float = 1.0
     target: float | None = None
     max_seconds: float | None = None
+    schedule: str = "constant"
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "max_epochs", "patience"):
@@ -71,30 +82,52 @@ class TrainResult:
     stopped: str = ""
     wall_s: float = 0.0
 
+    @property
+    def train_loss(self) -> list[float]:
+        return [c["train_loss"] for c in self.curve]
 
-def loss_fn(kind: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    """Cross-entropy (class indices, IGNORE skipped) for ``"classify"``, mean squared error for ``"regress"``."""
+    @property
+    def val_loss(self) -> list[float]:
+        return [c["val_loss"] for c in self.curve]
+
+
+def loss_fn(kind: str, ignore_index: int = -100) -> Loss:
+    """Cross-entropy over class indices for ``"classify"`` (targets equal to ``ignore_index`` are not
+    scored: the caller's task says which value that is), mean squared error for ``"regress"``."""
     if kind == "classify":
-        ce = nn.CrossEntropyLoss(ignore_index=IGNORE)
+        ce = nn.CrossEntropyLoss(ignore_index=ignore_index)
         return lambda out, y: ce(out.reshape(-1, out.shape[-1]), y.reshape(-1))  # (N*T, C) vs (N*T,)
     if kind == "regress":
         return lambda out, y: ((out.reshape(y.shape) - y) ** 2).mean()
-    raise LstmlabError(f"unknown task kind {kind!r}: expected 'classify' or 'regress'")
+    raise ValueError(f"unknown task kind {kind!r}: expected 'classify' or 'regress'")
 
 
-def _tensor(a: np.ndarray) -> torch.Tensor:
+def _tensor(a: Arrays):
+    """One array, or a tuple of arrays, as tensors sharing their memory where possible."""
+    if isinstance(a, tuple):
+        return tuple(torch.from_numpy(np.ascontiguousarray(x)) for x in a)
     return torch.from_numpy(np.ascontiguousarray(a))
 
 
+def _rows(a: Arrays, idx) -> Arrays:
+    return tuple(x[idx] for x in a) if isinstance(a, tuple) else a[idx]
+
+
+def _call(model: nn.Module, x):
+    return model(*x) if isinstance(x, tuple) else model(x)
+
+
 @torch.no_grad()
-def predict(model: nn.Module, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
-    """Head outputs for x (N, T, I) as a numpy array (N, O) or (N, T, O), in eval mode."""
+def predict(model: nn.Module, x: Arrays, batch_size: int = 512) -> np.ndarray:
+    """Model outputs for x (N, ...) or a tuple of such arrays, as a numpy array on the CPU, in eval mode,
+    computed ``batch_size`` rows at a time."""
     model.eval()
-    out = [model(_tensor(x[i:i + batch_size])).numpy() for i in range(0, len(x), batch_size)]
+    n = len(x[0]) if isinstance(x, tuple) else len(x)
+    out = [_call(model, _tensor(_rows(x, slice(i, i + batch_size)))).cpu().numpy() for i in range(0, n, batch_size)]
     return np.concatenate(out)
 
 
-def fit(model: nn.Module, kind: str, metric: Callable[[np.ndarray, np.ndarray], float],
+def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray], float],
         train: tuple[np.ndarray, np.ndarray] | Sampler, val: tuple[np.ndarray, np.ndarray],
         config: TrainConfig, generator: torch.Generator, progress: bool = False) -> TrainResult:
     """Train ``model`` in place; on return it holds the weights of the best validation epoch.
@@ -102,11 +135,13 @@ def fit(model: nn.Module, kind: str, metric: Callable[[np.ndarray, np.ndarray], 
     Parameters
     ----------
     model : nn.Module
-        Maps x (B, T, I) to head outputs.
-    kind : {"classify", "regress"}
+        Maps x (B, T, I) to head outputs (or several input arrays: ``model(*x)``).
+    loss : callable
+        ``loss(out, y) -> scalar tensor``, e.g. :func:`loss_fn`; ``y`` as the data gives it (a tensor or a
+        tuple of tensors).
     metric : callable
         ``metric(pred, y) -> float``, higher is better, computed on the validation set each epoch.
-    train : (x, y) arrays or callable
+    train : (x, y) arrays or callable (x and y each an array or a tuple of arrays)
         A fixed training set (shuffled each epoch with ``generator``), or ``sample(n) -> (x, y)``
         that draws fresh examples for every batch (then ``config.steps_per_epoch`` is required).
     val : (x, y) arrays
@@ -117,16 +152,19 @@ def fit(model: nn.Module, kind: str, metric: Callable[[np.ndarray, np.ndarray], 
     """
     from tqdm.auto import tqdm
 
-    criterion = loss_fn(kind)
+    criterion = loss
     fixed = not callable(train)
     if not fixed and config.steps_per_epoch is None:
         raise LstmlabError("training from a sampler needs config.steps_per_epoch")
     if fixed:
         xt, yt = _tensor(train[0]), _tensor(train[1])
-        steps = config.steps_per_epoch or -(-len(xt) // config.batch_size)
+        n_fixed = len(xt[0]) if isinstance(xt, tuple) else len(xt)
+        steps = config.steps_per_epoch or -(-n_fixed // config.batch_size)
     else:
         steps = config.steps_per_epoch
     opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+    sched = (torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.max_epochs * steps)
+             if config.schedule == "onecycle" else None)
     result, best_loss, best_state = TrainResult(), float("inf"), copy.deepcopy(model.state_dict())
     yv = _tensor(val[1])
     start, bad = time.perf_counter(), 0
@@ -134,20 +172,24 @@ def fit(model: nn.Module, kind: str, metric: Callable[[np.ndarray, np.ndarray], 
     bar = tqdm(range(1, config.max_epochs + 1), disable=None if progress else True, leave=False, unit="epoch")
     for epoch in bar:
         model.train()
-        order = torch.randperm(len(xt), generator=generator) if fixed else None
+        order = torch.randperm(n_fixed, generator=generator) if fixed else None
         total = 0.0
         for s in range(steps):
             if fixed:
-                idx = order[(s * config.batch_size) % len(xt):][:config.batch_size]
-                xb, yb = xt[idx], yt[idx]  # (B, T, I), (B,) or (B, T)
+                idx = order[(s * config.batch_size) % n_fixed:][:config.batch_size]
+                xb, yb = _rows(xt, idx), _rows(yt, idx)  # (B, T, I), (B,) or (B, T)
             else:
                 xb, yb = map(_tensor, train(config.batch_size))
-            loss = criterion(model(xb), yb)
+            value = criterion(_call(model, xb), yb)
             opt.zero_grad()
-            loss.backward()
+            value.backward()
+            # A recurrent net's gradient can explode along the sequence: clipping its norm keeps one bad
+            # batch from throwing the weights far away.
             nn.utils.clip_grad_norm_(model.parameters(), config.clip)
             opt.step()
-            total += loss.item()
+            if sched is not None:
+                sched.step()
+            total += value.item()
         pred = predict(model, val[0])
         val_loss = float(criterion(torch.from_numpy(pred), yv))
         val_metric = metric(pred, val[1])

@@ -59,16 +59,17 @@ def plot_forecast(history, forecast, actual=None, title: str = "Forecast", last:
 
 
 def plot_loss(history, title: str = "Training and validation loss"):
-    """Per-epoch losses of a :class:`~lstmlab.forecast.train.TrainHistory`; marks the epoch kept."""
+    """Per-epoch losses of a :class:`~lstmlab.nn.train.TrainResult` (epochs numbered from 1); marks the
+    epoch kept."""
     fig, ax = _figure((7, 4))
     epochs = np.arange(1, len(history.train_loss) + 1)
     ax.plot(epochs, history.train_loss, label="training")
     if history.val_loss:
         ax.plot(epochs[:len(history.val_loss)], history.val_loss, label="validation")
-        ax.axvline(history.best_epoch + 1, color="0.5", ls=":", label=f"kept (epoch {history.best_epoch + 1})")
+        ax.axvline(history.best_epoch, color="0.5", ls=":", label=f"kept (epoch {history.best_epoch})")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("MSE in units of each window's spread")
+    ax.set_ylabel("mean absolute error in units of each window's scale")
     ax.set_title(title)
     ax.legend(frameon=False)
     ax.grid(alpha=0.3)

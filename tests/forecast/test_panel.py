@@ -1,0 +1,78 @@
+"""The panel: windows gathered from one flat array, MASE scales, origins and samplers."""
+
+import numpy as np
+import pytest
+
+from lstmlab.forecast.panel import Panel, all_windows, sample_windows, split_origins
+
+
+def _mase_scale(x, m):
+    lag = m if len(x) > m else 1
+    return np.mean(np.abs(x[lag:] - x[:-lag]))
+
+
+def test_batch_matches_a_window_cut_by_hand():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=30) + 10, rng.normal(size=7) * 3
+    panel = Panel([a, b], season=4)
+    batch = panel.batch([0, 1, 1], [20, 7, 3], input_size=8, horizon=5)
+    # series 0, origin 20: history a[12:20], targets a[20:25]
+    lev, sc = a[19], _mase_scale(a[:20], 4)
+    np.testing.assert_allclose(batch.z[0], (a[12:20] - lev) / sc, rtol=1e-5)
+    np.testing.assert_allclose(batch.y[0], (a[20:25] - lev) / sc, rtol=1e-5)
+    np.testing.assert_allclose(batch.base[0], (a[[16, 17, 18, 19, 16]] - lev) / sc, rtol=1e-5)  # seasonal naive
+    assert batch.mask[0].all() and batch.y_mask[0].all()
+    # series 1, origin 7 (its end): 7 observed values left-padded to 8, no observed target
+    assert batch.mask[1].tolist() == [0] + [1] * 7 and batch.z[1][0] == 0
+    assert batch.y_mask[1].sum() == 0 and np.all(batch.y[1] == 0)
+    np.testing.assert_allclose(batch.scale[1], _mase_scale(b, 4))
+    # series 1, origin 3 (history no longer than the season): lag-1 scale, naive base
+    np.testing.assert_allclose(batch.scale[2], _mase_scale(b[:3], 1))
+    np.testing.assert_allclose(batch.base[2], np.zeros(5), atol=1e-7)  # the last value, normalised
+    assert batch.y_mask[2].tolist() == [1, 1, 1, 1, 0]  # b[3:7] observed, the fifth target is not
+    np.testing.assert_allclose(batch.decode(batch.y.astype(float))[0], a[20:25], rtol=1e-5)
+
+
+def test_flat_and_one_value_histories_get_a_positive_scale():
+    panel = Panel([np.full(20, 5.0), np.array([3.0]), np.zeros(4)], season=12)
+    b = panel.last(6, 3)
+    assert np.all(b.scale > 0) and np.all(np.isfinite(b.z))
+    np.testing.assert_allclose(b.decode(b.base.astype(float)), [[5.0] * 3, [3.0] * 3, [0.0] * 3], atol=1e-6)
+
+
+def test_revin_and_standard_scalers():
+    x = np.arange(10.0)
+    b = Panel([x], scaler="revin").batch([0], [6], 4, 2)
+    np.testing.assert_allclose(b.level, [3.5])
+    np.testing.assert_allclose(b.scale, [np.sqrt(np.var(x[2:6]) + 1e-5)])
+    b = Panel([x], scaler="standard", loc=2.0, scale=4.0).batch([0], [6], 4, 2)
+    np.testing.assert_allclose(b.y[0], (x[6:8] - 2.0) / 4.0, rtol=1e-6)
+    with pytest.raises(ValueError, match="unknown scaler 'minmax'"):
+        Panel([x], scaler="minmax")
+
+
+def test_split_origins_keeps_validation_targets_out_of_training():
+    lengths = np.array([40, 12, 5, 2])
+    o = split_origins(lengths, horizon=4, min_origin=5, val_fraction=0.2)
+    # series 0: origins 5..36 (32 windows), 6 validate (31..36), training ends H-1 origins earlier
+    assert (o.lo[0], o.hi[0], o.val_lo[0], o.train_hi[0]) == (5, 37, 31, 28)
+    assert o.train_hi[0] - 1 + 4 <= o.val_lo[0]  # the last training target comes before the first validation target
+    # series 1: origins 5..8 (4 windows): one would validate, but no training window is left before the gap
+    assert (o.lo[1], o.hi[1], o.val_lo[1], o.train_hi[1]) == (5, 9, 9, 9)
+    # series 2: shorter than min_origin + H: origin 1 only; series 3: no window with all H targets
+    assert (o.lo[2], o.hi[2]) == (1, 2) and o.hi[3] - o.lo[3] <= 0
+    assert o.n_train == 32 + 4 + 1
+
+
+def test_samplers_stay_in_range_and_weigh_as_asked():
+    lo, hi = np.array([0, 10, 5]), np.array([100, 12, 5])
+    rng = np.random.default_rng(0)
+    s, t = sample_windows(lo, hi, 20000, rng, "series")
+    assert set(np.unique(s)) == {0, 1} and np.all((t >= lo[s]) & (t < hi[s]))
+    assert abs(np.mean(s == 1) - 0.5) < 0.02  # every series weighs the same
+    s, _ = sample_windows(lo, hi, 20000, rng, "window")
+    assert abs(np.mean(s == 1) - 2 / 102) < 0.01  # every window weighs the same
+    with pytest.raises(ValueError, match="no training windows"):
+        sample_windows(np.array([3]), np.array([3]), 5, rng)
+    s, t = all_windows(lo, hi)
+    assert len(s) == 102 and t[100:].tolist() == [10, 11]
