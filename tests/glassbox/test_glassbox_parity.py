@@ -1,5 +1,6 @@
 """glassbox equals torch in float64: outputs, final states and every gradient, for every cell."""
 
+import warnings
 import zlib
 
 import numpy as np
@@ -124,3 +125,22 @@ def test_float32_matches_torch_float32(cell):
     assert all(g.dtype == np.float32 for g in grads.values())
     for name, p in module.named_parameters():
         np.testing.assert_allclose(grads[name], p.grad.numpy(), rtol=1e-3, atol=1e-4, err_msg=name)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_lstm_saturated_gates_reach_their_limits_without_warnings(dtype):
+    """Pre-activations of ±1e4 (exp overflows to inf) give gates of exactly 0, 1 and ±1, silently."""
+    net = glassbox.LSTM(1, 2, dtype=dtype, seed=0)
+    net.params = {name: np.zeros_like(p) for name, p in net.params.items()}
+    net.params["weight_ih_l0"][:, 0] = np.tile([1.0, -1.0], 4)  # unit 0 pushed up, unit 1 down, every gate
+    x = np.full((1, 3, 1), 1e4, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out, (h_n, c_n), trace = net.forward(x)
+        grads = net.backward(np.ones_like(out), trace)
+    for name in ("i", "f", "o"):
+        np.testing.assert_array_equal(trace[name][0, 0], [[1.0, 0.0]] * 3, err_msg=name)
+    np.testing.assert_array_equal(trace["g"][0, 0], [[1.0, -1.0]] * 3)
+    np.testing.assert_allclose(trace["c"][0, 0, :, 0], [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(trace["c"][0, 0, :, 1], 0.0)
+    assert all(np.isfinite(g).all() for g in grads.values())

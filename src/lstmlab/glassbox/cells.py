@@ -2,8 +2,9 @@
 
 All arrays here are time-major and contiguous: ``(T, B, ...)``. The input projection of every
 step, ``x @ W_ih.T + b``, is one GEMM before the loop; the loops add only the recurrent term
-``h @ W_hh.T`` per step, into preallocated buffers. (The LSTM keeps its gates as four contiguous
-``(T, B, H)`` blocks, ``(4, T, B, H)``, so that its per-step ufuncs never touch strided memory.)
+``h @ W_hh.T`` per step, into preallocated buffers. (The LSTM keeps its gates as ``(T, 4, B, H)``:
+each step's four gates are one contiguous ``(4, B, H)`` block, so that its per-step ufuncs never
+touch strided memory.)
 
 Weight layout and gate order are torch's, stated once here:
 
@@ -18,9 +19,13 @@ Weight layout and gate order are torch's, stated once here:
 
 * RNN (tanh), G = 1: ``h_t = tanh(xw + h W_hh.T + b_hh)``.
 
-The sigmoid is computed as ``0.5 * tanh(0.5 * a) + 0.5`` (no overflow). The factor 0.5 is folded
-into the rows of the sigmoid gates before the loop; scaling by a power of two is exact in binary
-floating point, so this changes no result.
+NumPy computes ``tanh`` and ``exp`` element by element, and ``exp`` costs about half as much, so the
+LSTM computes its four gates with one ``exp``: ``sigmoid(a) = 1 / (1 + exp(-a))`` and
+``tanh(a) = 2 / (1 + exp(-2a)) - 1`` (:func:`_activate`; ``exp`` overflowing to inf gives the exact
+limits 0 and -1). The GRU computes its sigmoids as ``0.5 * tanh(0.5 * a) + 0.5``. The factors
+(-1 and -2 for the LSTM, 0.5 for the GRU) are folded into the gate rows of the weights and biases
+before the loop; scaling by a power of two or by -1 is exact in binary floating point, so this
+changes no result.
 
 Backward returns the gradient of the loss with respect to ``xw`` (``dxw``, which is also the
 gradient of ``b_ih``) and to the recurrent pre-activation ``hw = h W_hh.T + b_hh`` (``dhw``, which
@@ -67,6 +72,24 @@ def scratch(work: dict | None, name: str, shape: tuple[int, ...], dtype) -> np.n
     return arr
 
 
+def _exp_scale(gates: str, H: int, dtype) -> np.ndarray:
+    """Per-row factor (G*H,): -1 on sigmoid-gate rows, -2 on tanh-gate rows (see :func:`_activate`)."""
+    return np.repeat(np.array([-1.0 if g == "s" else -2.0 for g in gates], dtype=dtype), H)
+
+
+def _activate(a: np.ndarray) -> None:
+    """In place, on ``(4, B, H)`` gate blocks i, f, o, g holding ``-a`` (sigmoids) and ``-2a`` (g).
+
+    ``sigmoid(a) = 1 / (1 + exp(-a))`` and ``tanh(a) = 2 / (1 + exp(-2a)) - 1``: one ``exp`` over all
+    four blocks costs less than ``tanh``, which NumPy computes element by element.
+    """
+    np.exp(a, out=a)
+    a += 1.0
+    np.divide(1.0, a[:3], out=a[:3])
+    np.divide(2.0, a[3], out=a[3])
+    a[3] -= 1.0
+
+
 def _finish_sigmoid(a: np.ndarray) -> None:
     """In place: ``tanh(0.5 x)`` (already computed) -> ``sigmoid(x)``."""
     a *= 0.5
@@ -89,42 +112,43 @@ def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.nda
 
     Returns
     -------
-    h : (T+1, B, H) with ``h[0] = h0``, and the cache for :func:`lstm_backward`. The cache keeps
-    the gates as ``(4, T, B, H)`` blocks in :data:`LSTM_BLOCKS` order, so that every per-step
-    operation works on contiguous ``(B, H)`` or ``(3, B, H)`` memory.
+    h : (T+1, B, H) with ``h[0] = h0``, and the cache for :func:`lstm_backward`: the gates as
+    ``(T, 4, B, H)``, four ``(B, H)`` blocks per step in :data:`LSTM_BLOCKS` order, so that every
+    per-step operation works on contiguous ``(B, H)`` or ``(4, B, H)`` memory; ``c`` (T+1, B, H);
+    and ``tc = tanh(c[1:])`` (T, B, H), which backward needs too.
     """
     T, B, I = x.shape
     H = w_hh.shape[1]
-    scale = _sigmoid_scale("ssts", H, x.dtype)[:, None]  # (4H, 1)
+    scale = _exp_scale("ssts", H, x.dtype)[:, None]  # (4H, 1)
     rows = np.concatenate([np.arange(k * H, (k + 1) * H) for k in (0, 1, 3, 2)])  # torch i,f,g,o -> i,f,o,g
     # input projection of all steps, both biases folded in through a column of ones: one batched GEMM
     w_aug = np.concatenate([w_ih, (b_ih + b_hh)[:, None]], axis=1) * scale  # (4H, I+1)
     w_aug = w_aug[rows].reshape(4, H, I + 1).transpose(0, 2, 1)  # (4, I+1, H)
-    x_aug = np.empty((T * B, I + 1), dtype=x.dtype)  # (T*B, I+1)
-    x_aug[:, :I] = x.reshape(T * B, I)
-    x_aug[:, I] = 1.0
-    gates = scratch(old, "gates", (4, T, B, H), x.dtype)  # (4, T, B, H)
-    np.matmul(x_aug, w_aug, out=gates.reshape(4, T * B, H))
+    x_aug = np.empty((T, 1, B, I + 1), dtype=x.dtype)  # (T, 1, B, I+1)
+    x_aug[:, 0, :, :I] = x
+    x_aug[..., I] = 1.0
+    gates = scratch(old, "gates", (T, 4, B, H), x.dtype)  # (T, 4, B, H)
+    np.matmul(x_aug, w_aug, out=gates)  # (T, 1, B, I+1) @ (4, I+1, H) -> (T, 4, B, H)
     whh = np.ascontiguousarray((w_hh * scale)[rows].reshape(4, H, H).transpose(0, 2, 1))  # (4, H, H)
     h = scratch(old, "h", (T + 1, B, H), x.dtype)
     c = scratch(old, "c", (T + 1, B, H), x.dtype)
+    tc = scratch(old, "tc", (T, B, H), x.dtype)
     h[0], c[0] = h0, c0
     rec = np.empty((4, B, H), dtype=x.dtype)
     tmp = np.empty((B, H), dtype=x.dtype)
-    tc = np.empty((B, H), dtype=x.dtype)  # tanh(c_t): recomputed in backward rather than stored
-    for t in range(T):
-        a = gates[:, t]  # (4, B, H)
-        np.matmul(h[t], whh, out=rec)
-        a += rec
-        np.tanh(a, out=a)
-        _finish_sigmoid(a[:3])  # i, f, o; g stays tanh
-        i, f, o, g = a
-        np.multiply(f, c[t], out=c[t + 1])
-        np.multiply(i, g, out=tmp)
-        c[t + 1] += tmp
-        np.tanh(c[t + 1], out=tc)
-        np.multiply(o, tc, out=h[t + 1])
-    return h, {"gates": gates, "c": c, "h": h}
+    with np.errstate(over="ignore"):  # exp(-a) = inf for a very negative a gives the right limit, 0
+        for t in range(T):
+            a = gates[t]  # (4, B, H): -a for i, f, o and -2a for g
+            np.matmul(h[t], whh, out=rec)
+            a += rec
+            _activate(a)
+            i, f, o, g = a
+            np.multiply(f, c[t], out=c[t + 1])
+            np.multiply(i, g, out=tmp)
+            c[t + 1] += tmp
+            np.tanh(c[t + 1], out=tc[t])
+            np.multiply(o, tc[t], out=h[t + 1])
+    return h, {"gates": gates, "c": c, "tc": tc, "h": h}
 
 
 def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.ndarray,
@@ -142,16 +166,15 @@ def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.n
     dxw, dhw : (T, B, 4H) gradient w.r.t. the gate pre-activations (the same array),
     dh0 : (B, H), dc0 : (B, H).
     """
-    gates, c = cache["gates"], cache["c"]  # (4, T, B, H) in LSTM_BLOCKS order, (T+1, B, H)
-    _, T, B, H = gates.shape
+    gates, c, tc = cache["gates"], cache["c"], cache["tc"]  # (T, 4, B, H) in LSTM_BLOCKS order, (T+1, B, H)
+    T, _, B, H = gates.shape
     G = 4 * H
     # Everything that does not depend on the recurrence is computed for a block of K steps at
     # once (K sized to stay in cache); the loop over steps then needs one product per gate block.
     K = int(max(1, min(T, (256 * 1024) // (B * G * gates.itemsize))))
-    der = np.empty((4, K, B, H), dtype=gates.dtype)  # activation derivatives: s(1-s) for i, f, o; 1-g^2
+    der = np.empty((K, 4, B, H), dtype=gates.dtype)  # activation derivatives: s(1-s) for i, f, o; 1-g^2
     m = np.empty((K, B, 4, H), dtype=gates.dtype)  # what dc (i, f, g blocks) and dh (o block) multiply
     a_dc = np.empty((K, B, H), dtype=gates.dtype)  # dc_t += dh_t * o * (1 - tanh(c)^2)
-    tc = np.empty((K, B, H), dtype=gates.dtype)
     dz = scratch(work, "dz", (T, B, G), gates.dtype)  # torch order i, f, g, o
     dz4 = dz.reshape(T, B, 4, H)
     dh = dh_n.copy()  # (B, H)
@@ -160,17 +183,16 @@ def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.n
     for t1 in range(T, 0, -K):
         t0 = max(0, t1 - K)
         n = t1 - t0
-        a, d, mk, ak, tk = gates[:, t0:t1], der[:, :n], m[:n], a_dc[:n], tc[:n]
-        i, f, o, g = a
-        np.subtract(1.0, a[:3], out=d[:3])
-        d[:3] *= a[:3]
-        np.multiply(g, g, out=d[3])
-        np.subtract(1.0, d[3], out=d[3])
-        np.tanh(c[t0 + 1:t1 + 1], out=tk)
-        np.multiply(g, d[0], out=mk[:, :, 0])  # di_pre = dc * g * i(1-i)
-        np.multiply(c[t0:t1], d[1], out=mk[:, :, 1])  # df_pre = dc * c_{t-1} * f(1-f)
-        np.multiply(i, d[3], out=mk[:, :, 2])  # dg_pre = dc * i * (1-g^2)
-        np.multiply(tk, d[2], out=mk[:, :, 3])  # do_pre = dh * tanh(c) * o(1-o)
+        a, d, mk, ak, tk = gates[t0:t1], der[:n], m[:n], a_dc[:n], tc[t0:t1]  # (n, 4, B, H) ... (n, B, H)
+        i, f, o, g = a.transpose(1, 0, 2, 3)  # (n, B, H) each
+        np.subtract(1.0, a[:, :3], out=d[:, :3])
+        d[:, :3] *= a[:, :3]
+        np.multiply(g, g, out=d[:, 3])
+        np.subtract(1.0, d[:, 3], out=d[:, 3])
+        np.multiply(g, d[:, 0], out=mk[:, :, 0])  # di_pre = dc * g * i(1-i)
+        np.multiply(c[t0:t1], d[:, 1], out=mk[:, :, 1])  # df_pre = dc * c_{t-1} * f(1-f)
+        np.multiply(i, d[:, 3], out=mk[:, :, 2])  # dg_pre = dc * i * (1-g^2)
+        np.multiply(tk, d[:, 2], out=mk[:, :, 3])  # do_pre = dh * tanh(c) * o(1-o)
         np.multiply(tk, tk, out=ak)
         np.subtract(1.0, ak, out=ak)
         ak *= o
@@ -339,7 +361,7 @@ def quantity(cell: Cell, cache: Cache, name: str) -> np.ndarray:
     if name == "c":
         return cache["c"][1:]
     if cell.name == "lstm":
-        return cache["gates"][LSTM_BLOCKS.index(name)]
+        return cache["gates"][:, LSTM_BLOCKS.index(name)]
     k = cell.gate_names.index(name)
     H = cache["h"].shape[-1]
     return cache["gates"][..., k * H:(k + 1) * H]
