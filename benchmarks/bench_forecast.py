@@ -53,7 +53,7 @@ def medians(runs: list[dict[str, float]]) -> str:
     return ", ".join(f"{k} {statistics.median(r[k] for r in runs):.3f}" for k in runs[0])
 
 
-def seed_task(seeds: int, epochs: int, with_reference: bool, reference_epochs: int) -> None:
+def seed_task(seeds: int, steps: int | None, with_reference: bool, reference_epochs: int) -> None:
     from lstmlab.forecast import LSTMForecaster, SeasonalNaive, load_dataset, mae, seed_reference
     from lstmlab.forecast.windows import sliding_windows
 
@@ -71,7 +71,7 @@ def seed_task(seeds: int, epochs: int, with_reference: bool, reference_epochs: i
     for label, end in (("issue protocol", n_train + 59), ("gapped", n_train + 50)):
         maes, times, covs = [], [], []
         for seed in range(seeds):
-            model = LSTMForecaster(horizon=10, seasonal_period=50, input_size=50, epochs=epochs, seed=seed)
+            model = LSTMForecaster(horizon=10, seasonal_period=50, input_size=50, steps=steps, seed=seed)
             t0 = time.perf_counter()
             model.fit(y[:end])
             times.append(time.perf_counter() - t0)
@@ -153,8 +153,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--task", choices=("seed", "airpassengers", "airpassengers-history", "all"), default="all")
     parser.add_argument("--seeds", type=int, default=5, help="training seeds per configuration")
-    parser.add_argument("--epochs", type=int, default=100, help="epochs for the seed task")
-    parser.add_argument("--ensemble", type=int, default=5, help="n_models of the AirPassengers ensemble")
+    parser.add_argument("--steps", type=int, help="optimiser steps per network for the seed task (default: auto)")
+    parser.add_argument("--ensemble", type=int, default=4, help="n_models of the AirPassengers ensemble (default: "
+                        "the forecaster's default, 4)")
     parser.add_argument("--no-reference", action="store_true", help="skip the tutorial method (slow: ~1 min each)")
     parser.add_argument("--reference-epochs", type=int, default=50)
     args = parser.parse_args()
@@ -163,7 +164,7 @@ def main() -> None:
     torch.set_num_threads(1)
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
     if args.task in ("seed", "all"):
-        seed_task(args.seeds, args.epochs, not args.no_reference, args.reference_epochs)
+        seed_task(args.seeds, args.steps, not args.no_reference, args.reference_epochs)
     if args.task in ("airpassengers", "all"):
         airpassengers(args.seeds, args.ensemble)
     if args.task in ("airpassengers-history", "all"):

@@ -16,8 +16,8 @@ def test_batch_matches_a_window_cut_by_hand():
     a, b = rng.normal(size=30) + 10, rng.normal(size=7) * 3
     panel = Panel([a, b], season=4)
     batch = panel.batch([0, 1, 1], [20, 7, 3], input_size=8, horizon=5)
-    # series 0, origin 20: history a[12:20], targets a[20:25]
-    lev, sc = a[19], _mase_scale(a[:20], 4)
+    # series 0, origin 20: history a[12:20], targets a[20:25]; one MASE scale per series (all its values)
+    lev, sc = a[19], _mase_scale(a, 4)
     np.testing.assert_allclose(batch.z[0], (a[12:20] - lev) / sc, rtol=1e-5)
     np.testing.assert_allclose(batch.y[0], (a[20:25] - lev) / sc, rtol=1e-5)
     np.testing.assert_allclose(batch.base[0], (a[[16, 17, 18, 19, 16]] - lev) / sc, rtol=1e-5)  # seasonal naive
@@ -26,11 +26,19 @@ def test_batch_matches_a_window_cut_by_hand():
     assert batch.mask[1].tolist() == [0] + [1] * 7 and batch.z[1][0] == 0
     assert batch.y_mask[1].sum() == 0 and np.all(batch.y[1] == 0)
     np.testing.assert_allclose(batch.scale[1], _mase_scale(b, 4))
-    # series 1, origin 3 (history no longer than the season): lag-1 scale, naive base
-    np.testing.assert_allclose(batch.scale[2], _mase_scale(b[:3], 1))
+    # series 1, origin 3 (history no longer than the season): the series' scale, naive base
+    np.testing.assert_allclose(batch.scale[2], _mase_scale(b, 4))
     np.testing.assert_allclose(batch.base[2], np.zeros(5), atol=1e-7)  # the last value, normalised
     assert batch.y_mask[2].tolist() == [1, 1, 1, 1, 0]  # b[3:7] observed, the fifth target is not
     np.testing.assert_allclose(batch.decode(batch.y.astype(float))[0], a[20:25], rtol=1e-5)
+
+
+def test_scale_end_keeps_later_values_out_of_the_scale():
+    x = np.arange(20.0) ** 2
+    b = Panel([x], season=1, scale_end=[10]).batch([0], [15], 4, 2)
+    np.testing.assert_allclose(b.scale, [_mase_scale(x[:10], 1)])
+    short = Panel([x[:3], x], season=12)  # no longer than the season: lag 1
+    np.testing.assert_allclose(short.series_scale, [_mase_scale(x[:3], 1), _mase_scale(x, 12)])
 
 
 def test_flat_and_one_value_histories_get_a_positive_scale():

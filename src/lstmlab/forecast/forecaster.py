@@ -206,7 +206,9 @@ class LSTMForecaster(BaseForecaster):
         if cfg.scaler == "standard":  # one mean and spread of the training targets' span only
             part = np.concatenate([s.values[:max(int(hi) + H - 1, 1)] for s, hi in zip(series, origins.train_hi)])
             loc, scale = float(part.mean()), float(part.std() or 1.0)
-        panel = Panel([s.values for s in series], m, cfg.scaler, loc or 0.0, scale or 1.0)
+        arrays = [s.values for s in series]
+        panel = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0)
+        val_panel = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0, scale_end=origins.val_lo)
         batch_size = min(cfg.batch_size, n_train)
         steps = cfg.steps or auto_steps(n_train, batch_size)
         self.config_ = cfg = ResolvedConfig.from_dict(
@@ -221,7 +223,7 @@ class LSTMForecaster(BaseForecaster):
         def inputs(b: Batch) -> tuple:
             return (b.z, b.mask, b.base), (b.y, b.y_mask)
 
-        def train(k: int, hi: np.ndarray, val: Batch | None):
+        def train(k: int, panel: Panel, hi: np.ndarray, val: Batch | None):
             L, rng = cfg.input_sizes[k], np.random.default_rng([cfg.seed, k, 0 if val is None else 1])
 
             def sampler(size: int):
@@ -243,8 +245,8 @@ class LSTMForecaster(BaseForecaster):
         vs, vt = all_windows(origins.val_lo, origins.hi)
         self.validation_, self.choice_ = {"windows": int(len(vs))}, "lstm"
         if len(vs):
-            val = panel.batch(vs, vt, cfg.input_sizes[0], H)
-            model, self.history_ = train(0, origins.train_hi, val)
+            val = val_panel.batch(vs, vt, cfg.input_sizes[0], H)
+            model, self.history_ = train(0, val_panel, origins.train_hi, val)
             err = np.abs(predict(model, inputs(val)[0]) - val.y)  # (n_val, H), normalised
             self.calibration_scores_ = err.astype(np.float64)
             lstm, naive = float(err.mean()), float(np.abs(val.base - val.y).mean())
@@ -256,7 +258,7 @@ class LSTMForecaster(BaseForecaster):
         else:
             self.history_, self.calibration_scores_ = None, np.zeros((0, H))
         # 2. The ensemble, trained on every window (the validation windows are the most recent data).
-        self.model_ = torch.nn.ModuleList([train(k, origins.hi, None)[0] for k in range(len(cfg.input_sizes))])
+        self.model_ = torch.nn.ModuleList([train(k, panel, origins.hi, None)[0] for k in range(len(cfg.input_sizes))])
         self.model_.eval()
 
     # ---- forecasting ----

@@ -12,9 +12,11 @@ Each window is put on a common scale before the network sees it::
 with ``scaler``:
 
 - ``"mase"`` (default): level = the last value; scale = the mean absolute seasonal difference of the
-  whole history (lag m; lag 1 while the history is no longer than m): the denominator of MASE, so an
-  L1 loss on z is the MASE of the window. Flat histories get a small positive scale, not a division
-  by zero.
+  series (lag m; lag 1 while it is no longer than m) up to ``scale_end``, by default its last value:
+  the denominator of MASE, so an L1 loss on z is the MASE of the window, on the scale MASE will score
+  it with. One scale per series, not per window: early windows with a few values of history would
+  otherwise get tiny, noisy scales whose huge normalised errors swamp the loss. Flat series get a
+  small positive scale, not a division by zero.
 - ``"revin"``: level and scale are the mean and standard deviation of the window's observed values.
 - ``"standard"``: one level and scale for every window (``loc``, ``scale`` fitted by the caller).
 """
@@ -61,10 +63,13 @@ class Panel:
     arrays : list of 1-D arrays, each at least one value.
     season : seasonal period m (1: none); sets the lag of the MASE scale and of the seasonal naive base.
     scaler : one of :data:`SCALERS`; ``loc``, ``scale`` are used by ``"standard"`` only.
+    scale_end : (N,) ints, optional. The MASE scale of series i is taken from its first ``scale_end[i]``
+        values (default: all): a validation run passes the first validation origin, so that no
+        validation value sets a scale.
     """
 
     def __init__(self, arrays: list[np.ndarray], season: int = 1, scaler: str = "mase", loc: float = 0.0,
-                 scale: float = 1.0) -> None:
+                 scale: float = 1.0, scale_end: np.ndarray | None = None) -> None:
         if scaler not in SCALERS:
             raise LstmlabError(f"unknown scaler {scaler!r}: expected one of {', '.join(SCALERS)}")
         self.lengths = np.array([len(a) for a in arrays], dtype=np.int64)  # (N,)
@@ -73,10 +78,12 @@ class Panel:
         self.starts = np.concatenate([[0], np.cumsum(self.lengths)[:-1]]).astype(np.int64)  # (N,)
         self.values = np.concatenate([np.asarray(a, dtype=np.float64) for a in arrays])  # (ΣT,)
         self.season, self.scaler, self.loc, self.std = max(1, int(season)), scaler, float(loc), float(scale)
+        end = self.lengths if scale_end is None else np.clip(np.asarray(scale_end, dtype=np.int64), 1, self.lengths)
         # Prefix sums of |y_t - y_{t-lag}| within each series (0 across a series boundary), for the
         # MASE scale of any history in O(1): sum over [start, start + t) = P[start + t] - P[start].
         self._prefix = {lag: self._diff_prefix(lag) for lag in {1, self.season}}
         self._abs_prefix = np.concatenate([[0.0], np.cumsum(np.abs(self.values))])  # (ΣT + 1,)
+        self.series_scale = self.mase_scale(np.arange(len(self.lengths)), end)  # (N,)
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -117,7 +124,7 @@ class Panel:
         x = self.values[s[:, None] + np.maximum(rel, 0)]  # (B, L)
         if self.scaler == "mase":
             level = self.values[s + origin - 1]  # (B,) the last value
-            scale = self.mase_scale(sidx, origin)
+            scale = self.series_scale[sidx]
         elif self.scaler == "revin":
             count = mask.sum(axis=1)
             level = np.where(mask, x, 0.0).sum(axis=1) / count
