@@ -29,7 +29,7 @@ Example:
 """
 
 MODEL_FLAGS = ("seasonal_period", "input_size", "cell", "hidden_size", "num_layers", "dropout", "steps",
-               "batch_size", "learning_rate", "scaler", "n_models", "sample", "seed")
+               "batch_size", "learning_rate", "scaler", "loss", "n_models", "sample", "seed")
 
 
 def _data_args(p: argparse.ArgumentParser) -> None:
@@ -55,10 +55,12 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--dropout", type=float, default=0.0, help="dropout between layers (default 0)")
     g.add_argument("--steps", type=int, help="optimiser steps per network (default: auto, 200 to 800)")
     g.add_argument("--batch-size", type=int, default=256, help="windows per step (default 256)")
-    g.add_argument("--learning-rate", type=float, default=3e-3, help="peak learning rate (default 0.003)")
-    g.add_argument("--scaler", choices=SCALERS, default="mase",
-                   help="window normalisation (default mase: last value and the history's MASE scale)")
-    g.add_argument("--n-models", type=int, default=4, help="ensemble size, median forecast (default 4)")
+    g.add_argument("--learning-rate", type=float,
+                   help="peak learning rate (default: 0.005 for one series, 0.003 for several)")
+    g.add_argument("--scaler", choices=SCALERS,
+                   help="window normalisation (default: revin for one series, mase for several)")
+    g.add_argument("--loss", choices=("mae", "mse"), help="training loss (default: mse for one series, mae for several)")
+    g.add_argument("--n-models", type=int, help="ensemble size, median forecast (default: 1 for one series, 4 for several)")
     g.add_argument("--sample", choices=("series", "window"), default="series",
                    help="draw training windows uniformly over series (default) or over windows")
     g.add_argument("--no-fallback", action="store_true",

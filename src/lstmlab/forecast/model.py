@@ -51,3 +51,12 @@ def masked_l1(pred: torch.Tensor, batch: tuple[torch.Tensor, torch.Tensor]) -> t
     """Mean absolute error over observed targets, in normalised units (MASE with the "mase" scaler)."""
     y, y_mask = batch
     return ((pred - y).abs() * y_mask).sum() / y_mask.sum().clamp(min=1.0)
+
+
+def masked_l2(pred: torch.Tensor, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    """Mean squared error over observed targets, in normalised units."""
+    y, y_mask = batch
+    return ((pred - y) ** 2 * y_mask).sum() / y_mask.sum().clamp(min=1.0)
+
+
+LOSSES = {"mae": masked_l1, "mse": masked_l2}
