@@ -23,6 +23,8 @@ Data: a CSV file (--csv PATH; one date column and one value column, chosen with 
   evaluate  hold out the last --horizon points, fit on the rest, score the model beside the
             baselines (naive, seasonal naive, drift, window mean)
   backtest  the same from many origins (rolling-origin evaluation); per-step errors, coverage
+  tune      search model settings with Optuna on rolling validation folds; writes a JSON file
+            that `fit --config` reads
 
 Example:
   lstmlab forecast evaluate --dataset airpassengers --horizon 12 --out out/
@@ -49,23 +51,26 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--seasonal-period", type=int, metavar="M",
                    help="season length (12 for monthly data); default: from the dates' frequency")
     g.add_argument("--input-size", type=int, metavar="L", help="history length the model reads (default: auto)")
-    g.add_argument("--cell", choices=CELL_NAMES, default="lstm", help="recurrent cell (default lstm)")
-    g.add_argument("--hidden-size", type=int, default=64, help="units per layer (default 64)")
-    g.add_argument("--num-layers", type=int, default=1, help="recurrent layers (default 1)")
-    g.add_argument("--dropout", type=float, default=0.0, help="dropout between layers (default 0)")
+    g.add_argument("--cell", choices=CELL_NAMES, help="recurrent cell (default lstm)")
+    g.add_argument("--hidden-size", type=int, help="units per layer (default 64)")
+    g.add_argument("--num-layers", type=int, help="recurrent layers (default 1)")
+    g.add_argument("--dropout", type=float, help="dropout between layers (default 0)")
     g.add_argument("--steps", type=int, help="optimiser steps per network (default: auto, 200 to 800)")
-    g.add_argument("--batch-size", type=int, default=256, help="windows per step (default 256)")
+    g.add_argument("--batch-size", type=int, help="windows per step (default 256)")
     g.add_argument("--learning-rate", type=float,
                    help="peak learning rate (default: 0.005 for one series, 0.003 for several)")
     g.add_argument("--scaler", choices=SCALERS,
                    help="window normalisation (default: revin for one series, mase for several)")
     g.add_argument("--loss", choices=("mae", "mse"), help="training loss (default: mse for one series, mae for several)")
     g.add_argument("--n-models", type=int, help="ensemble size, median forecast (default: 1 for one series, 4 for several)")
-    g.add_argument("--sample", choices=("series", "window"), default="series",
+    g.add_argument("--sample", choices=("series", "window"),
                    help="draw training windows uniformly over series (default) or over windows")
     g.add_argument("--no-fallback", action="store_true",
                    help="keep the LSTM even if seasonal naive is better on validation")
-    g.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    g.add_argument("--seed", type=int, help="random seed (default 0)")
+    g.add_argument("--config", metavar="JSON",
+                   help="LSTMForecaster settings from a JSON file (e.g. written by `forecast tune`); "
+                        "flags given on the command line override it")
 
 
 def _common(p: argparse.ArgumentParser, level: bool = True) -> None:
@@ -112,6 +117,20 @@ def register(subparsers) -> None:
                     help="train on all history before each origin, or on the last --window-size points")
     bt.add_argument("--window-size", type=int, help="points of history per fit with --window sliding")
     bt.add_argument("--no-refit", action="store_true", help="fit once at the first origin only (faster)")
+    tn = sub.add_parser("tune", help="search LSTM settings with Optuna (pip install 'lstmlab[tune]')", description=(
+        "Search LSTMForecaster settings that minimise the mean MASE over --n-folds rolling validation "
+        "folds at the end of the data, for --time-budget seconds, and write the best as a JSON file "
+        "that `forecast fit --config` (and LSTMForecaster(**settings)) accepts. Hold your own test "
+        "period out first: every point given may be used for validation."))
+    _data_args(tn)
+    tn.add_argument("--horizon", type=int, required=True, help="how many steps ahead to forecast")
+    tn.add_argument("--seasonal-period", type=int, metavar="M", help="season length (default: from the dates)")
+    tn.add_argument("--n-folds", type=int, default=2, help="validation origins, a horizon apart (default 2)")
+    tn.add_argument("--time-budget", type=float, default=300.0, help="seconds of search (default 300)")
+    tn.add_argument("--n-trials", type=int, help="stop after this many trials (default: the time budget only)")
+    tn.add_argument("--seed", type=int, default=0, help="seeds the search and every trial (default 0)")
+    tn.add_argument("--out", metavar="FILE", required=True, help="JSON file for the best settings")
+    tn.set_defaults(func=run_tune)
     for p in (fit, pred, ev, bt):
         p.set_defaults(func=run)
 
@@ -127,11 +146,52 @@ def _load_data(args):
     return None
 
 
+def _read_config(path: str) -> dict:
+    """LSTMForecaster settings from a JSON object; names and the file are checked, values by the model."""
+    import inspect
+    import json
+
+    from lstmlab.forecast.forecaster import LSTMForecaster
+
+    try:
+        config = json.loads(Path(path).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LstmlabError(f"{path}: not a JSON settings file ({exc})") from None
+    known = set(inspect.signature(LSTMForecaster.__init__).parameters) - {"self"}
+    if not isinstance(config, dict) or set(config) - known:
+        bad = sorted(set(config) - known) if isinstance(config, dict) else type(config).__name__
+        raise LstmlabError(f"{path}: expected a JSON object of LSTMForecaster settings, got {bad}")
+    return config
+
+
 def _model(args):
     from lstmlab.forecast.forecaster import LSTMForecaster
 
-    params = {k: getattr(args, k) for k in MODEL_FLAGS}
-    return LSTMForecaster(horizon=args.horizon, progress=not args.quiet, fallback=not args.no_fallback, **params)
+    params = _read_config(args.config) if args.config else {}
+    params |= {k: getattr(args, k) for k in MODEL_FLAGS if getattr(args, k) is not None}
+    params |= {"horizon": args.horizon, "progress": not args.quiet}
+    if args.no_fallback:
+        params["fallback"] = False
+    return LSTMForecaster(**params)
+
+
+def run_tune(args) -> int:
+    import json
+
+    from lstmlab.atomic import write_text_atomic
+    from lstmlab.forecast.tune import tune
+
+    y = _load_data(args)
+    if y is None:
+        raise LstmlabError("no data: give --csv PATH or --dataset NAME (see `lstmlab datasets`)")
+    result = tune(y, args.horizon, args.seasonal_period, n_folds=args.n_folds, time_budget=args.time_budget,
+                  n_trials=args.n_trials, seed=args.seed)
+    write_text_atomic(args.out, json.dumps(result.params, indent=2) + "\n")
+    failed = sum(score is None for _, score in result.trials)
+    print(f"{len(result.trials)} trials in {result.seconds:.0f} s ({failed} failed); best mean validation MASE "
+          f"{result.mase:.3f} over {args.n_folds} folds: {result.params}")
+    print(f"wrote {args.out}; fit with: lstmlab forecast fit --config {args.out} ...")
+    return 0
 
 
 def _out(args) -> Path | None:

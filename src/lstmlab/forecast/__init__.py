@@ -22,6 +22,7 @@ _EXPORTS = {
     "backtest": "backtesting", "BacktestResult": "backtesting",
     "save": "io", "load": "io",
     "seed_reference": "reference", "SeedReferenceResult": "reference",
+    "tune": "tune", "TuneResult": "tune",
 }
 __all__ = sorted(_EXPORTS)
 
