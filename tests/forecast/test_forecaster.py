@@ -172,6 +172,26 @@ def test_falls_back_to_seasonal_naive_when_the_lstm_loses_on_validation():
     assert g.choice_ == "lstm"
 
 
+def test_device_choice(seasonal):
+    f = LSTMForecaster(horizon=3, device="cpu", **TINY).fit(seasonal)
+    assert all(p.device.type == "cpu" for p in f.model_.parameters())
+    auto = LSTMForecaster(horizon=3, device="auto", **TINY).fit(seasonal).predict()
+    np.testing.assert_array_equal(auto.to_numpy(), f.predict().to_numpy())  # auto is the CPU here
+    with pytest.raises(ValueError, match="device='tpu'"):
+        LSTMForecaster(horizon=3, device="tpu").fit(seasonal)
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA device"):
+            LSTMForecaster(horizon=3, device="cuda").fit(seasonal)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_trains_and_forecasts_on_cuda(seasonal):
+    f = LSTMForecaster(horizon=3, device="cuda", **TINY).fit(seasonal)
+    assert all(p.device.type == "cuda" for p in f.model_.parameters())
+    out = f.predict(level=0.9)  # outputs come back to the CPU
+    assert np.all(np.isfinite(out.to_numpy()))
+
+
 def test_bad_settings_and_series(seasonal):
     with pytest.raises(ValueError, match="unknown cell 'lstn'"):
         LSTMForecaster(horizon=3, cell="lstn").fit(seasonal)

@@ -31,7 +31,7 @@ Example:
 """
 
 MODEL_FLAGS = ("seasonal_period", "input_size", "cell", "hidden_size", "num_layers", "dropout", "steps",
-               "batch_size", "learning_rate", "scaler", "loss", "n_models", "sample", "seed")
+               "batch_size", "learning_rate", "scaler", "loss", "n_models", "sample", "seed", "device")
 
 
 def _data_args(p: argparse.ArgumentParser) -> None:
@@ -68,6 +68,8 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-fallback", action="store_true",
                    help="keep the LSTM even if seasonal naive is better on validation")
     g.add_argument("--seed", type=int, help="random seed (default 0)")
+    g.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
+                   help="where to train: auto (default: CUDA, else MPS, else CPU), cpu, cuda or mps")
     g.add_argument("--config", metavar="JSON",
                    help="LSTMForecaster settings from a JSON file (e.g. written by `forecast tune`); "
                         "flags given on the command line override it")

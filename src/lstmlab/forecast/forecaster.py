@@ -138,6 +138,8 @@ class LSTMForecaster(BaseForecaster):
     sample : "series" (every series weighs the same: the default) or "window" (long series weigh more).
     fallback : if the LSTM is no better than seasonal naive on validation, forecast seasonal naive.
     seed : seeds initialisation, dropout and sampling (the global RNG is left untouched).
+    device : "auto" (CUDA, else MPS, else CPU), "cpu", "cuda" or "mps": where the networks train and
+        forecast; forecasts come back to the CPU. Reproducible on the CPU.
     progress : show a progress bar on stderr while training.
 
     Attributes
@@ -153,7 +155,7 @@ class LSTMForecaster(BaseForecaster):
                  patch_len: int | None = None, scaler: str | None = None, loss: str | None = None,
                  steps: int | None = None, batch_size: int = 256, learning_rate: float | None = None,
                  val_fraction: float = 0.2, n_models: int | None = None, sample: str = "series",
-                 fallback: bool = True, seed: int = 0,
+                 fallback: bool = True, seed: int = 0, device: str = "auto",
                  progress: bool = False) -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
@@ -161,6 +163,7 @@ class LSTMForecaster(BaseForecaster):
         self.loss = loss
         self.learning_rate, self.val_fraction, self.n_models = learning_rate, val_fraction, n_models
         self.sample, self.fallback, self.seed, self.progress = sample, fallback, seed, progress
+        self.device = device
 
     @property
     def min_history(self) -> int:
@@ -169,10 +172,12 @@ class LSTMForecaster(BaseForecaster):
     # ---- fitting ----
     def _resolve(self, series: list[SeriesData]) -> ResolvedConfig:
         """Check the parameters and fill the automatic settings."""
+        from lstmlab.forecast.model import LOSSES
         from lstmlab.glassbox.networks import check_cell
+        from lstmlab.nn.train import resolve_device
 
         check_cell(self.cell)
-        from lstmlab.forecast.model import LOSSES
+        resolve_device(self.device)
 
         auto = auto_recipe(len(series))
         scaler, loss, n_models, lr = (auto[k] if getattr(self, k) is None else getattr(self, k)
@@ -257,7 +262,8 @@ class LSTMForecaster(BaseForecaster):
 
             evals = 20 if val is not None else 1  # the validation run keeps its best of 20 checkpoints
             tc = TrainConfig(lr=cfg.learning_rate, batch_size=batch_size, max_epochs=evals,
-                             steps_per_epoch=max(1, steps // evals), patience=evals, schedule="onecycle")
+                             steps_per_epoch=max(1, steps // evals), patience=evals, schedule="onecycle",
+                             device=self.device)
             model = net(k)
             check = inputs(val) if val is not None else inputs(panel.batch([0], [int(origins.lo[0])], L, H))
             with torch.random.fork_rng(devices=[]):  # dropout draws from the seed; global RNG untouched

@@ -68,7 +68,7 @@ def save(model, path: str | Path) -> Path:
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.tmp"))
     try:
         weights = tmp / "model.safetensors"
-        save_file({k: v.detach().contiguous() for k, v in model.model_.state_dict().items()}, str(weights))
+        save_file({k: v.detach().cpu().contiguous() for k, v in model.model_.state_dict().items()}, str(weights))
         h = model.history_
         state = {"series": [_series_to_json(s) for s in model.series_], "kind": model.kind_,
                  "calibration_scores": model.calibration_scores_.tolist(), "choice": model.choice_,

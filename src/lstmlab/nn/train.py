@@ -50,6 +50,9 @@ class TrainConfig:
         Stop as soon as the validation metric reaches this value (e.g. the task's ``solved_at``).
     max_seconds : float or None
         Stop after the epoch that passes this wall-clock budget.
+    device : {"cpu", "cuda", "mps", "auto"}
+        Where the model trains (it is moved there); batches are moved per step, results come back to
+        the CPU.
     schedule : {"constant", "onecycle"}
         The learning rate: constant ``lr``, or one cycle up to ``lr`` and down over all
         ``max_epochs * steps_per_epoch`` steps (Smith & Topin 2019; forgiving about the choice of lr).
@@ -64,6 +67,7 @@ class TrainConfig:
     target: float | None = None
     max_seconds: float | None = None
     schedule: str = "constant"
+    device: str = "cpu"
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "max_epochs", "patience"):
@@ -102,11 +106,33 @@ def loss_fn(kind: str, ignore_index: int = -100) -> Loss:
     raise ValueError(f"unknown task kind {kind!r}: expected 'classify' or 'regress'")
 
 
-def _tensor(a: Arrays):
-    """One array, or a tuple of arrays, as tensors sharing their memory where possible."""
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def resolve_device(device: str) -> torch.device:
+    """``"auto"``: CUDA if available, else Apple's MPS if available, else the CPU; or the device named."""
+    if device not in DEVICES:
+        raise LstmlabError(f"device={device!r}: expected one of {', '.join(DEVICES)}")
+    if device == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        mps = getattr(torch.backends, "mps", None)
+        return torch.device("mps" if mps is not None and mps.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise LstmlabError("device='cuda' but torch sees no CUDA device: use 'auto' or 'cpu'")
+    return torch.device(device)
+
+
+def _tensor(a: Arrays, device: torch.device | None = None):
+    """One array, or a tuple of arrays, as tensors (sharing their memory on the CPU), on ``device``."""
     if isinstance(a, tuple):
-        return tuple(torch.from_numpy(np.ascontiguousarray(x)) for x in a)
-    return torch.from_numpy(np.ascontiguousarray(a))
+        return tuple(_tensor(x, device) for x in a)
+    t = torch.from_numpy(np.ascontiguousarray(a))
+    return t if device is None else t.to(device, non_blocking=True)
+
+
+def _device_of(model: nn.Module) -> torch.device:
+    return next(model.parameters()).device
 
 
 def _rows(a: Arrays, idx) -> Arrays:
@@ -123,7 +149,9 @@ def predict(model: nn.Module, x: Arrays, batch_size: int = 512) -> np.ndarray:
     computed ``batch_size`` rows at a time."""
     model.eval()
     n = len(x[0]) if isinstance(x, tuple) else len(x)
-    out = [_call(model, _tensor(_rows(x, slice(i, i + batch_size)))).cpu().numpy() for i in range(0, n, batch_size)]
+    dev = _device_of(model)  # outputs come back to the CPU, where NumPy takes over
+    out = [_call(model, _tensor(_rows(x, slice(i, i + batch_size)), dev)).float().cpu().numpy()
+           for i in range(0, n, batch_size)]
     return np.concatenate(out)
 
 
@@ -153,11 +181,13 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
     from tqdm.auto import tqdm
 
     criterion = loss
+    dev = resolve_device(config.device)
+    model.to(dev)
     fixed = not callable(train)
     if not fixed and config.steps_per_epoch is None:
         raise LstmlabError("training from a sampler needs config.steps_per_epoch")
     if fixed:
-        xt, yt = _tensor(train[0]), _tensor(train[1])
+        xt, yt = _tensor(train[0], dev), _tensor(train[1], dev)
         n_fixed = len(xt[0]) if isinstance(xt, tuple) else len(xt)
         steps = config.steps_per_epoch or -(-n_fixed // config.batch_size)
     else:
@@ -172,14 +202,14 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
     bar = tqdm(range(1, config.max_epochs + 1), disable=None if progress else True, leave=False, unit="epoch")
     for epoch in bar:
         model.train()
-        order = torch.randperm(n_fixed, generator=generator) if fixed else None
+        order = torch.randperm(n_fixed, generator=generator).to(dev) if fixed else None
         total = 0.0
         for s in range(steps):
             if fixed:
                 idx = order[(s * config.batch_size) % n_fixed:][:config.batch_size]
                 xb, yb = _rows(xt, idx), _rows(yt, idx)  # (B, T, I), (B,) or (B, T)
             else:
-                xb, yb = map(_tensor, train(config.batch_size))
+                xb, yb = (_tensor(a, dev) for a in train(config.batch_size))
             value = criterion(_call(model, xb), yb)
             opt.zero_grad()
             value.backward()
