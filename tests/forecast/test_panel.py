@@ -37,6 +37,8 @@ def test_scale_end_keeps_later_values_out_of_the_scale():
     x = np.arange(20.0) ** 2
     b = Panel([x], season=1, scale_end=[10]).batch([0], [15], 4, 2)
     np.testing.assert_allclose(b.scale, [_mase_scale(x[:10], 1)])
+    h = Panel([x], season=1, scaler="history").batch([0, 0], [3, 15], 4, 2)  # the history's own scale...
+    np.testing.assert_allclose(h.scale, [max(_mase_scale(x[:3], 1), 0.1 * _mase_scale(x, 1)), _mase_scale(x[:15], 1)])
     short = Panel([x[:3], x], season=12)  # no longer than the season: lag 1
     np.testing.assert_allclose(short.series_scale, [_mase_scale(x[:3], 1), _mase_scale(x, 12)])
 
@@ -52,7 +54,9 @@ def test_revin_and_standard_scalers():
     x = np.arange(10.0)
     b = Panel([x], scaler="revin").batch([0], [6], 4, 2)
     np.testing.assert_allclose(b.level, [3.5])
-    np.testing.assert_allclose(b.scale, [np.sqrt(np.var(x[2:6]) + 1e-5)])
+    np.testing.assert_allclose(b.scale, [np.sqrt(np.var(x[2:6]) + 1e-5 * np.mean(x[2:6] ** 2))])
+    tiny = Panel([x * 1e-6], scaler="revin").batch([0], [6], 4, 2)  # the floor is relative: units don't matter
+    np.testing.assert_allclose(tiny.scale, b.scale * 1e-6, rtol=1e-9)
     b = Panel([x], scaler="standard", loc=2.0, scale=4.0).batch([0], [6], 4, 2)
     np.testing.assert_allclose(b.y[0], (x[6:8] - 2.0) / 4.0, rtol=1e-6)
     with pytest.raises(ValueError, match="unknown scaler 'minmax'"):

@@ -55,12 +55,12 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--hidden-size", type=int, help="units per layer (default 64)")
     g.add_argument("--num-layers", type=int, help="recurrent layers (default 1)")
     g.add_argument("--dropout", type=float, help="dropout between layers (default 0)")
-    g.add_argument("--steps", type=int, help="optimiser steps per network (default: auto, 200 to 800)")
+    g.add_argument("--steps", type=int, help="optimiser steps per network (default: auto, 500 to 800)")
     g.add_argument("--batch-size", type=int, help="windows per step (default 256)")
     g.add_argument("--learning-rate", type=float,
                    help="peak learning rate (default: 0.005 for one series, 0.003 for several)")
     g.add_argument("--scaler", choices=SCALERS,
-                   help="window normalisation (default: revin for one series, mase for several)")
+                   help="window normalisation (default: revin for one series, history for several)")
     g.add_argument("--loss", choices=("mae", "mse"), help="training loss (default: mse for one series, mae for several)")
     g.add_argument("--n-models", type=int, help="ensemble size, median forecast (default: 1 for one series, 4 for several)")
     g.add_argument("--sample", choices=("series", "window"),

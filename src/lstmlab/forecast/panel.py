@@ -17,6 +17,9 @@ with ``scaler``:
   it with. One scale per series, not per window: early windows with a few values of history would
   otherwise get tiny, noisy scales whose huge normalised errors swamp the loss. Flat series get a
   small positive scale, not a division by zero.
+- ``"history"``: as ``"mase"``, but the scale of each window is that of its own history, the values
+  before its origin: what a forecast made at that origin would know; at least a tenth of the series'
+  scale, since early windows, with a few values of history, get small and noisy scales.
 - ``"revin"``: level and scale are the mean and standard deviation of the window's observed values.
 - ``"standard"``: one level and scale for every window (``loc``, ``scale`` fitted by the caller).
 """
@@ -29,7 +32,7 @@ import numpy as np
 
 from lstmlab.errors import LstmlabError
 
-SCALERS = ("mase", "revin", "standard")
+SCALERS = ("mase", "history", "revin", "standard")
 EPS = 1e-5
 
 
@@ -106,7 +109,7 @@ class Panel:
             total = self._prefix[int(g)][s[k] + origin[k]] - self._prefix[int(g)][s[k]]
             out[k] = total / np.maximum(origin[k] - g, 1)
         mean_abs = (self._abs_prefix[s + origin] - self._abs_prefix[s]) / origin  # (B,)
-        return np.maximum(out, EPS * (mean_abs + 1.0))  # flat or one-value history: a small positive scale
+        return np.maximum(out, EPS * mean_abs + 1e-12)  # flat or one-value history: a small positive scale
 
     def seasonal_naive(self, sidx: np.ndarray, origin: np.ndarray, horizon: int) -> np.ndarray:
         """The last season repeated (the last value while the history is shorter than a season), (B, H)."""
@@ -122,13 +125,17 @@ class Panel:
         rel = origin[:, None] - L + np.arange(L)  # (B, L) positions in the series
         mask = rel >= 0
         x = self.values[s[:, None] + np.maximum(rel, 0)]  # (B, L)
-        if self.scaler == "mase":
+        if self.scaler in ("mase", "history"):
             level = self.values[s + origin - 1]  # (B,) the last value
             scale = self.series_scale[sidx]
+            if self.scaler == "history":  # a history of a few values can have a tiny scale: floor it
+                scale = np.maximum(self.mase_scale(sidx, origin), 0.1 * scale)
         elif self.scaler == "revin":
             count = mask.sum(axis=1)
             level = np.where(mask, x, 0.0).sum(axis=1) / count
-            scale = np.sqrt(np.where(mask, (x - level[:, None]) ** 2, 0.0).sum(axis=1) / count + EPS)
+            var = np.where(mask, (x - level[:, None]) ** 2, 0.0).sum(axis=1) / count
+            mean_sq = np.where(mask, x ** 2, 0.0).sum(axis=1) / count
+            scale = np.sqrt(var + EPS * mean_sq + 1e-24)  # relative floor: a flat window, in any units
         else:
             level, scale = np.full(len(sidx), self.loc), np.full(len(sidx), self.std)
         z = np.where(mask, (x - level[:, None]) / scale[:, None], 0.0)  # (B, L)

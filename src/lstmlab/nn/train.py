@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -50,6 +51,10 @@ class TrainConfig:
         Stop as soon as the validation metric reaches this value (e.g. the task's ``solved_at``).
     max_seconds : float or None
         Stop after the epoch that passes this wall-clock budget.
+    keep_best : bool
+        Keep the weights of the best validation epoch (default), or the last epoch's. A model whose
+        validation errors will be reported or calibrated on should keep the last: choosing the
+        checkpoint on the same windows makes those errors optimistic.
     device : {"cpu", "cuda", "mps", "auto"}
         Where the model trains (it is moved there); batches are moved per step, results come back to
         the CPU.
@@ -68,6 +73,7 @@ class TrainConfig:
     max_seconds: float | None = None
     schedule: str = "constant"
     device: str = "cpu"
+    keep_best: bool = True
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "max_epochs", "patience"):
@@ -172,7 +178,8 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
     train : (x, y) arrays or callable (x and y each an array or a tuple of arrays)
         A fixed training set (shuffled each epoch with ``generator``), or ``sample(n) -> (x, y)``
         that draws fresh examples for every batch (then ``config.steps_per_epoch`` is required).
-    val : (x, y) arrays
+    val : (x, y) arrays, or None: no validation (the curve's val_loss is then the training loss, and
+        the last epoch's weights are kept)
     generator : torch.Generator
         Drives the batch order.
     progress : bool
@@ -196,7 +203,7 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
     sched = (torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.max_epochs * steps)
              if config.schedule == "onecycle" else None)
     result, best_loss, best_state = TrainResult(), float("inf"), copy.deepcopy(model.state_dict())
-    yv = _tensor(val[1])
+    yv = None if val is None else _tensor(val[1])
     start, bad = time.perf_counter(), 0
     # disable=None: the bar is drawn only on a terminal, so pipes and log files stay clean.
     bar = tqdm(range(1, config.max_epochs + 1), disable=None if progress else True, leave=False, unit="epoch")
@@ -220,14 +227,22 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
             if sched is not None:
                 sched.step()
             total += value.item()
-        pred = predict(model, val[0])
-        val_loss = float(criterion(torch.from_numpy(pred), yv))
-        val_metric = metric(pred, val[1])
+        if not math.isfinite(total):
+            raise LstmlabError(f"training diverged at epoch {epoch} (loss {total / steps}): lower the learning "
+                               "rate, or check the data for extreme values")
+        if val is None:
+            pred, val_loss, val_metric = None, total / steps, float("nan")  # no validation: the last epoch is kept
+        else:
+            pred = predict(model, val[0])
+            val_loss = float(criterion(torch.from_numpy(pred), yv))
+            val_metric = metric(pred, val[1])
         seconds = time.perf_counter() - start
         result.curve.append({"epoch": epoch, "train_loss": total / steps, "val_loss": val_loss,
                              "val_metric": val_metric, "seconds": seconds})
         bar.set_postfix(loss=f"{val_loss:.3g}", metric=f"{val_metric:.3f}")
-        if val_loss < best_loss:
+        if val is None or not config.keep_best:
+            best_state, result.best_epoch = None, epoch
+        elif val_loss < best_loss:
             best_loss, best_state, result.best_epoch, bad = val_loss, copy.deepcopy(model.state_dict()), epoch, 0
         else:
             bad += 1
@@ -242,7 +257,8 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
             break
     else:
         result.stopped = "max_epochs"
-    model.load_state_dict(best_state)
+    if best_state is not None:
+        model.load_state_dict(best_state)
     result.wall_s = time.perf_counter() - start
     log.info("trained %d epochs (%s), best epoch %d, %.1f s", len(result.curve), result.stopped,
              result.best_epoch, result.wall_s)
