@@ -25,10 +25,10 @@ seeds). MASE divides by the in-sample seasonal-naive MAE of each origin's histor
 Ends with a Markdown table. ``--per-origin`` adds, for the LSTM at each origin (median over seeds),
 the share of the h actuals inside the interval, the mean error y - ŷ (its bias) and the MAE.
 
-``--refit`` and ``--epochs`` run a variant of the default LSTMForecaster (e.g. ``--refit best``):
-for comparisons after the fact, not a tuned default.
+``--steps`` runs a variant of the default LSTMForecaster (optimiser steps per network): for
+comparisons after the fact, not a tuned default.
 
-``--quick`` is a smoke run (2 origins, 1 seed by default, 20 epochs): its numbers mean nothing.
+``--quick`` is a smoke run (2 origins, 1 seed by default, 20 steps): its numbers mean nothing.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ LSTM = "LSTMForecaster"
 
 def run_series(name: str, seeds: int, quick: bool, settings: dict | None = None) -> dict:
     """Backtest one series for each seed; returns per-model rows for the report. ``settings`` are
-    extra LSTMForecaster arguments (e.g. refit, epochs), for variants of the default."""
+    extra LSTMForecaster arguments (e.g. steps), for variants of the default."""
     from lstmlab.forecast import LSTMForecaster, backtest, load_dataset
     from lstmlab.forecast.datasets import DATASETS
 
@@ -64,7 +64,7 @@ def run_series(name: str, seeds: int, quick: bool, settings: dict | None = None)
     lstm, seconds, baselines, per_origin = [], [], None, []
     for s in range(seeds):
         model = LSTMForecaster(horizon=h, seasonal_period=m, seed=s,
-                               **({"epochs": 20} if quick else {}) | (settings or {}))
+                               **({"steps": 20} if quick else {}) | (settings or {}))
         start = time.perf_counter()
         res = backtest(model, y, n_windows=k, stride=h, refit=True, level=LEVEL, baselines=s == 0)
         seconds.append((time.perf_counter() - start) / k)  # baselines (first seed) take milliseconds
@@ -121,10 +121,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=None, help="seeds 0..n-1 (default 3; 1 with --quick)")
     parser.add_argument("--series", default=",".join(SERIES), help=f"comma list from {', '.join(SERIES)}")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 2 origins, 20 epochs")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 2 origins, 20 steps")
     parser.add_argument("--per-origin", action="store_true", help="LSTM coverage, bias and MAE at each origin")
-    parser.add_argument("--refit", choices=("full", "best", "none"), help="LSTMForecaster refit (default full)")
-    parser.add_argument("--epochs", type=int, help="LSTMForecaster epochs (default automatic)")
+    parser.add_argument("--steps", type=int, help="LSTMForecaster steps per network (default automatic)")
     args = parser.parse_args()
     names = [s.strip() for s in args.series.split(",") if s.strip()]
     unknown = [s for s in names if s not in SERIES]
@@ -139,7 +138,7 @@ def main() -> None:
     table = ["| series | model | MAE | MASE | 90 % coverage | s per origin |", "|---|---|---|---|---|---|"]
     start = time.perf_counter()
     for name in names:
-        settings = {k: v for k, v in (("refit", args.refit), ("epochs", args.epochs)) if v is not None}
+        settings = {"steps": args.steps} if args.steps is not None else {}
         table += report(run_series(name, seeds, args.quick, settings), args.per_origin)
     print(f"\ntotal {time.perf_counter() - start:.0f} s; LSTM: median over {seeds} seed(s) [min..max]\n")
     print("\n".join(table))
