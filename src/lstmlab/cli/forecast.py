@@ -276,7 +276,8 @@ def _choice_line(model) -> str:
     if "lstm" not in v:
         return "no validation windows (every series is short): the LSTM forecasts, unchecked against baselines"
     verdict = "the LSTM forecasts" if model.choice_ == "lstm" else "seasonal naive forecasts (the LSTM lost)"
-    return (f"validation MASE over {v['windows']} windows: LSTM {v['lstm']:.3f}, seasonal naive "
+    unit = "MASE" if model.config_.scaler in ("history", "mase") else "normalised MAE"
+    return (f"validation {unit} over {v['windows']} windows: LSTM {v['lstm']:.3f}, seasonal naive "
             f"{v['seasonal_naive']:.3f}: {verdict}")
 
 

@@ -5,10 +5,11 @@ series or on thousands (a long frame), of any lengths, flat ones included:
 
 - training windows are (series, origin) pairs drawn afresh for every batch (uniform over series by
   default), gathered from one flat array: nothing is materialised (:mod:`lstmlab.forecast.panel`);
-- each window is normalised by its last value and the MASE scale of its history, and the loss is the
-  mean absolute error in those units: the network is trained on MASE itself;
-- an ensemble of ``n_models`` networks, members alternating between two input lengths and between
-  forecasting from scratch and correcting the seasonal naive forecast, combined by the median;
+- for a panel, each window is normalised by its last value and the MASE scale of its history, and
+  the loss is the mean absolute error in those units (the network is trained on MASE itself), with
+  an ensemble of ``n_models`` networks alternating between two input lengths and between forecasting
+  from scratch and correcting the seasonal naive forecast, combined by the median; for one series,
+  by each window's mean and spread with an MSE loss, one network (:func:`auto_recipe`);
 - a validation run (the last ``val_fraction`` of each series' windows, after a gap so that no
   validation target is a training target) checks the LSTM against seasonal naive and calibrates the
   conformal intervals; with ``fallback=True`` a model that loses there is replaced by seasonal naive,
@@ -149,9 +150,11 @@ class LSTMForecaster(BaseForecaster):
     Attributes
     ----------
     config_ : ResolvedConfig, every setting used. model_ : the torch ModuleList of members.
-    choice_ : "lstm" or "seasonal_naive" (the fallback). validation_ : dict of validation MASE of the
-    LSTM and of seasonal naive, and the number of validation windows. history_ : the validation run's
-    TrainResult. calibration_scores_ : (n_val, H) conformal scores. series_ : the fitted series.
+    choice_ : "lstm" or "seasonal_naive" (the fallback). validation_ : the number of validation
+    windows and the mean absolute errors of the LSTM and of seasonal naive on them, in normalised
+    units (MASE with the "history" and "mase" scalers). history_ : the validation run's TrainResult
+    (None without validation windows). calibration_scores_ : (n_val, H) conformal scores of the
+    forecast that ships. series_ : the fitted series.
     """
 
     def __init__(self, horizon: int = 1, seasonal_period: int | None = None, input_size: int | None = None,
