@@ -157,6 +157,14 @@ def test_series_of_every_shape_in_one_global_fit(seasonal):
     np.testing.assert_allclose(out[out["unique_id"] == "zeros"]["y_hat"], 0.0, atol=1e-6)
 
 
+def test_validation_is_capped_to_a_seeded_sample(seasonal, monkeypatch):
+    from lstmlab.forecast import forecaster
+
+    monkeypatch.setattr(forecaster, "MAX_VALIDATION", 7)
+    f = LSTMForecaster(horizon=3, **TINY).fit(seasonal)
+    assert f.validation_["windows"] == 7 and f.calibration_scores_.shape == (7, 3)
+
+
 def test_a_single_flat_series_is_forecast_not_refused():
     out = LSTMForecaster(horizon=3, **TINY).fit(np.full(50, 2.5)).predict()
     np.testing.assert_allclose(out, 2.5, atol=1e-3)

@@ -33,6 +33,7 @@ from lstmlab.forecast.panel import SCALERS, Batch, Panel, all_windows, sample_wi
 log = logging.getLogger(__name__)
 
 SAMPLES = ("series", "window")
+MAX_VALIDATION = 20_000  # validation windows scored at most (a seeded sample of them beyond that)
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,9 @@ class LSTMForecaster(BaseForecaster):
 
         # 1. Validation run: the first member's settings, trained before each series' validation windows.
         vs, vt = all_windows(origins.val_lo, origins.hi)
+        if len(vs) > MAX_VALIDATION:  # thousands of long series: score a seeded sample, not every window
+            keep = np.sort(np.random.default_rng([cfg.seed, 2]).choice(len(vs), MAX_VALIDATION, replace=False))
+            vs, vt = vs[keep], vt[keep]
         self.validation_, self.choice_ = {"windows": int(len(vs))}, "lstm"
         if len(vs):
             val = val_panel.batch(vs, vt, cfg.input_sizes[0], H)
