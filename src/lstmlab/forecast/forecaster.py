@@ -10,9 +10,9 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   an ensemble of ``n_models`` networks alternating between two input lengths and between forecasting
   from scratch and correcting the seasonal naive forecast, combined by the median; for one series,
   by each window's mean and spread with an MSE loss, one network (:func:`auto_recipe`);
-- a validation run (the last ``val_fraction`` of each series' windows, after a gap so that no
-  validation target is a training target) checks the LSTM against seasonal naive and calibrates the
-  conformal intervals; with ``fallback=True`` a model that loses there is replaced by seasonal naive,
+- a validation run of the whole ensemble (the last ``val_fraction`` of each series' windows, after a
+  gap so that no validation target is a training target) checks its median forecast against seasonal
+  naive and calibrates the conformal intervals; with ``fallback=True`` a model that loses there is replaced by seasonal naive,
   and ``choice_`` says so;
 - torch is imported on first use; training is seeded and reproducible on CPU.
 """
@@ -298,16 +298,24 @@ class LSTMForecaster(BaseForecaster):
                              progress=self.progress)
             return model, result
 
-        # 1. Validation run: the first member's settings, trained before each series' validation windows.
+        # 1. Validation run: the whole ensemble, trained before each series' validation windows, so that
+        #    the errors that choose between the LSTM and seasonal naive (and calibrate the intervals)
+        #    are those of the median forecast that ships, not of one member.
         vs, vt = all_windows(origins.val_lo, origins.hi)
         if len(vs) > MAX_VALIDATION:  # thousands of long series: score a seeded sample, not every window
             keep = np.sort(np.random.default_rng([cfg.seed, 2]).choice(len(vs), MAX_VALIDATION, replace=False))
             vs, vt = vs[keep], vt[keep]
         self.validation_, self.choice_ = {"windows": int(len(vs))}, "lstm"
         if len(vs):
-            val = val_panel.batch(vs, vt, cfg.input_sizes[0], H)
-            model, self.history_ = train(0, val_panel, origins.train_hi, val)
-            err = np.abs(predict(model, inputs(val)[0]) - val.y).astype(np.float64)  # (n_val, H), normalised
+            preds = []
+            for k, L in enumerate(cfg.input_sizes):
+                val = val_panel.batch(vs, vt, L, H)
+                model, history = train(k, val_panel, origins.train_hi, val)
+                self.history_ = history if k == 0 else self.history_
+                preds.append(val.decode(predict(model, inputs(val)[0]).astype(np.float64)))  # (n_val, H)
+            val = val_panel.batch(vs, vt, cfg.input_sizes[0], H)  # its scale is the intervals' scale
+            actual = val.decode(val.y.astype(np.float64))
+            err = np.abs(np.median(np.stack(preds), axis=0) - actual) / val.scale[:, None]  # (n_val, H), normalised
             naive_err = np.abs(val.base - val.y).astype(np.float64)
             self.calibration_scores_ = err
             lstm, naive = float(err.mean()), float(naive_err.mean())
