@@ -8,14 +8,13 @@ lengths line up at their ends.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from lstmlab.atomic import write_csv_atomic
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast._base import BaseForecaster
 from lstmlab.forecast.baselines import make_baselines
@@ -108,20 +107,6 @@ class BacktestResult:
 def _inside(frame: pd.DataFrame) -> pd.Series:
     """Whether each actual lies inside its interval (False where there is no interval)."""
     return (frame["y"] >= frame["lo"]) & (frame["y"] <= frame["hi"])
-
-
-def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a DataFrame as CSV without ever leaving a half-written file at ``path``."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            frame.to_csv(fh, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _origins(lengths: list[int], horizon: int, n_windows: int, stride: int) -> list[list[int]]:
