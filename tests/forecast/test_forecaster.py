@@ -190,6 +190,10 @@ def test_device_choice(seasonal):
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="no CUDA device"):
             LSTMForecaster(horizon=3, device="cuda").fit(seasonal)
+    mps = getattr(torch.backends, "mps", None)
+    if not (mps is not None and mps.is_available()):
+        with pytest.raises(ValueError, match="no MPS device"):
+            LSTMForecaster(horizon=3, device="mps").fit(seasonal)
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")

@@ -33,6 +33,8 @@ def test_tune_refuses_a_bad_budget(seasonal):
 
     with pytest.raises(ValueError, match="time_budget=0"):
         tune(seasonal, horizon=4, time_budget=0)
+    with pytest.raises(ValueError, match=r"fixed settings \['hiden_size'\]"):
+        tune(seasonal, horizon=4, fixed={"hiden_size": 8})
 
 
 def test_cli_tune_then_fit_with_the_config(tmp_path, monkeypatch, capsys):

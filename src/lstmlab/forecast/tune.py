@@ -72,6 +72,12 @@ def tune(y, horizon: int, seasonal_period: int | None = None, n_folds: int = 2, 
 
     if time_budget <= 0 or (n_trials is not None and n_trials < 1):
         raise LstmlabError(f"time_budget={time_budget}, n_trials={n_trials}: expected a positive budget")
+    import inspect
+
+    known = set(inspect.signature(LSTMForecaster.__init__).parameters) - {"self"}
+    unknown = sorted(set(fixed or {}) - known)
+    if unknown:
+        raise LstmlabError(f"fixed settings {unknown} are not LSTMForecaster parameters")
     base = {"horizon": horizon, "seed": seed, **(fixed or {})}
     if seasonal_period is not None:
         base["seasonal_period"] = seasonal_period

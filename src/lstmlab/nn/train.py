@@ -126,6 +126,9 @@ def resolve_device(device: str) -> torch.device:
         return torch.device("mps" if mps is not None and mps.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():
         raise LstmlabError("device='cuda' but torch sees no CUDA device: use 'auto' or 'cpu'")
+    mps = getattr(torch.backends, "mps", None)
+    if device == "mps" and not (mps is not None and mps.is_available()):
+        raise LstmlabError("device='mps' but torch sees no MPS device: use 'auto' or 'cpu'")
     return torch.device(device)
 
 
