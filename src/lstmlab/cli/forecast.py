@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lstmlab.atomic import save_figure_atomic, write_csv_atomic
 from lstmlab.errors import LstmlabError
+from lstmlab.forecast.forecaster import SAMPLES
 from lstmlab.forecast.panel import SCALERS
 from lstmlab.glassbox.networks import CELL_NAMES
 
@@ -63,7 +64,7 @@ def _model_args(p: argparse.ArgumentParser) -> None:
                    help="window normalisation (default: revin for one series, history for several)")
     g.add_argument("--loss", choices=("mae", "mse"), help="training loss (default: mse for one series, mae for several)")
     g.add_argument("--n-models", type=int, help="ensemble size, median forecast (default: 1 for one series, 4 for several)")
-    g.add_argument("--sample", choices=("series", "window"),
+    g.add_argument("--sample", choices=SAMPLES,
                    help="draw training windows uniformly over series (default) or over windows")
     g.add_argument("--no-fallback", action="store_true",
                    help="keep the LSTM even if seasonal naive is better on validation")
