@@ -92,3 +92,63 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
     assert main(["forecast", "fit", "--dataset", "airpassengers", "--horizon", "3", "--out", str(target)] + TINY) == 2
     assert "is a file: expected a folder" in capsys.readouterr().err
     assert target.read_text() == "x"
+
+
+@pytest.fixture
+def long_csv(tmp_path):
+    """Four series in one long file: two seasonal, one flat, one short, and one with a missing value."""
+    months = pd.date_range("1992-01-01", periods=48, freq="MS")
+    rows = []
+    for uid, values in (("north", [100 + 10 * ((i % 12) in (5, 6)) + i for i in range(48)]),
+                        ("south", [50 + 5 * ((i % 12) in (0, 1)) + i / 2 for i in range(48)]),
+                        ("flat", [7.0] * 48), ("short", [3.0, 4.0, 5.0, 4.0, 6.0, 5.0, 7.0, 6.0]),
+                        ("holey", [1.0, float("nan")] + [2.0] * 46)):
+        rows += [(uid, d, v) for d, v in zip(months, values)]
+    path = tmp_path / "stores.csv"
+    pd.DataFrame(rows, columns=["unique_id", "ds", "y"]).to_csv(path, index=False)
+    return path
+
+
+def test_a_long_file_fits_every_usable_series_and_reports_the_others(long_csv, tmp_path, capsys):
+    out = tmp_path / "fit"
+    assert main(["forecast", "fit", "--csv", str(long_csv), "--horizon", "4", "--plot-all", "--out", str(out)]
+                + TINY) == 0
+    text = capsys.readouterr().out
+    assert "1 of 5 series left out" in text and "holey: series 'holey' has 1 NaN/inf value(s)" in text
+    assert "forecast.png shows 4 of 4 series" in text
+    report = pd.read_csv(out / "series.csv", keep_default_na=False)
+    assert report.set_index("unique_id")["points"].to_dict() == {"north": 48, "south": 48, "flat": 48, "short": 8,
+                                                                 "holey": 48}  # counts as in the file
+    assert report.set_index("unique_id")["status"].to_dict()["holey"] == "left out"
+    fc = pd.read_csv(out / "forecast.csv")
+    assert fc.groupby("unique_id").size().to_dict() == {"north": 4, "south": 4, "flat": 4, "short": 4}
+    assert fc.loc[fc["unique_id"] == "flat", "y_hat"].to_numpy() == pytest.approx(7.0, abs=1e-3)
+    assert sorted(p.name for p in (out / "plots").iterdir()) == ["flat.png", "north.png", "short.png", "south.png"]
+    # predict takes the folder given to fit --out, not only the model folder inside it
+    assert main(["forecast", "predict", "--model", str(out), "--quiet"]) == 0
+    assert "north" in capsys.readouterr().out
+
+
+def test_evaluate_and_backtest_on_a_long_file_go_on_past_short_series(long_csv, tmp_path, capsys):
+    out = tmp_path / "ev"
+    assert main(["forecast", "evaluate", "--csv", str(long_csv), "--horizon", "4", "--out", str(out)] + TINY) == 0
+    capsys.readouterr()
+    report = pd.read_csv(out / "series.csv", keep_default_na=False).set_index("unique_id")
+    assert report.loc["north", "status"] == "evaluated" and report.loc["north", "mase_seasonal_naive"] != ""
+    assert (out / "error_by_series.png").stat().st_size > 0 and (out / "forecast.png").stat().st_size > 0
+    assert main(["forecast", "backtest", "--csv", str(long_csv), "--horizon", "4", "--n-windows", "3",
+                 "--no-refit", "--out", str(tmp_path / "bt")] + TINY) == 0
+    text = capsys.readouterr().out
+    assert "short: has 8 points: 3 origin(s) 4 apart with horizon 4 need at least 14" in text
+    report = pd.read_csv(tmp_path / "bt" / "series.csv", keep_default_na=False).set_index("unique_id")
+    assert report.loc["short", "status"] == "left out" and report.loc["north", "status"] == "evaluated"
+
+
+def test_dayfirst_flag_and_its_hint(tmp_path, capsys):
+    path = tmp_path / "dmy.csv"
+    months = pd.date_range("2015-01-01", periods=48, freq="MS")
+    pd.DataFrame({"ds": months.strftime("%d/%m/%Y"), "y": range(48)}).to_csv(path, index=False)
+    argv = ["forecast", "evaluate", "--csv", str(path), "--horizon", "3"] + TINY
+    assert main(argv) == 2
+    assert "pass --dayfirst" in capsys.readouterr().err
+    assert main(argv + ["--dayfirst"]) == 0

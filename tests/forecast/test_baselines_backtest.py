@@ -106,7 +106,27 @@ def test_backtest_long_format_and_errors():
     res = backtest(Drift(2), long, n_windows=2, baselines=False)
     assert set(res.frame["unique_id"]) == {"a", "b"}
     assert res.summary().loc["Drift", "mae"] == pytest.approx(0.0)
-    with pytest.raises(ValueError, match="need longer series"):
+    with pytest.raises(ValueError, match="need series of at least 14 points"):
         backtest(Naive(2), np.arange(10.0), n_windows=6, baselines=False)
     with pytest.raises(ValueError, match="window_size"):
         backtest(Naive(2), np.arange(10.0), window="sliding", baselines=False)
+
+
+def test_seasonal_naive_and_window_mean_forecast_a_history_shorter_than_a_season():
+    short, long = np.arange(5.0), np.arange(30.0) % 12
+    fc = SeasonalNaive(3, 12).fit(long).predict(y=short)  # the last value, as the panel model does
+    assert fc.tolist() == [4.0, 4.0, 4.0]
+    assert SeasonalNaive(3, 12).fit(long).predict().tolist() == [6.0, 7.0, 8.0]
+    assert WindowMean(2, 12).fit(long).predict(y=short).tolist() == [2.0, 2.0]
+
+
+def test_backtest_leaves_out_series_too_short_for_the_origins():
+    ds = pd.date_range("2020-01-01", periods=30, freq="D")
+    long = pd.DataFrame({"unique_id": ["long"] * 30 + ["short"] * 6, "ds": list(ds) + list(ds[:6]),
+                         "y": np.r_[np.arange(30.0), np.arange(6.0)]})
+    res = backtest(Drift(4), long, n_windows=2, baselines=False)
+    assert set(res.frame["unique_id"]) == {"long"}
+    assert res.skipped == {"short": "has 6 points: 2 origin(s) 4 apart with horizon 4 need at least 10"}
+    assert "1 series too short for these origins" in res.verdict("Drift")
+    table = res.by_series()
+    assert list(table.index) == ["long"] and table.loc["long", "Drift"] == pytest.approx(0.0)

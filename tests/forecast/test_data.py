@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstmlab.forecast.data import make_series, read_csv, seasonal_period_from_freq, to_output, to_series_list
+from lstmlab.forecast.csvfile import read_csv
+from lstmlab.forecast.data import make_series, seasonal_period_from_freq, split_series, to_output, to_series_list
 
 
 def monthly(n=24, start="2020-01-01"):
@@ -60,7 +61,7 @@ def test_duplicate_unsorted_irregular_dates():
     idx = pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-05", "2020-01-06"])
     with pytest.raises(ValueError, match="irregular time stamps"):
         make_series([1.0, 2, 3, 4], idx)
-    with pytest.raises(ValueError, match="cannot parse time stamps"):
+    with pytest.raises(ValueError, match="cannot read .a. as a date"):
         make_series([1.0, 2, 3], ["a", "b", "c"])
 
 
@@ -96,3 +97,26 @@ def test_integer_positions_must_be_consecutive():
     assert kind == "series" and list(to_output(kind, series, [np.zeros(2)]).index) == [10, 11]
     with pytest.raises(ValueError, match="not consecutive"):
         make_series([1.0, 2.0, 3.0], [0, 2, 5])
+
+
+def test_irregular_dates_name_the_gap_and_the_step():
+    idx = pd.date_range("1992-01-01", periods=72, freq="MS").delete(64)  # 1997-05 missing
+    with pytest.raises(ValueError, match=r"after 1997-04-01 comes 1997-06-01, expected 1997-05-01 "
+                                         r"\(a step of 1 month \('MS'\)\)"):
+        make_series(np.arange(71.0), idx)
+    hours = pd.date_range("2020-01-01", periods=50, freq="h").delete([10, 30])
+    with pytest.raises(ValueError, match=r"after 2020-01-01 09:00:00 comes 2020-01-01 11:00:00.*1 more break"):
+        make_series(np.arange(48.0), hours)
+
+
+def test_split_series_keeps_the_good_ones_and_says_why_for_the_others():
+    ds = list(pd.date_range("2020-01-01", periods=8, freq="D"))
+    frame = pd.DataFrame({
+        "unique_id": ["ok"] * 8 + ["flat"] * 8 + ["nan"] * 8 + ["gap"] * 7 + ["two"] * 2,
+        "ds": ds * 3 + ds[:3] + ds[4:] + ds[:2],
+        "y": list(range(8)) + [5.0] * 8 + [1.0, np.nan] + [1.0] * 6 + list(range(7)) + [1.0, 2.0]})
+    good, left_out = split_series(frame)
+    assert list(good["unique_id"].unique()) == ["ok", "flat"]  # a flat series is legitimate
+    assert set(left_out) == {"nan", "gap", "two"}
+    assert "NaN" in left_out["nan"] and "after 2020-01-03 comes 2020-01-05" in left_out["gap"]
+    assert "2 time stamps" in left_out["two"]

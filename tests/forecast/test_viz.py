@@ -21,3 +21,19 @@ def test_plots_return_figures():
     assert len(fig.axes[0].lines) == 3
     fig = plot_error_by_step(pd.DataFrame({"LSTMForecaster": [1.0, 2.0], "naive": [2.0, 3.0]}, index=[1, 2]))
     assert len(fig.axes[0].lines) == 2
+
+
+def test_grid_and_error_by_series():
+    from lstmlab.viz.forecast import plot_error_by_series, plot_forecast_grid
+
+    idx = pd.date_range("2020-01-01", periods=10, freq="D")
+    panels = [(f"s{k}", pd.Series(np.arange(8.0), index=idx[:8]), pd.Series([8.0, 9.0], index=idx[8:]), None)
+              for k in range(4)]
+    fig = plot_forecast_grid(panels)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["s0", "s1", "s2", "s3"] and len(fig.axes) == 6
+    table = pd.DataFrame({"LSTM": [1.0, 2.0, 1.0, np.nan], "seasonal_naive": [2.0, 1.0, 1.0, 3.0]},
+                         index=["a", "b", "c", "flat"])
+    fig = plot_error_by_series(table, "LSTM", "seasonal_naive")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["LSTM better (1)", "seasonal_naive better (1)", "equal (1)"]

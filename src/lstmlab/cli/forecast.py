@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from lstmlab.atomic import save_figure_atomic, write_csv_atomic
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast.forecaster import SAMPLES
 from lstmlab.forecast.panel import SCALERS
@@ -14,9 +13,12 @@ from lstmlab.glassbox.networks import CELL_NAMES
 DESCRIPTION = """\
 Forecast a time series with an LSTM and compare it with simple baselines.
 
-Data: a CSV file (--csv PATH; one date column and one value column, chosen with --date-col and
---value-col, or many series with --id-col) or a built-in dataset (--dataset NAME; see
-`lstmlab datasets`).
+Data: a CSV file (--csv PATH) or a built-in dataset (--dataset NAME; see `lstmlab datasets`).
+A CSV holds one series (a date column and a value column) or many in long format (columns
+unique_id, ds, y, or name the series column with --id-col). Separators , ; tab | and decimal
+commas are recognised; day-first dates need --dayfirst (or --date-format). With many series,
+each is checked on its own: one that cannot be used is left out with its reason in series.csv,
+and the others go on.
 
   fit       train a model on the whole series and save it (--out DIR): model/, forecast.csv,
             forecast.png, loss.png
@@ -31,6 +33,7 @@ Example:
   lstmlab forecast evaluate --dataset airpassengers --horizon 12 --out out/
 """
 
+GRID = 9  # series drawn in forecast.png when there are many
 MODEL_FLAGS = ("seasonal_period", "input_size", "cell", "hidden_size", "num_layers", "dropout", "steps",
                "batch_size", "learning_rate", "scaler", "loss", "n_models", "sample", "seed", "device")
 
@@ -38,12 +41,18 @@ MODEL_FLAGS = ("seasonal_period", "input_size", "cell", "hidden_size", "num_laye
 def _data_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("data (one of --csv / --dataset)")
     src = g.add_mutually_exclusive_group()
-    src.add_argument("--csv", metavar="PATH", help="CSV file with a date column and a value column")
+    src.add_argument("--csv", metavar="PATH",
+                     help="CSV file: a date column and a value column, or many series in long format")
     src.add_argument("--dataset", metavar="NAME",
                      help="a built-in series, e.g. airpassengers (`lstmlab datasets` lists them)")
-    g.add_argument("--date-col", metavar="COL", help="date column of the CSV (default: 'ds', else the first)")
-    g.add_argument("--value-col", metavar="COL", help="value column of the CSV (default: 'y', else the second)")
-    g.add_argument("--id-col", metavar="COL", help="series-name column, for many series in one CSV")
+    g.add_argument("--date-col", metavar="COL",
+                   help="date column of the CSV (default: 'ds', else the first column that reads as dates)")
+    g.add_argument("--value-col", metavar="COL",
+                   help="value column of the CSV (default: 'y', else the first numeric column)")
+    g.add_argument("--id-col", metavar="COL",
+                   help="series-name column, for many series in one CSV (default: 'unique_id' if present)")
+    g.add_argument("--dayfirst", action="store_true", help="read dates such as 01/02/2020 as 1 February")
+    g.add_argument("--date-format", metavar="FMT", help="the dates' format, e.g. '%%d.%%m.%%Y' (strftime codes)")
 
 
 def _model_args(p: argparse.ArgumentParser) -> None:
@@ -76,51 +85,83 @@ def _model_args(p: argparse.ArgumentParser) -> None:
                         "flags given on the command line override it")
 
 
-def _common(p: argparse.ArgumentParser, level: bool = True) -> None:
-    p.add_argument("--out", metavar="DIR", help="folder for CSV, PNG and model files (created if needed)")
+def _common(p: argparse.ArgumentParser, writes: str, level: bool = True) -> None:
+    p.add_argument("--out", metavar="DIR", help=f"folder for {writes} (created if needed)")
+    p.add_argument("--plot-all", action="store_true",
+                   help=f"with many series, also draw one plot per series in DIR/plots/ (forecast.png shows at "
+                        f"most {GRID})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     if level:
         p.add_argument("--level", type=float, default=0.9,
                        help="prediction-interval coverage, e.g. 0.9 for 90%% (default 0.9)")
 
 
+EXAMPLES = {
+    "fit": """\
+  lstmlab forecast fit --dataset airpassengers --horizon 12 --out fit-air
+  lstmlab forecast fit --csv sales.csv --horizon 6 --dayfirst --out fit-sales
+  lstmlab forecast fit --csv stores.csv --id-col store --horizon 8 --plot-all --out fit-stores""",
+    "predict": """\
+  lstmlab forecast predict --model fit-air
+  lstmlab forecast predict --model fit-air --csv newer.csv --horizon 6 --out pred-air""",
+    "evaluate": """\
+  lstmlab forecast evaluate --dataset airpassengers --horizon 12 --out eval-air
+  lstmlab forecast evaluate --csv stores.csv --id-col store --horizon 8 --out eval-stores""",
+    "backtest": """\
+  lstmlab forecast backtest --dataset co2 --horizon 12 --n-windows 4 --out bt-co2
+  lstmlab forecast backtest --dataset nile --horizon 10 --n-windows 3 --no-refit""",
+    "tune": """\
+  lstmlab forecast tune --dataset airpassengers --horizon 12 --time-budget 120 --out air.json
+  lstmlab forecast fit --dataset airpassengers --horizon 12 --config air.json --out fit-air""",
+}
+
+
+def _sub(sub, name: str, help: str, description: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=help, description=description, epilog="Examples:\n" + EXAMPLES[name],
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 def register(subparsers) -> None:
     parser = subparsers.add_parser("forecast", help="forecast a series with an LSTM, beside baselines",
                                    description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    fit = sub.add_parser("fit", help="train on a series and save the model", description=(
-        "Train an LSTM forecaster on the whole series, save it to DIR/model, and write the next "
-        "--horizon forecasts (forecast.csv, forecast.png) and the training curves (loss.png)."))
+    fit = _sub(sub, "fit", "train on a series and save the model", (
+        "Train an LSTM forecaster on the whole series (or every series of a long file), save it to "
+        "DIR/model, and write the next --horizon forecasts (forecast.csv, forecast.png) and the "
+        "training curves (loss.png); with many series, also series.csv: one line per series."))
     _data_args(fit)
     _model_args(fit)
-    _common(fit)
-    pred = sub.add_parser("predict", help="forecast with a saved model", description=(
+    _common(fit, "the model (DIR/model), forecast.csv, series.csv and the plots")
+    pred = _sub(sub, "predict", "forecast with a saved model", (
         "Forecast with a model saved by `lstmlab forecast fit`: after its training data, or after "
         "a new history given with --csv/--dataset."))
-    pred.add_argument("--model", metavar="DIR", required=True, help="model folder written by `fit`")
+    pred.add_argument("--model", metavar="DIR", required=True,
+                      help="the folder given to `fit --out` (or the model folder inside it)")
     pred.add_argument("--horizon", type=int, help="steps ahead (at most the model's horizon)")
     _data_args(pred)
-    _common(pred)
-    ev = sub.add_parser("evaluate", help="hold out the last horizon, score model and baselines", description=(
+    _common(pred, "forecast.csv, series.csv and forecast.png (no model files)")
+    ev = _sub(sub, "evaluate", "hold out the last horizon, score model and baselines", (
         "Fit on all but the last --horizon points, forecast them, and print MAE, RMSE, MASE, sMAPE "
-        "and interval coverage of the model beside the baselines."))
+        "and interval coverage of the model beside the baselines; with many series, the error of "
+        "each series too (series.csv, error_by_series.png)."))
     _data_args(ev)
     _model_args(ev)
-    _common(ev)
-    bt = sub.add_parser("backtest", help="rolling-origin evaluation, model beside baselines", description=(
+    _common(ev, "backtest.csv, series.csv and the plots")
+    bt = _sub(sub, "backtest", "rolling-origin evaluation, model beside baselines", (
         "Forecast from --n-windows origins, --stride points apart, ending --horizon points before "
         "the end of the series; print errors of the model beside the baselines, and write every "
-        "forecast (backtest.csv) and the error by horizon step (error_by_step.png)."))
+        "forecast (backtest.csv) and the error by horizon step (error_by_step.png). A series too "
+        "short for the origins is left out, with its reason, and the others go on."))
     _data_args(bt)
     _model_args(bt)
-    _common(bt)
+    _common(bt, "backtest.csv, series.csv and the plots")
     bt.add_argument("--n-windows", type=int, default=3, help="number of forecast origins (default 3)")
     bt.add_argument("--stride", type=int, help="points between origins (default: the horizon)")
     bt.add_argument("--window", choices=("expanding", "sliding"), default="expanding",
                     help="train on all history before each origin, or on the last --window-size points")
     bt.add_argument("--window-size", type=int, help="points of history per fit with --window sliding")
     bt.add_argument("--no-refit", action="store_true", help="fit once at the first origin only (faster)")
-    tn = sub.add_parser("tune", help="search LSTM settings with Optuna (pip install 'lstmlab[tune]')", description=(
+    tn = _sub(sub, "tune", "search LSTM settings with Optuna (pip install 'lstmlab[tune]')", (
         "Search LSTMForecaster settings that minimise the mean MASE over --n-folds rolling validation "
         "folds at the end of the data, for --time-budget seconds, and write the best as a JSON file "
         "that `forecast fit --config` (and LSTMForecaster(**settings)) accepts. Hold your own test "
@@ -139,14 +180,28 @@ def register(subparsers) -> None:
 
 
 def _load_data(args):
-    from lstmlab.forecast.data import read_csv
+    """The data named on the command line, or None; a long frame comes back with only the series that
+    pass their checks, and ``args.left_out`` / ``args.points`` say what happened to each series."""
+    import pandas as pd
+
+    from lstmlab.forecast.csvfile import read_csv
+    from lstmlab.forecast.data import split_series
     from lstmlab.forecast.datasets import load_dataset
 
+    args.left_out, args.points = {}, None
     if args.csv:
-        return read_csv(args.csv, args.date_col, args.value_col, args.id_col)
-    if args.dataset:
-        return load_dataset(args.dataset)
-    return None
+        y = read_csv(args.csv, args.date_col, args.value_col, args.id_col, args.dayfirst, args.date_format)
+    elif args.dataset:
+        y = load_dataset(args.dataset)
+    else:
+        return None
+    if isinstance(y, pd.DataFrame):
+        args.points = y.groupby("unique_id", sort=False).size()
+        y, args.left_out = split_series(y)
+        if y.empty:
+            first = "; ".join(f"{uid}: {why}" for uid, why in list(args.left_out.items())[:3])
+            raise LstmlabError(f"none of the {len(args.points)} series in {args.csv} can be used ({first})")
+    return y
 
 
 def _read_config(path: str) -> dict:
@@ -207,48 +262,42 @@ def _out(args) -> Path | None:
     return out
 
 
-def _save_fig(fig, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    save_figure_atomic(fig, path)
-    plt.close(fig)
-
-
-def _table(frame) -> str:
-    import pandas as pd
-
-    with pd.option_context("display.width", 120, "display.max_columns", 20):
-        return frame.to_string(float_format=lambda v: f"{v:.3f}")
-
-
 def run(args) -> int:
+    from lstmlab.cli import forecast_output as output
     from lstmlab.forecast.backtesting import backtest
+    from lstmlab.forecast.data import to_series_list
     from lstmlab.forecast.io import load, save
-    from lstmlab.viz.forecast import plot_error_by_step, plot_forecast, plot_loss
+    from lstmlab.viz.forecast import plot_error_by_series, plot_error_by_step, plot_loss
 
     y = _load_data(args)
     if args.action != "predict" and y is None:
         raise LstmlabError("no data: give --csv PATH or --dataset NAME (see `lstmlab datasets`)")
     out = _out(args)
+    report = output.SeriesReport(args.points, args.left_out)
+    report.print_left_out()
 
-    if args.action == "fit":
-        if out is None:
-            raise LstmlabError("fit needs --out DIR to save the model")
-        model = _model(args).fit(y)
-        out.mkdir(parents=True, exist_ok=True)
-        save(model, out / "model")
-        fc = model.predict(level=args.level)
-        print(f"saved model to {out / 'model'} (settings: {model.get_config()})")
-        print(_choice_line(model))
-        _report_forecast(fc, out, y, model, plot_forecast)
-        if model.history_ is not None:
-            _save_fig(plot_loss(model.history_), out / "loss.png")
-        return 0
-
-    if args.action == "predict":
-        model = load(args.model)
-        fc = model.predict(horizon=args.horizon, y=y, level=args.level)
-        _report_forecast(fc, out, y, model, plot_forecast)
+    if args.action in ("fit", "predict"):
+        if args.action == "fit":
+            if out is None:
+                raise LstmlabError("fit needs --out DIR to save the model")
+            model = _model(args).fit(y)
+            out.mkdir(parents=True, exist_ok=True)
+            save(model, out / "model")
+            print(f"saved model to {out / 'model'} (settings: {model.get_config()})")
+            print(_choice_line(model))
+        else:
+            model = load(_model_dir(args.model))
+        fc = model.predict(horizon=args.horizon if args.action == "predict" else None, y=y, level=args.level)
+        frame = fc.reset_index(names="ds") if "unique_id" not in fc.columns else fc
+        print(output.table(frame))
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            output.write_csv(frame, out / "forecast.csv")
+            series = model.series_ if y is None else to_series_list(y)[0]
+            output.plots(output.forecast_panels(series, fc), out, "Forecast", args.plot_all, GRID)
+            report.write(out, "forecast")
+            if args.action == "fit" and model.history_ is not None:
+                output.save_figure(plot_loss(model.history_), out / "loss.png")
         return 0
 
     model = _model(args)
@@ -259,16 +308,32 @@ def run(args) -> int:
         result = backtest(model, y, n_windows=args.n_windows, stride=args.stride, window=args.window,
                           window_size=args.window_size, refit=not args.no_refit, level=args.level)
         print(f"backtest: {args.n_windows} origin(s), horizon {args.horizon}, {args.window} window")
-    print(_table(result.summary()))
+    report.skip(result.skipped)
+    report.print_left_out(result.skipped, "too short for the origins")
+    print(output.table(result.summary()))
     print(result.verdict(type(model).__name__))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         result.to_csv(out / "backtest.csv")
-        _save_fig(plot_error_by_step(result.by_step()), out / "error_by_step.png")
-        if args.action == "evaluate":
-            _save_fig(_evaluate_plot(result, y, plot_forecast), out / "forecast.png")
+        output.save_figure(plot_error_by_step(result.by_step()), out / "error_by_step.png")
+        series = [s for s in to_series_list(y)[0] if s.uid not in result.skipped]
+        output.plots(output.holdout_panels(result, series), out, "Last hold-out forecast", args.plot_all, GRID)
+        errors = result.by_series()
+        if len(errors) > 1:
+            name, base = type(model).__name__, output.best_baseline(result)
+            output.save_figure(plot_error_by_series(errors, name, base, title=f"MASE by series: {name} against "
+                                                    f"{base}"), out / "error_by_series.png")
+        report.write(out, "evaluated", errors)
         print(f"wrote {out / 'backtest.csv'} and plots in {out}")
     return 0
+
+
+def _model_dir(path: str) -> Path:
+    """The model folder: ``path`` itself, or the ``model`` folder that `fit --out` wrote inside it."""
+    p = Path(path)
+    if not (p / "config.json").exists() and (p / "model" / "config.json").exists():
+        return p / "model"
+    return p
 
 
 def _choice_line(model) -> str:
@@ -280,37 +345,3 @@ def _choice_line(model) -> str:
     unit = "MASE" if model.config_.scaler in ("history", "mase") else "normalised MAE"
     return (f"validation {unit} over {v['windows']} windows: LSTM {v['lstm']:.3f}, seasonal naive "
             f"{v['seasonal_naive']:.3f}: {verdict}")
-
-
-def _report_forecast(fc, out, y, model, plot_forecast) -> None:
-    import pandas as pd
-
-    frame = fc.reset_index(names="ds") if "unique_id" not in fc.columns else fc
-    print(_table(frame))
-    if out is None:
-        return
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv_atomic(frame, out / "forecast.csv")
-    history = y if isinstance(y, pd.Series) else None
-    if history is None and model.kind_ != "long" and len(model.series_) == 1:
-        s = model.series_[0]
-        history = pd.Series(s.values, index=s.index)
-    if history is not None and "unique_id" not in fc.columns:
-        _save_fig(plot_forecast(history, fc, last=5 * len(fc)), out / "forecast.png")
-    print(f"wrote {out / 'forecast.csv'}")
-
-
-def _evaluate_plot(result, y, plot_forecast):
-    import pandas as pd
-
-    f = result.frame[result.frame["model"] == result.frame["model"].iloc[0]]
-    uid = f["unique_id"].iloc[0]
-    f = f[f["unique_id"] == uid]
-    if isinstance(y, pd.DataFrame):
-        s = y[y["unique_id"] == uid]
-        y = pd.Series(s["y"].to_numpy(), index=pd.DatetimeIndex(s["ds"]))
-    hist = y.iloc[:int(f["origin"].iloc[0])]
-    fc = pd.DataFrame({"y_hat": f["y_hat"].to_numpy(), "lo": f["lo"].to_numpy(), "hi": f["hi"].to_numpy()},
-                      index=pd.Index(f["ds"]))
-    actual = pd.Series(f["y"].to_numpy(), index=fc.index)
-    return plot_forecast(hist, fc, actual=actual, title=f"Hold-out forecast: {uid}", last=5 * len(fc))

@@ -16,7 +16,7 @@ _EXPORTS = {
     "Naive": "baselines", "SeasonalNaive": "baselines", "Drift": "baselines", "WindowMean": "baselines",
     "make_baselines": "baselines",
     "load_dataset": "datasets", "list_datasets": "datasets", "synthetic_series": "datasets",
-    "read_csv": "data", "sliding_windows": "windows", "split_windows": "windows",
+    "read_csv": "csvfile", "sliding_windows": "windows", "split_windows": "windows", "split_series": "data",
     "mae": "metrics", "rmse": "metrics", "mase": "metrics", "smape": "metrics", "mape": "metrics",
     "coverage": "metrics", "evaluate": "metrics",
     "backtest": "backtesting", "BacktestResult": "backtesting",

@@ -51,6 +51,12 @@ class BaseForecaster:
     def min_history(self) -> int:  # pragma: no cover - overridden
         return 1
 
+    @property
+    def calibration_history(self) -> int:
+        """History length of the rolling forecasts that calibrate the intervals (default: ``min_history``;
+        longer where a short history forecasts differently, as seasonal naive's does)."""
+        return self.min_history
+
     def _fit(self, series: list[SeriesData]) -> None:
         """Learn from validated series (default: nothing to learn)."""
 
@@ -169,10 +175,10 @@ class BaseForecaster:
         """Conformal scores of rolling forecasts over the fitted history (for parameter-free baselines)."""
         blocks = []
         for s in series:
-            if len(s.values) >= self.min_history + self.horizon:
-                X, Y = sliding_windows(s.values, self.min_history, self.horizon)
+            if len(s.values) >= self.calibration_history + self.horizon:
+                X, Y = sliding_windows(s.values, self.calibration_history, self.horizon)
                 blocks.append(conformal_scores(Y, self._forecast(X), self.interval_scale(X)))
         if not blocks:
             raise LstmlabError(f"series too short for intervals from {type(self).__name__} with horizon="
-                               f"{self.horizon}: need at least {self.min_history + self.horizon} points")
+                               f"{self.horizon}: need at least {self.calibration_history + self.horizon} points")
         return np.concatenate(blocks)

@@ -8,7 +8,7 @@ lengths line up at their ends.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,7 @@ class BacktestResult:
     frame: pd.DataFrame
     level: float | None
     seasonal_period: int
+    skipped: dict[str, str] = field(default_factory=dict)  # unique_id -> why it has no forecasts
 
     def summary(self) -> pd.DataFrame:
         """Per model: MAE, RMSE, MASE, sMAPE, coverage (with a level) and the number of forecasts."""
@@ -80,6 +81,8 @@ class BacktestResult:
         if self.level is not None:
             out += (f" Its {self.level:.0%} intervals covered {table.loc[model, 'coverage']:.0%} of "
                     f"{int(table.loc[model, 'n'])} points.")
+        if self.skipped:
+            out += f" {len(self.skipped)} series too short for these origins had no forecasts."
         return out
 
     def _check_model(self, model: str) -> str:
@@ -98,6 +101,15 @@ class BacktestResult:
             f["e"] = f["e"] ** 2
         table = f.pivot_table(index="step", columns="model", values="e", aggfunc="mean", sort=False)
         return np.sqrt(table) if metric == "rmse" else table
+
+    def by_series(self, metric: str = "mase") -> pd.DataFrame:
+        """Error of each series (rows, in their order) for each model (columns): "mase" (NaN for a flat
+        history, which has no scale) or "mae"."""
+        if metric not in ("mase", "mae"):
+            raise LstmlabError(f"metric={metric!r}: expected 'mase' or 'mae'")
+        e = (self.frame["y"] - self.frame["y_hat"]).abs()
+        f = self.frame.assign(e=e / self.frame["scale"] if metric == "mase" else e)
+        return f.pivot_table(index="unique_id", columns="model", values="e", aggfunc="mean", sort=False)
 
     def to_csv(self, path: str | Path) -> Path:
         """Write ``frame`` to ``path`` atomically (temp file, then rename)."""
@@ -164,10 +176,14 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
         raise LstmlabError("window='sliding' needs window_size (points of history per fit)")
     every = 1 if refit is True else (0 if refit is False else BaseForecaster._check_positive(refit, "refit"))
     m = seasonal_period or getattr(model, "seasonal_period", None) or seasonal_period_from_freq(series[0].freq)
+    need = h + stride * (n_windows - 1) + 2  # at least 2 points of history at the first origin
+    skipped = {s.uid: f"has {len(s.values)} points: {n_windows} origin(s) {stride} apart with horizon {h} need "
+                      f"at least {need}" for s in series if len(s.values) < need}
+    if len(skipped) == len(series):
+        raise LstmlabError(f"{n_windows} origin(s) {stride} apart with horizon {h} need series of at least {need} "
+                           f"points (the longest has {max(len(s.values) for s in series)})")
+    series = [s for s in series if s.uid not in skipped]
     origins = _origins([len(s.values) for s in series], h, n_windows, stride)
-    if min(min(o) for o in origins) < 2:
-        raise LstmlabError(f"{n_windows} origins {stride} apart with horizon {h} need longer series "
-                           f"(shortest has {min(len(s.values) for s in series)} points)")
     models = {type(model).__name__: model}
     if baselines is True:
         baselines = make_baselines(h, m)
@@ -178,7 +194,7 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
         for k, cuts in enumerate(origins):
             hist = [_history(s, c, window, window_size) for s, c in zip(series, cuts)]
             if fitted is None or (every and k % every == 0):
-                fitted = proto.clone().set_params(horizon=h).fit(_as_input(hist, kind))
+                fitted = _fit_at(proto.clone().set_params(horizon=h), hist, kind, series)
             out = fitted.predict(horizon=h, y=_as_input(hist, kind), level=level)
             out = _per_series(out, kind, len(series))
             for s, c, hs, f in zip(series, cuts, hist, out):
@@ -187,7 +203,17 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
                     "model": name, "unique_id": s.uid, "origin": c, "ds": s.index[c:c + h],
                     "step": np.arange(1, h + 1), "y": s.values[c:c + h], "y_hat": f[0],
                     "lo": f[1], "hi": f[2], "scale": scale}))
-    return BacktestResult(pd.concat(rows, ignore_index=True), level, int(m))
+    return BacktestResult(pd.concat(rows, ignore_index=True), level, int(m), skipped)
+
+
+def _fit_at(model: BaseForecaster, hist: list[SeriesData], kind: str, series: list[SeriesData]) -> BaseForecaster:
+    """Fit on the histories before an origin; an error names the origin, in the series' own point counts."""
+    try:
+        return model.fit(_as_input(hist, kind))
+    except LstmlabError as exc:
+        cut, total = len(hist[0].values), len(series[0].values)
+        where = f"the first {cut} of {total} points" if len(series) == 1 else "the points before each origin"
+        raise LstmlabError(f"{type(model).__name__} could not be fitted on {where}: {exc}") from None
 
 
 def _per_series(out, kind: str, n: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:

@@ -27,17 +27,22 @@ class Naive(BaseForecaster):
 
 
 class SeasonalNaive(BaseForecaster):
-    """Repeat the last season: ``ŷ_{T+k} = y_{T+k-m·ceil(k/m)}``."""
+    """Repeat the last season: ``ŷ_{T+k} = y_{T+k-m·ceil(k/m)}``; the last value (naive) from a history
+    shorter than a season."""
 
     def __init__(self, horizon: int = 1, seasonal_period: int = 1) -> None:
         self.horizon, self.seasonal_period = horizon, seasonal_period
 
     @property
     def min_history(self) -> int:
+        return 1
+
+    @property
+    def calibration_history(self) -> int:
         return int(self.seasonal_period)
 
     def _forecast(self, X: np.ndarray) -> np.ndarray:
-        m = int(self.seasonal_period)
+        m = int(self.seasonal_period) if X.shape[1] >= int(self.seasonal_period) else 1
         cols = X.shape[1] - m + np.arange(self.horizon) % m  # (H,)
         return X[:, cols]  # (N, H)
 
@@ -58,13 +63,17 @@ class Drift(BaseForecaster):
 
 
 class WindowMean(BaseForecaster):
-    """The mean of the last ``window`` values (default: the whole history)."""
+    """The mean of the last ``window`` values (default: the whole history; all of a shorter one)."""
 
     def __init__(self, horizon: int = 1, window: int | None = None) -> None:
         self.horizon, self.window = horizon, window
 
     @property
     def min_history(self) -> int:
+        return 1
+
+    @property
+    def calibration_history(self) -> int:
         return int(self.window) if self.window else 1
 
     def _forecast(self, X: np.ndarray) -> np.ndarray:

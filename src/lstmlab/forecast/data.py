@@ -6,14 +6,13 @@ with :func:`to_series_list`, and turns forecasts back into the caller's kind wit
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from lstmlab.errors import LstmlabError, LstmlabTypeError
+from lstmlab.forecast.dates import describe_gap, parse_dates, regular_freq
 
 LONG_COLUMNS = ("unique_id", "ds", "y")
 
@@ -91,10 +90,7 @@ def _check_index(index: pd.Index, name: str) -> tuple[pd.Index, str | None]:
                                    f"(starting {list(index[:3])}): expected 0, 1, 2, ... or dates")
             start = int(index[0]) if len(index) else 0
             return pd.RangeIndex(start, start + len(index)), None
-        try:
-            index = pd.DatetimeIndex(pd.to_datetime(index, format="mixed"))
-        except (ValueError, TypeError) as exc:
-            raise LstmlabError(f"series {name!r}: cannot parse time stamps as dates ({exc})") from None
+        index = parse_dates(index, f"series {name!r}: time stamps")
     if index.hasnans:
         raise LstmlabError(f"series {name!r} has missing time stamps")
     if not index.is_unique:
@@ -106,16 +102,10 @@ def _check_index(index: pd.Index, name: str) -> tuple[pd.Index, str | None]:
                            f"{index[pos - 1]}): sort by date first")
     if len(index) < 3:
         raise LstmlabError(f"series {name!r} has {len(index)} time stamps: need at least 3 to infer a frequency")
-    if index.freq is not None:
-        freq = index.freq.freqstr
-    else:
-        with warnings.catch_warnings():  # pandas 3 announces infer_freq's future return type
-            warnings.simplefilter("ignore")
-            inferred = pd.infer_freq(index)
-        freq = None if inferred is None else pd.tseries.frequencies.to_offset(inferred).freqstr
+    freq = regular_freq(index)
     if freq is None:
-        raise LstmlabError(f"series {name!r} has irregular time stamps (gaps or uneven spacing, e.g. "
-                           f"{index[0]} -> {index[1]} -> {index[2]}): resample to a regular frequency first")
+        raise LstmlabError(f"series {name!r} has irregular time stamps: {describe_gap(index)}; "
+                           "fill the missing rows or resample to a regular frequency first")
     return pd.DatetimeIndex(index, freq=freq), freq
 
 
@@ -163,6 +153,34 @@ def to_series_list(y) -> tuple[list[SeriesData], str]:
     return [make_series(y)], "array"
 
 
+def split_series(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Check each series of a long frame on its own, so that one bad series does not stop the others.
+
+    Parameters
+    ----------
+    frame : DataFrame with columns ``unique_id, ds, y`` (more columns are kept).
+
+    Returns
+    -------
+    good : the rows of the series that pass every check of :func:`make_series`, in their order.
+    left_out : ``{unique_id: reason}`` for each other series, the reason in one line.
+    """
+    missing = [c for c in LONG_COLUMNS if c not in frame.columns]
+    if missing:
+        raise LstmlabError(f"long DataFrame is missing column(s) {missing}: expected columns {list(LONG_COLUMNS)}")
+    left_out: dict[str, str] = {}
+    keep = []
+    for uid, g in frame.groupby("unique_id", sort=False):
+        try:
+            make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid))
+        except (LstmlabError, LstmlabTypeError) as exc:
+            left_out[str(uid)] = str(exc)
+        else:
+            keep.append(g)
+    good = pd.concat(keep, ignore_index=True) if keep else frame.iloc[:0]
+    return good, left_out
+
+
 def to_output(kind: str, series: list[SeriesData], forecasts: list[np.ndarray],
               extra: dict[str, list[np.ndarray]] | None = None):
     """Return forecasts in the kind the caller gave (see :func:`to_series_list`).
@@ -187,44 +205,6 @@ def to_output(kind: str, series: list[SeriesData], forecasts: list[np.ndarray],
     if kind == "series":
         return pd.Series(f, index=s.future_index(len(f)), name=s.uid)
     return f
-
-
-def read_csv(path: str | Path, date_col: str | None = None, value_col: str | None = None,
-             id_col: str | None = None):
-    """Read a series (or several) from a CSV file.
-
-    Parameters
-    ----------
-    path : path of the CSV file.
-    date_col, value_col : columns of time stamps and values. Default: "ds" and "y" if present,
-        else the first and second columns.
-    id_col : column naming the series, for many series in one file (long format).
-
-    Returns
-    -------
-    pandas Series with a DatetimeIndex (one series), or a long DataFrame ``unique_id, ds, y``.
-    """
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise LstmlabError(f"{path} is not a readable CSV file: {exc}") from None
-    if frame.empty:
-        raise LstmlabError(f"{path}: no rows")
-    cols = list(frame.columns)
-    date_col = date_col or ("ds" if "ds" in cols else cols[0])
-    value_col = value_col or ("y" if "y" in cols else (cols[1] if len(cols) > 1 else None))
-    for role, col in (("date", date_col), ("value", value_col), ("id", id_col)):
-        if role != "id" and col is None:
-            raise LstmlabError(f"{path}: needs a {role} column; the file has only {cols}")
-        if col is not None and col not in cols:
-            raise LstmlabError(f"{path}: no {role} column {col!r}; columns are {cols}")
-    if id_col is not None:
-        return frame.rename(columns={id_col: "unique_id", date_col: "ds", value_col: "y"})[list(LONG_COLUMNS)]
-    try:
-        index = pd.DatetimeIndex(pd.to_datetime(frame[date_col]))
-    except (ValueError, TypeError) as exc:
-        raise LstmlabError(f"{path}: cannot parse column {date_col!r} as dates ({exc})") from None
-    return pd.Series(frame[value_col].to_numpy(), index=index, name=str(value_col))
 
 
 SEASONAL_PERIODS = {"H": 24, "h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4,
