@@ -93,3 +93,13 @@ def test_integer_years_and_a_format_that_does_not_match(tmp_path):
     assert to_series_list(read_csv(path))[0][0].freq.startswith("YS")
     with pytest.raises(ValueError, match=r"cannot read '1990' as the format '%d.%m.%Y'"):
         read_csv(path, date_format="%d.%m.%Y")
+
+
+def test_day_first_hint_in_a_long_file_where_one_series_also_has_a_gap(tmp_path):
+    frame = pd.DataFrame({"store": ["a"] * 72 + ["b"] * 71, "ds": list(MONTHS) + list(MONTHS.delete(64)),
+                          "y": np.arange(143.0)})
+    frame["ds"] = pd.DatetimeIndex(frame["ds"]).strftime("%d/%m/%Y")
+    path = write(tmp_path / "dmy_long.csv", frame)
+    with pytest.raises(ValueError, match=r"\(1 of 2 series evenly spaced, against 0\): pass --dayfirst"):
+        read_csv(path, id_col="store")
+    assert len(read_csv(path, id_col="store", dayfirst=True)) == 143

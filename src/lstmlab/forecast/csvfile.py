@@ -54,9 +54,8 @@ def read_csv(path: str | Path, date_col: str | None = None, value_col: str | Non
     where = f"column {date_col!r} of {path}"
     ds = parse_dates(frame[date_col], where, dayfirst, date_format)
     ids = frame[id_col].astype(str) if id_col is not None else None
-    guessable = not dayfirst and date_format is None and not pd.api.types.is_numeric_dtype(frame[date_col])
-    if guessable and not _all_regular(ds, ids):
-        _suggest_dayfirst(frame[date_col], ids, where)
+    if not dayfirst and date_format is None and not pd.api.types.is_numeric_dtype(frame[date_col]):
+        _suggest_dayfirst(frame[date_col], ids, where, ds)
     values = _numbers(frame[value_col])
     if ids is not None:
         return pd.DataFrame({"unique_id": ids.to_numpy(), "ds": ds, "y": values.to_numpy()})[list(LONG_COLUMNS)]
@@ -119,23 +118,31 @@ def _numbers(column: pd.Series) -> pd.Series:
     return column
 
 
-def _all_regular(ds: pd.DatetimeIndex, ids: pd.Series | None) -> bool:
+def _regular_count(ds: pd.DatetimeIndex, ids: pd.Series | None) -> int:
+    """How many series (one without ``ids``) have unique, increasing, evenly spaced dates."""
     if ids is None:
-        return is_regular(ds)
-    return all(is_regular(pd.DatetimeIndex(g)) for _, g in pd.Series(ds).groupby(ids.to_numpy(), sort=False))
+        return int(is_regular(ds))
+    return sum(is_regular(pd.DatetimeIndex(g)) for _, g in pd.Series(ds).groupby(ids.to_numpy(), sort=False))
 
 
-def _suggest_dayfirst(raw: pd.Series, ids: pd.Series | None, where: str) -> None:
-    """Raise with a hint when the dates are regular read day-first but not month-first."""
+def _suggest_dayfirst(raw: pd.Series, ids: pd.Series | None, where: str, plain: pd.DatetimeIndex) -> None:
+    """Raise with a hint when more series have evenly spaced dates read day-first than month-first."""
+    if str(raw.iloc[0]).strip()[:4].isdigit():  # year first (ISO): day and month cannot be swapped
+        return
+    total = 1 if ids is None else ids.nunique()
+    regular = _regular_count(plain, ids)
+    if regular == total:
+        return
     try:
         swapped = parse_dates(raw, where, dayfirst=True)
     except LstmlabError:
         return
-    if _all_regular(swapped, ids):
-        plain = parse_dates(raw, where)
+    better = _regular_count(swapped, ids)
+    if better > regular:
         i = int((plain != swapped).argmax())  # a value the two readings disagree on
+        count = "" if ids is None else f" ({better} of {total} series evenly spaced, against {regular})"
         raise LstmlabError(f"{where}: the dates are not evenly spaced read month-first ({raw.iloc[i]!r} as "
-                           f"{plain[i].date()}) but are read day-first ({swapped[i].date()}): "
+                           f"{plain[i].date()}) but are read day-first ({swapped[i].date()}){count}: "
                            "pass --dayfirst (or --date-format '%d/%m/%Y')")
 
 

@@ -347,7 +347,10 @@ class LSTMForecaster(BaseForecaster):
         for k, member in enumerate(self.model_):
             b = panel.last(cfg.input_sizes[k], cfg.horizon)
             outs.append(b.decode(predict(member, (b.z, b.mask, b.base)).astype(np.float64)))  # (N, H)
-        return np.median(np.stack(outs), axis=0)  # (K, N, H) -> (N, H)
+        out = np.median(np.stack(outs), axis=0)  # (K, N, H) -> (N, H)
+        flat = np.array([np.ptp(h) == 0 for h in histories])  # a constant history: the constant, exactly
+        out[flat] = np.array([h[-1] for h in histories])[flat, None]
+        return out
 
     def _forecast(self, X: np.ndarray) -> np.ndarray:
         return self._forecast_many(list(X))
