@@ -3,7 +3,8 @@
 Nothing half-written ever sits under the final names: files are written into a hidden staging
 folder beside ``out`` (same file system, so the moves are renames). ``commit`` moves them in
 with ``os.replace``, ``report.html`` last; ``discard`` removes the staging folder after a failure
-or an interruption, leaving whatever was at ``out`` before untouched.
+or an interruption, leaving whatever was at ``out`` before untouched. The files and a new ``out`` get the
+modes the umask gives (0644 and 0755 under umask 022), not the staging folder's private 0700.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from lstmlab.atomic import apply_umask
 from lstmlab.errors import LstmlabError
 
 LAST = "report.html"
@@ -58,6 +60,7 @@ class Staging:
 
     def commit(self) -> Path:
         """Move every staged file into ``out`` (``report.html`` last) and return ``out``."""
+        apply_umask(self.path)
         if not self.out.exists():
             os.replace(self.path, self.out)  # one rename: the folder appears complete
             return self.out

@@ -7,7 +7,8 @@ Layout of a model directory::
     model.safetensors  the network's weights (safetensors: tensors only, no code)
 
 The directory is written next to its destination under a temporary name and renamed into place,
-so an interrupted save leaves either the old model or the new one, never half of one.
+so an interrupted save leaves either the old model or the new one, never half of one; it gets the modes of
+a folder and files made by hand (0755 and 0644 under umask 022), not the temporary folder's 0700.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lstmlab.atomic import apply_umask
 from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.data import SeriesData
 
@@ -80,6 +82,7 @@ def save(model, path: str | Path) -> Path:
                   "config": asdict(model.config_), "sha256": {"model.safetensors": _sha256(weights),
                                                                "state.json": _sha256(tmp / "state.json")}}
         (tmp / "config.json").write_text(json.dumps(config, indent=2))
+        apply_umask(tmp)  # mkdtemp's 0700 and safetensors' 0600 -> what the umask gives
         if path.exists():  # swap: old aside, new in, old removed
             old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old"))
             os.replace(path, old / "model")
