@@ -10,7 +10,6 @@ TINY = ["--hidden-size", "4", "--n-val", "50", "--n-test", "60", "--max-epochs",
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["run", "--task", "nope"], "unknown task 'nope'"),
     (["run", "--cells", "rnn,lsmt"], "unknown cell 'lsmt'"),
     (["run", "--lengths", "10,0"], "--lengths must be >= 1, got 0"),
     (["run", "--lengths", "ten"], "--lengths must be comma-separated integers"),
@@ -36,6 +35,15 @@ def test_bad_arguments_give_clear_errors(argv, message, tmp_path, capsys):
     assert main(["memory", *argv, "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("lstmlab memory: error: ") and message in err
+
+
+def test_an_unknown_task_is_refused_with_the_list_of_tasks(tmp_path, capsys):
+    from lstmlab.tasks import TASKS
+
+    with pytest.raises(SystemExit) as exit:
+        main(["memory", "run", "--task", "nope", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert exit.value.code == 2 and "invalid choice: 'nope'" in err and all(repr(t) in err for t in TASKS)
 
 
 def test_output_dir_under_a_file(tmp_path, capsys):

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 
+EPILOG = """\
+Examples:
+  lstmlab datasets                                # the series, their length, frequency, season and source
+  lstmlab datasets co2 | head                     # one series as CSV (ds,y) on stdout
+  lstmlab datasets airpassengers --csv air.csv    # to a file, e.g. for lstmlab forecast fit --csv air.csv
+"""
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "datasets", help="list the built-in time series (or export one as CSV)",
-        description="List the series shipped with lstmlab. With a NAME, print that series as CSV "
-                    "(ds,y) or write it to --csv PATH; use it with `lstmlab forecast ... --dataset NAME`.",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        description="List the series shipped with lstmlab. With a NAME, print that series as CSV (ds,y) or\n"
+                    "write it to --csv PATH; use it with `lstmlab forecast ... --dataset NAME`.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("name", nargs="?", metavar="NAME", help="a dataset to export (e.g. airpassengers)")
     p.add_argument("--csv", metavar="PATH", help="write the dataset to this CSV file instead of stdout")
     p.set_defaults(func=run)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from importlib import import_module
 
@@ -56,15 +57,28 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(args.threads)
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+        return status
     except KeyboardInterrupt:
         print("lstmlab: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `lstmlab datasets co2 | head`: the reader has what it wanted; end quietly, as Unix
+        _silence_stdout()
+        return 0
     except (LstmlabError, OSError) as exc:  # the user's to fix; anything else is a bug and shows its traceback
         if args.verbose:
             raise
         print(f"lstmlab {args.command}: error: {exc}", file=sys.stderr)
         return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that the flush at interpreter exit cannot fail on a closed pipe again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (stdout replaced, e.g. under pytest): nothing to flush
+        pass
 
 
 if __name__ == "__main__":

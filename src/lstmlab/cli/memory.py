@@ -25,10 +25,33 @@ at several lengths and seeds, and look at gradients and gates.
 
 Tasks: parity (first digit even? one-hot digits), parity-scalar (the same with raw digit values),
 adding (Hochreiter & Schmidhuber 1997), copy, order (temporal order), born-in (name the country).
-
-Example:
-  lstmlab memory run --task born-in --cells rnn,lstm --lengths 10,30,60 --seeds 3 --out out/
+`lstmlab memory ACTION --help` shows each action's options and examples.
 """
+
+# The examples of each action's --help; tests/test_cli_help.py checks that every one parses.
+EXAMPLES = {
+    "run": """\
+Examples:
+  lstmlab memory run --out runs/quick    # the default: RNN vs LSTM on "born in", lengths 5 and 25, 2 seeds
+  lstmlab memory run --task parity --cells rnn,lstm --lengths 10,30 --out runs/parity
+  lstmlab memory run --task parity --cells rnn,lstm --lengths 60 --out runs/parity    # one more length, same folder
+  lstmlab memory run --task born-in --cells lstm --lengths 30 --init uniform,chrono --out runs/init
+""",
+    "summary": """\
+Examples:
+  lstmlab memory summary --out runs/parity    # one table over every sweep written into runs/parity
+""",
+    "gradients": """\
+Examples:
+  lstmlab memory gradients --no-train --out runs/grad    # at initialisation only: seconds
+  lstmlab memory gradients --task born-in --length 30 --cells rnn,gru,lstm --forget-bias 3 --out runs/grad
+""",
+    "gates": """\
+Examples:
+  lstmlab memory gates --length 30 --forget-bias 3 --out runs/gates    # a gap of 30 words, bridged
+  lstmlab memory gates --length 30 --init chrono --out runs/gates-chrono
+""",
+}
 
 # Defaults of `lstmlab memory run` without flags: about 2 minutes with 2 workers. The LSTM runs with the
 # standard forget bias 1 and with 3, because at this training budget the bias decides whether it learns.
@@ -95,14 +118,6 @@ def _inits(text: str) -> list[str]:
     return names
 
 
-def _task(name: str) -> str:
-    from lstmlab.tasks import TASKS
-
-    if name not in TASKS:
-        raise LstmlabError(f"unknown task {name!r}: expected one of {', '.join(TASKS)}")
-    return name
-
-
 def _seeds(n: int) -> list[int]:
     if n <= 0:
         raise LstmlabError(f"--seeds must be >= 1 (the number of seeds, 0..N-1), got {n}")
@@ -123,6 +138,7 @@ def _out_dir(path: str) -> Path:
 
 def _config_args(p: argparse.ArgumentParser, task: str, **overrides) -> None:
     from lstmlab.lab.run import RunConfig
+    from lstmlab.tasks import TASKS
 
     defaults = {f.name: f.default for f in fields(RunConfig)} | overrides
     g = p.add_argument_group("training (RunConfig fields)")
@@ -132,7 +148,7 @@ def _config_args(p: argparse.ArgumentParser, task: str, **overrides) -> None:
             default = None
         g.add_argument("--" + name.replace("_", "-"), type=typ, default=default,
                        help=f"default {defaults[name]}" + HELP.get(name, ""))
-    p.add_argument("--task", default=task, help=f"task (default {task})")
+    p.add_argument("--task", default=task, choices=TASKS, help=f"task (default {task})")
     p.add_argument("--out", default="memory-out", metavar="DIR", help="output folder (default memory-out)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
     p.set_defaults(forget_bias_default=str(defaults["forget_bias"]))
@@ -142,24 +158,29 @@ def register(sub) -> None:
     p = sub.add_parser("memory", help="measure what RNN, GRU and LSTM remember (sweeps, gradients, gates)",
                        description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     cmds = p.add_subparsers(dest="memory_command", metavar="ACTION", required=True)
-    r = cmds.add_parser("run", help="sweep cells x lengths x seeds on a task")
+
+    def action(name: str, summary: str) -> argparse.ArgumentParser:
+        return cmds.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".",
+                               epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    r = action("run", "sweep cells x lengths x seeds on a task")
     _config_args(r, QUICK["task"], **QUICK_TRAINING)
     r.add_argument("--cells", default=QUICK["cells"], help=f"comma-separated cells (default {QUICK['cells']})")
     r.add_argument("--lengths", default=QUICK["lengths"], help=f"comma-separated lengths (default {QUICK['lengths']})")
     r.add_argument("--seeds", type=int, default=QUICK["seeds"], help=f"number of seeds (default {QUICK['seeds']})")
     r.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     r.set_defaults(func=run_sweep)
-    m = cmds.add_parser("summary", help="summarise all records of an output folder (several sweeps)")
+    m = action("summary", "summarise all records of an output folder (several sweeps)")
     m.add_argument("--out", default="memory-out", metavar="DIR", help="folder with records.jsonl")
     m.set_defaults(func=run_summary)
-    g = cmds.add_parser("gradients", help="gradient norm against lag, at init and after training")
+    g = action("gradients", "gradient norm against lag, at init and after training")
     _config_args(g, "parity")
     g.add_argument("--cells", default="rnn,lstm", help="comma-separated cells (default rnn,lstm)")
     g.add_argument("--length", type=int, default=50, help="sequence length (default 50)")
     g.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     g.add_argument("--no-train", action="store_true", help="only measure at initialisation")
     g.set_defaults(func=run_gradients)
-    t = cmds.add_parser("gates", help="a trained LSTM's gates on one sentence")
+    t = action("gates", "a trained LSTM's gates on one sentence")
     _config_args(t, "born-in")
     t.add_argument("--length", type=int, default=20, help="filler words / sequence length (default 20)")
     t.add_argument("--seed", type=int, default=0, help="seed (default 0)")
@@ -184,7 +205,7 @@ def _base(args, **extra):
     if extra["init"] != "chrono" and flags["chrono_tmax"] is not None:
         raise LstmlabError(f"--chrono-tmax applies to --init chrono only, got --chrono-tmax {flags['chrono_tmax']:g}")
     flags.update(extra)
-    return RunConfig(task=_task(args.task), **flags)
+    return RunConfig(task=args.task, **flags)
 
 
 def _forget_biases(args) -> list[float]:
@@ -208,7 +229,7 @@ def _check_common(args) -> None:
 
 def run_sweep(args) -> int:
     """`lstmlab memory run`."""
-    task = _task(args.task)
+    task = args.task
     cells, lengths, seeds = _cells(args.cells), _int_list("lengths", args.lengths, 1), _seeds(args.seeds)
     if args.workers < 1:
         raise LstmlabError(f"--workers must be >= 1, got {args.workers}")

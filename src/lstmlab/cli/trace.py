@@ -8,11 +8,11 @@ from lstmlab.errors import LstmlabError
 from lstmlab.glassbox.networks import CELL_NAMES
 
 EPILOG = """\
-examples:
-  lstmlab trace --sequence "0.5,1,-0.3"                 3 steps, 1 feature, random LSTM (seed 0)
-  lstmlab trace --sequence "1,0;0,1;1,1" --cell gru     3 steps, 2 features each
-  lstmlab trace --file seq.csv --load net.npz           a saved glassbox network (net.save)
-  lstmlab trace --sequence "1,2,3" --load model.pt      a torch state_dict (nn.LSTM/GRU/RNN or a model holding one)
+Examples:
+  lstmlab trace --sequence "0.5,1,-0.3"                # 3 steps, 1 feature, random LSTM (seed 0)
+  lstmlab trace --sequence "1,0;0,1;1,1" --cell gru    # 3 steps, 2 features each
+  lstmlab trace --file seq.csv --load net.npz          # a saved glassbox network (net.save)
+  lstmlab trace --sequence "1,2,3" --load model.pt     # a torch state_dict (nn.LSTM/GRU/RNN or a model holding one)
   lstmlab trace --sequence "1,2,3" --format csv > trace.csv
 
 quantities (torch's names): LSTM i input gate, f forget gate, g candidate, o output gate, c cell, h hidden;
@@ -140,19 +140,10 @@ def build(args):
 
 
 def run(args) -> int:
-    import sys
-
     if not 0 <= args.digits <= 12:
         raise LstmlabError(f"--digits must be between 0 and 12, got {args.digits}")
     net, x, origin = build(args)
-    try:
-        _write(args, net, x, origin)
-    except BrokenPipeError:  # e.g. `lstmlab trace ... | head`: the reader left; stop quietly
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so that the final flush at exit does not fail again
-        return 1
+    _write(args, net, x, origin)  # a closed pipe (`lstmlab trace ... | head`) ends quietly in cli.main
     return 0
 
 
