@@ -1,10 +1,15 @@
 """The three recurrent cells, one layer through time: forward with an explicit cache, and backward.
 
-All arrays here are time-major and contiguous: ``(T, B, ...)``. The input projection of every
-step, ``x @ W_ih.T + b``, is one GEMM before the loop; the loops add only the recurrent term
-``h @ W_hh.T`` per step, into preallocated buffers. (The LSTM keeps its gates as ``(T, 4, B, H)``:
-each step's four gates are one contiguous ``(4, B, H)`` block, so that its per-step ufuncs never
-touch strided memory.)
+Layers hand each other time-major arrays, ``(T, B, ...)``; inside, each cell lays out its arrays
+so that its per-step work touches contiguous memory:
+
+* GRU and RNN are time-major: the input projection of every step, ``x @ W_ih.T + b``, is one GEMM
+  before the loop; the loops add only the recurrent term ``h @ W_hh.T`` per step, into
+  preallocated buffers.
+* The LSTM is feature-major, ``(features, B)`` per step: one GEMM per step,
+  ``W (4H, H+I+1) @ [h_t; x_t; 1]``, writes the step's four gates as one contiguous ``(4H, B)``
+  block (sigmoid gates first), and every per-step ufunc reads and writes contiguous ``(H, B)`` or
+  ``(4H, B)`` blocks.
 
 Weight layout and gate order are torch's, stated once here:
 
@@ -19,18 +24,18 @@ Weight layout and gate order are torch's, stated once here:
 
 * RNN (tanh), G = 1: ``h_t = tanh(xw + h W_hh.T + b_hh)``.
 
-NumPy computes ``tanh`` and ``exp`` element by element, and ``exp`` costs about half as much, so the
-LSTM computes its four gates with one ``exp``: ``sigmoid(a) = 1 / (1 + exp(-a))`` and
+NumPy's ``exp`` costs about half its ``tanh`` (for float32: 1.4 against 2.9 ns per value on this
+project's machines), so the LSTM computes its four gates with one ``exp``: ``sigmoid(a) = 1 / (1 + exp(-a))`` and
 ``tanh(a) = 2 / (1 + exp(-2a)) - 1`` (:func:`_activate`; ``exp`` overflowing to inf gives the exact
 limits 0 and -1). The GRU computes its sigmoids as ``0.5 * tanh(0.5 * a) + 0.5``. The factors
 (-1 and -2 for the LSTM, 0.5 for the GRU) are folded into the gate rows of the weights and biases
 before the loop; scaling by a power of two or by -1 is exact in binary floating point, so this
 changes no result.
 
-Backward returns the gradient of the loss with respect to ``xw`` (``dxw``, which is also the
-gradient of ``b_ih``) and to the recurrent pre-activation ``hw = h W_hh.T + b_hh`` (``dhw``, which
-is also the gradient of ``b_hh``), both ``(T, B, G*H)``; the caller turns them into weight
-gradients with one GEMM each over all steps. For LSTM and RNN the two are the same array.
+Backward loops over the steps for the gradients of the gate pre-activations only; the weight,
+bias and input gradients come after the loop, from one GEMM each over all steps
+(:func:`weight_grads` for GRU and RNN; the LSTM gets ``[dW_hh, dW_ih, db]`` from one GEMM against
+its ``[h; x; 1]`` columns).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from typing import Callable
 import numpy as np
 
 Cache = dict[str, np.ndarray]
+Grads = tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, "np.ndarray | None"]  # weights, dx, dh0, dc0
 
 
 def _sigmoid_scale(gates: str, H: int, dtype) -> np.ndarray:
@@ -56,6 +62,25 @@ def project(x: np.ndarray, w: np.ndarray, b: np.ndarray, out: np.ndarray | None 
     np.matmul(x.reshape(T * B, I), w.T, out=out.reshape(T * B, G))
     out += b
     return out
+
+
+def weight_grads(dxw: np.ndarray, dhw: np.ndarray, x: np.ndarray, h: np.ndarray,
+                 w_ih: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Weight, bias and input gradients of a time-major layer, one GEMM each over all steps.
+
+    ``dxw`` (T, B, G*H) is the gradient w.r.t. ``x W_ih.T + b_ih`` and ``dhw`` (T, B, G*H) w.r.t.
+    ``h W_hh.T + b_hh`` (the same array for the RNN); ``x`` (T, B, I) the layer's input; ``h``
+    (T+1, B, H) its hidden states. Returns the gradients ``weight_ih`` (G*H, I), ``weight_hh``
+    (G*H, H), ``bias_ih``, ``bias_hh`` (G*H,) and ``dx`` (T, B, I).
+    """
+    T, B, G = dxw.shape
+    I, H = x.shape[-1], h.shape[-1]
+    dxw2, dhw2 = dxw.reshape(T * B, G), dhw.reshape(T * B, G)  # (T*B, G*H)
+    b_ih = dxw2.sum(axis=0)  # (G*H,)
+    grads = {"weight_ih": dxw2.T @ x.reshape(T * B, I),  # (G*H, I)
+             "weight_hh": dhw2.T @ h[:-1].reshape(T * B, H),  # (G*H, H)
+             "bias_ih": b_ih, "bias_hh": dhw2.sum(axis=0) if dhw is not dxw else b_ih.copy()}
+    return grads, (dxw2 @ w_ih).reshape(T, B, I)
 
 
 def scratch(work: dict | None, name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
@@ -77,17 +102,17 @@ def _exp_scale(gates: str, H: int, dtype) -> np.ndarray:
     return np.repeat(np.array([-1.0 if g == "s" else -2.0 for g in gates], dtype=dtype), H)
 
 
-def _activate(a: np.ndarray) -> None:
-    """In place, on ``(4, B, H)`` gate blocks i, f, o, g holding ``-a`` (sigmoids) and ``-2a`` (g).
+def _activate(a: np.ndarray, n: int) -> None:
+    """In place, on gate rows holding ``-a`` (the first ``n``: sigmoids) and ``-2a`` (the rest: tanh).
 
     ``sigmoid(a) = 1 / (1 + exp(-a))`` and ``tanh(a) = 2 / (1 + exp(-2a)) - 1``: one ``exp`` over all
-    four blocks costs less than ``tanh``, which NumPy computes element by element.
+    four blocks costs less than ``tanh`` over the g block and ``exp`` over the rest.
     """
     np.exp(a, out=a)
     a += 1.0
-    np.divide(1.0, a[:3], out=a[:3])
-    np.divide(2.0, a[3], out=a[3])
-    a[3] -= 1.0
+    np.divide(1.0, a[:n], out=a[:n])
+    np.divide(2.0, a[n:], out=a[n:])
+    a[n:] -= 1.0
 
 
 def _finish_sigmoid(a: np.ndarray) -> None:
@@ -105,6 +130,13 @@ def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.nda
                  h0: np.ndarray, c0: np.ndarray, old: Cache | None = None) -> tuple[np.ndarray, Cache]:
     """Run one LSTM layer over all steps.
 
+    The LSTM works feature-major: every step is one GEMM ``W (4H, K) @ [h_t; x_t; 1] (K, B)`` with
+    ``K = H + I + 1`` (recurrent and input weights and both biases side by side), which writes the
+    step's four gates as one contiguous ``(4H, B)`` block whose ``(H, B)`` rows are i, f, o, g
+    (:data:`LSTM_BLOCKS`). The columns ``[h_t; x_t; 1]`` of all steps live in one array ``hx``
+    ``(K, T+1, B)``: the step writes ``h_{t+1}`` straight into the next column, and backward gets
+    every weight gradient from ``hx`` with one GEMM.
+
     Parameters
     ----------
     x : (T, B, I) time-major input; w_ih : (4H, I); w_hh : (4H, H); b_ih, b_hh : (4H,); h0, c0 : (B, H).
@@ -112,100 +144,112 @@ def lstm_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.nda
 
     Returns
     -------
-    h : (T+1, B, H) with ``h[0] = h0``, and the cache for :func:`lstm_backward`: the gates as
-    ``(T, 4, B, H)``, four ``(B, H)`` blocks per step in :data:`LSTM_BLOCKS` order, so that every
-    per-step operation works on contiguous ``(B, H)`` or ``(4, B, H)`` memory; ``c`` (T+1, B, H);
-    and ``tc = tanh(c[1:])`` (T, B, H), which backward needs too.
+    h : (T+1, B, H) view with ``h[0] = h0``, and the cache for :func:`lstm_backward`: ``gates``
+    (T, 4H, B), ``hx`` (K, T+1, B), ``cs`` (T+1, H, B) the cell states, ``tc`` = tanh(c_t)
+    (T, H, B), and the views ``h`` and ``c``, each (T+1, B, H).
     """
     T, B, I = x.shape
     H = w_hh.shape[1]
-    scale = _exp_scale("ssts", H, x.dtype)[:, None]  # (4H, 1)
+    K = H + I + 1
     rows = np.concatenate([np.arange(k * H, (k + 1) * H) for k in (0, 1, 3, 2)])  # torch i,f,g,o -> i,f,o,g
-    # input projection of all steps, both biases folded in through a column of ones: one batched GEMM
-    w_aug = np.concatenate([w_ih, (b_ih + b_hh)[:, None]], axis=1) * scale  # (4H, I+1)
-    w_aug = w_aug[rows].reshape(4, H, I + 1).transpose(0, 2, 1)  # (4, I+1, H)
-    x_aug = np.empty((T, 1, B, I + 1), dtype=x.dtype)  # (T, 1, B, I+1)
-    x_aug[:, 0, :, :I] = x
-    x_aug[..., I] = 1.0
-    gates = scratch(old, "gates", (T, 4, B, H), x.dtype)  # (T, 4, B, H)
-    np.matmul(x_aug, w_aug, out=gates)  # (T, 1, B, I+1) @ (4, I+1, H) -> (T, 4, B, H)
-    whh = np.ascontiguousarray((w_hh * scale)[rows].reshape(4, H, H).transpose(0, 2, 1))  # (4, H, H)
-    h = scratch(old, "h", (T + 1, B, H), x.dtype)
-    c = scratch(old, "c", (T + 1, B, H), x.dtype)
-    tc = scratch(old, "tc", (T, B, H), x.dtype)
-    h[0], c[0] = h0, c0
-    rec = np.empty((4, B, H), dtype=x.dtype)
-    tmp = np.empty((B, H), dtype=x.dtype)
+    w = np.concatenate([w_hh, w_ih, (b_ih + b_hh)[:, None]], axis=1)[rows]  # (4H, K) acting on [h; x; 1]
+    w *= _exp_scale("ssst", H, x.dtype)[:, None]
+    hx = scratch(old, "hx", (K, T + 1, B), x.dtype)  # column t: [h_t; x_t; 1]
+    hx[H:H + I, :T] = x.transpose(2, 0, 1)  # (I, T, B)
+    hx[H + I] = 1.0
+    hx[:H, 0] = h0.T
+    gates = scratch(old, "gates", (T, 4 * H, B), x.dtype)  # (T, 4H, B)
+    cs = scratch(old, "cs", (T + 1, H, B), x.dtype)  # (T+1, H, B)
+    tc = scratch(old, "tc", (T, H, B), x.dtype)  # (T, H, B)
+    cs[0] = c0.T
+    tmp = np.empty((H, B), dtype=x.dtype)
     with np.errstate(over="ignore"):  # exp(-a) = inf for a very negative a gives the right limit, 0
         for t in range(T):
-            a = gates[t]  # (4, B, H): -a for i, f, o and -2a for g
-            np.matmul(h[t], whh, out=rec)
-            a += rec
-            _activate(a)
-            i, f, o, g = a
-            np.multiply(f, c[t], out=c[t + 1])
+            a = gates[t]  # (4H, B): -a for i, f, o and -2a for g
+            np.matmul(w, hx[:, t], out=a)
+            _activate(a, 3 * H)
+            i, f, o, g = a[:H], a[H:2 * H], a[2 * H:3 * H], a[3 * H:]
+            np.multiply(f, cs[t], out=cs[t + 1])
             np.multiply(i, g, out=tmp)
-            c[t + 1] += tmp
-            np.tanh(c[t + 1], out=tc[t])
-            np.multiply(o, tc[t], out=h[t + 1])
-    return h, {"gates": gates, "c": c, "tc": tc, "h": h}
+            cs[t + 1] += tmp
+            np.tanh(cs[t + 1], out=tc[t])
+            np.multiply(o, tc[t], out=hx[:H, t + 1])
+    h = hx[:H].transpose(1, 2, 0)  # (T+1, B, H) view
+    return h, {"gates": gates, "hx": hx, "cs": cs, "tc": tc, "h": h, "c": cs.transpose(0, 2, 1)}
 
 
-def lstm_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.ndarray,
-                  dc_n: np.ndarray, work: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def lstm_backward(dh_out: np.ndarray, cache: Cache, x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+                  dh_n: np.ndarray, dc_n: np.ndarray, work: dict | None = None) -> Grads:
     """Backpropagate through one LSTM layer.
 
     Parameters
     ----------
-    dh_out : (T, B, H) gradient of the loss w.r.t. the layer's outputs ``h[1:]``.
-    cache : from :func:`lstm_forward`; w_hh : (4H, H); dh_n, dc_n : (B, H) gradients of the final state.
-    work : optional scratch space (a dict) whose arrays the returned ``dxw``/``dhw`` may live in.
+    dh_out : (T, B, H) gradient of the loss w.r.t. the layer's outputs ``h[1:]`` (any strides).
+    cache : from :func:`lstm_forward`; x : the layer's input, unused (``cache["hx"]`` holds it);
+    w_ih : (4H, I); w_hh : (4H, H); dh_n, dc_n : (B, H) gradients of the final state.
+    work : optional scratch space (a dict), reused between calls; ``dx`` lives in it.
 
     Returns
     -------
-    dxw, dhw : (T, B, 4H) gradient w.r.t. the gate pre-activations (the same array),
-    dh0 : (B, H), dc0 : (B, H).
+    grads : ``weight_ih`` (4H, I), ``weight_hh`` (4H, H), ``bias_ih``, ``bias_hh`` (4H,) (torch's
+    names without the layer suffix); dx : (T, B, I) view; dh0 : (B, H); dc0 : (B, H).
     """
-    gates, c, tc = cache["gates"], cache["c"], cache["tc"]  # (T, 4, B, H) in LSTM_BLOCKS order, (T+1, B, H)
-    T, _, B, H = gates.shape
-    G = 4 * H
+    gates, hx, cs, tc = cache["gates"], cache["hx"], cache["cs"], cache["tc"]  # see lstm_forward
+    T, G, B = gates.shape
+    H = G // 4
+    I = hx.shape[0] - H - 1
+    dy = dh_out.transpose(0, 2, 1)  # (T, H, B)
+    if dy.strides[-1] != dy.itemsize:
+        dy = scratch(work, "dy", dy.shape, dy.dtype)
+        np.copyto(dy, dh_out.transpose(0, 2, 1))
     # Everything that does not depend on the recurrence is computed for a block of K steps at
     # once (K sized to stay in cache); the loop over steps then needs one product per gate block.
     K = int(max(1, min(T, (256 * 1024) // (B * G * gates.itemsize))))
-    der = np.empty((K, 4, B, H), dtype=gates.dtype)  # activation derivatives: s(1-s) for i, f, o; 1-g^2
-    m = np.empty((K, B, 4, H), dtype=gates.dtype)  # what dc (i, f, g blocks) and dh (o block) multiply
-    a_dc = np.empty((K, B, H), dtype=gates.dtype)  # dc_t += dh_t * o * (1 - tanh(c)^2)
-    dz = scratch(work, "dz", (T, B, G), gates.dtype)  # torch order i, f, g, o
-    dz4 = dz.reshape(T, B, 4, H)
-    dh = dh_n.copy()  # (B, H)
-    dc = dc_n.copy()  # (B, H)
-    tmp = np.empty((B, H), dtype=gates.dtype)
+    der = scratch(work, "der", (K, 4, H, B), gates.dtype)  # activation derivatives: s(1-s) for i, f, o; 1-g^2
+    m = scratch(work, "m", (K, 4, H, B), gates.dtype)  # what dc (i, f, g blocks) and dh (o block) multiply
+    a_dc = scratch(work, "a_dc", (K, H, B), gates.dtype)  # dc_t += dh_t * o * (1 - tanh(c)^2)
+    dz = scratch(work, "dz", (T, 4, H, B), gates.dtype)  # torch order i, f, g, o
+    dh = dh_n.T.copy()  # (H, B)
+    dc = dc_n.T.copy()  # (H, B)
+    tmp = np.empty((H, B), dtype=gates.dtype)
+    w_hh_t = np.ascontiguousarray(w_hh.T)  # (H, 4H)
     for t1 in range(T, 0, -K):
         t0 = max(0, t1 - K)
         n = t1 - t0
-        a, d, mk, ak, tk = gates[t0:t1], der[:n], m[:n], a_dc[:n], tc[t0:t1]  # (n, 4, B, H) ... (n, B, H)
-        i, f, o, g = a.transpose(1, 0, 2, 3)  # (n, B, H) each
+        a, d, mk, ak, tk = gates[t0:t1].reshape(n, 4, H, B), der[:n], m[:n], a_dc[:n], tc[t0:t1]
+        i, f, o, g = a.transpose(1, 0, 2, 3)  # (n, H, B) each
         np.subtract(1.0, a[:, :3], out=d[:, :3])
         d[:, :3] *= a[:, :3]
         np.multiply(g, g, out=d[:, 3])
         np.subtract(1.0, d[:, 3], out=d[:, 3])
-        np.multiply(g, d[:, 0], out=mk[:, :, 0])  # di_pre = dc * g * i(1-i)
-        np.multiply(c[t0:t1], d[:, 1], out=mk[:, :, 1])  # df_pre = dc * c_{t-1} * f(1-f)
-        np.multiply(i, d[:, 3], out=mk[:, :, 2])  # dg_pre = dc * i * (1-g^2)
-        np.multiply(tk, d[:, 2], out=mk[:, :, 3])  # do_pre = dh * tanh(c) * o(1-o)
+        np.multiply(g, d[:, 0], out=mk[:, 0])  # di_pre = dc * g * i(1-i)
+        np.multiply(cs[t0:t1], d[:, 1], out=mk[:, 1])  # df_pre = dc * c_{t-1} * f(1-f)
+        np.multiply(i, d[:, 3], out=mk[:, 2])  # dg_pre = dc * i * (1-g^2)
+        np.multiply(tk, d[:, 2], out=mk[:, 3])  # do_pre = dh * tanh(c) * o(1-o)
         np.multiply(tk, tk, out=ak)
         np.subtract(1.0, ak, out=ak)
         ak *= o
         for t in range(t1 - 1, t0 - 1, -1):
             k = t - t0
-            dh += dh_out[t]
+            dh += dy[t]
             np.multiply(dh, ak[k], out=tmp)
             dc += tmp
-            np.multiply(dc[:, None, :], mk[k, :, :3], out=dz4[t, :, :3])
-            np.multiply(dh, mk[k, :, 3], out=dz4[t, :, 3])
+            np.multiply(dc, mk[k, :3], out=dz[t, :3])
+            np.multiply(dh, mk[k, 3], out=dz[t, 3])
             dc *= f[k]  # carried to c_{t-1}
-            np.matmul(dz[t], w_hh, out=dh)
-    return dz, dz, dh, dc
+            np.matmul(w_hh_t, dz[t].reshape(G, B), out=dh)
+    # weight and input gradients need the steps side by side: (4H, T*B), one transposing copy
+    dz2 = scratch(work, "dz2", (G, T, B), gates.dtype)  # (4H, T, B)
+    np.copyto(dz2, dz.reshape(T, G, B).transpose(1, 0, 2))
+    dz2 = dz2.reshape(G, T * B)
+    dw = dz2 @ hx[:, :T].reshape(H + I + 1, T * B).T  # (4H, K): [dW_hh, dW_ih, db], one GEMM over all steps
+    grads = {"weight_ih": np.ascontiguousarray(dw[:, H:H + I]), "weight_hh": np.ascontiguousarray(dw[:, :H]),
+             "bias_ih": dw[:, H + I].copy(), "bias_hh": dw[:, H + I].copy()}
+    # the layer below reads dx as its dh_out and then writes its own, in the same memory if I is the same
+    dx = scratch(work, f"dx{I}", (I, T, B), gates.dtype)  # (I, T, B)
+    np.matmul(w_ih.T, dz2, out=dx.reshape(I, T * B))
+    dx = dx.transpose(1, 2, 0)  # (T, B, I) view
+    return grads, dx, dh.T, dc.T
 
 
 # ------------------------------------------------------------------------------------------ GRU
@@ -251,14 +295,17 @@ def gru_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndar
     return h, {"gates": gates, "hw": hw, "hw_n": hw[..., 2 * H:], "h": h}
 
 
-def gru_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.ndarray,
-                 dc_n: None = None, work: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, None]:
-    """Backpropagate through one GRU layer.
+def gru_backward(dh_out: np.ndarray, cache: Cache, x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+                 dh_n: np.ndarray, dc_n: None = None, work: dict | None = None) -> Grads:
+    """Backpropagate through one GRU layer (``x`` (T, B, I) is the layer's input).
+
+    The loop computes ``dxw`` (T, B, 3H), the gradient w.r.t. ``x W_ih.T + b_ih``, and ``dhw``
+    (T, B, 3H) w.r.t. ``h W_hh.T + b_hh`` (equal on the r, z blocks; the n block of dhw is r times
+    that of dxw); :func:`weight_grads` turns them into the weight gradients.
 
     Returns
     -------
-    dxw : (T, B, 3H) gradient w.r.t. ``x W_ih.T + b_ih``; dhw : (T, B, 3H) w.r.t. ``h W_hh.T + b_hh``
-    (equal on the r, z blocks; the n block of dhw is r times that of dxw); dh0 : (B, H); None.
+    grads : ``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh``; dx : (T, B, I); dh0 : (B, H); None.
     """
     gates, hw_n, h = cache["gates"], cache["hw_n"], cache["h"]
     T, B, G = gates.shape
@@ -292,7 +339,7 @@ def gru_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.nd
         np.multiply(dh, z, out=carry)  # h_t = ... + z h_{t-1}
         np.matmul(dr, w_hh, out=dh)
         dh += carry
-    return dxw, dhw, dh, None
+    return (*weight_grads(dxw, dhw, x, h, w_ih), dh, None)
 
 
 # ------------------------------------------------------------------------------------------ RNN
@@ -314,9 +361,9 @@ def rnn_forward(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndar
     return h, {"xw": xw, "h": h}
 
 
-def rnn_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.ndarray,
-                 dc_n: None = None, work: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, None]:
-    """Backpropagate through one tanh RNN layer: returns dxw = dhw (T, B, H), dh0 (B, H), None."""
+def rnn_backward(dh_out: np.ndarray, cache: Cache, x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+                 dh_n: np.ndarray, dc_n: None = None, work: dict | None = None) -> Grads:
+    """Backpropagate through one tanh RNN layer: weight gradients, dx (T, B, I), dh0 (B, H), None."""
     h = cache["h"]
     T, B, H = h.shape[0] - 1, h.shape[1], h.shape[2]
     deriv = 1.0 - h[1:] * h[1:]  # (T, B, H) tanh'
@@ -326,7 +373,7 @@ def rnn_backward(dh_out: np.ndarray, cache: Cache, w_hh: np.ndarray, dh_n: np.nd
         dh += dh_out[t]
         np.multiply(dh, deriv[t], out=da[t])
         np.matmul(da[t], w_hh, out=dh)
-    return da, da, dh, None
+    return (*weight_grads(da, da, x, h, w_ih), dh, None)
 
 
 # ---------------------------------------------------------------------------------- the registry
@@ -361,7 +408,9 @@ def quantity(cell: Cell, cache: Cache, name: str) -> np.ndarray:
     if name == "c":
         return cache["c"][1:]
     if cell.name == "lstm":
-        return cache["gates"][:, LSTM_BLOCKS.index(name)]
+        k = LSTM_BLOCKS.index(name)
+        H = cache["h"].shape[-1]
+        return cache["gates"][:, k * H:(k + 1) * H].transpose(0, 2, 1)
     k = cell.gate_names.index(name)
     H = cache["h"].shape[-1]
     return cache["gates"][..., k * H:(k + 1) * H]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -89,6 +90,7 @@ class Recurrent:
         self.params: dict[str, np.ndarray] = init_params(self.cell, input_size, hidden_size, num_layers,
                                                          dtype, rng, forget_bias)
         self._work: dict[str, np.ndarray] = {}  # backward's scratch arrays, reused between calls
+        self._spare: list[tuple] = []  # (weak reference to a recent trace, its caches): see _take
 
     # ----------------------------------------------------------------------------- description
     @property
@@ -170,8 +172,10 @@ class Recurrent:
             for a GRU or RNN; None means zeros.
         reuse : optional :class:`Trace` of an earlier forward of this network that is no longer
             needed: its memory is overwritten by the new trace (and the old trace can no longer be
-            used). In a training loop, ``out, state, trace = net.forward(x, reuse=trace)`` saves
-            allocating (and the OS zeroing) the trace's arrays at every step.
+            used). Without it, the new trace reuses the memory of one of this network's two
+            previous traces that no longer exists (nothing refers to it any more), and is freshly
+            allocated otherwise. So a training loop never asks the OS for fresh (zeroed) pages, at
+            the cost of the network keeping the memory of up to two traces between calls.
 
         Returns
         -------
@@ -183,7 +187,7 @@ class Recurrent:
         B, T, _ = x.shape
         h0, c0 = self._split_state(state, B)
         cell = CELLS[self.cell]
-        olds = self._take(reuse)
+        olds, spare = self._take(reuse)
         zeros = np.zeros((B, self.hidden_size), dtype=self.dtype)  # (B, H)
         layer_in = np.ascontiguousarray(x.transpose(1, 0, 2))  # (T, B, I) time-major
         inputs, caches = [], []
@@ -196,25 +200,43 @@ class Recurrent:
             inputs.append(layer_in)
             caches.append(cache)
             layer_in = h[1:]  # (T, B, H)
-        out = np.ascontiguousarray(layer_in.transpose(1, 0, 2))  # (B, T, H)
+        out = layer_in.transpose(1, 0, 2).copy()  # (B, T, H), never a view of the trace
         h_n = np.stack([c["h"][-1] for c in caches])  # (L, B, H)
         final = (h_n, np.stack([c["c"][-1] for c in caches])) if cell.has_cell_state else h_n
-        return out, final, Trace(self.cell, inputs, caches)
+        trace = Trace(self.cell, inputs, caches)
+        self._spare = [*spare, (weakref.ref(trace), caches)][-2:]
+        return out, final, trace
 
     __call__ = forward
 
-    def _take(self, reuse: Trace | None) -> list:
-        """The caches of ``reuse`` (one per layer, then marked as spent), or a list of None."""
-        if reuse is None:
-            return [None] * self.num_layers
-        if not isinstance(reuse, Trace):
-            raise LstmlabTypeError(f"reuse must be a Trace returned by forward, got {type(reuse).__name__}")
-        if reuse.cell != self.cell or len(reuse.caches) not in (0, self.num_layers):
-            raise LstmlabError(f"reuse comes from a {reuse.cell.upper()} with {len(reuse.caches)} layers, "
-                               f"not from this {self}")
-        olds = list(reuse.caches) or [None] * self.num_layers
-        reuse.caches, reuse.inputs = [], []  # its memory now belongs to the new trace
-        return olds
+    def _take(self, reuse: Trace | None) -> tuple[list, list]:
+        """Memory for the next trace, and the recent traces to remember after it.
+
+        The memory is one cache per layer whose arrays the new trace overwrites (None: fresh
+        arrays): those of ``reuse``, which is then marked as spent; else those of one of the two
+        previous traces that no longer exists (a trace hands out copies only, so once it is gone
+        nothing can see its memory); else fresh.
+        """
+        if reuse is not None:
+            if not isinstance(reuse, Trace):
+                raise LstmlabTypeError(f"reuse must be a Trace returned by forward, got {type(reuse).__name__}")
+            if reuse.cell != self.cell or len(reuse._caches) not in (0, self.num_layers):
+                raise LstmlabError(f"reuse comes from a {reuse.cell.upper()} with {len(reuse._caches)} layers, "
+                                   f"not from this {self}")
+        spare = self.__dict__.pop("_spare", [])  # atomic: two threads never get the same memory
+        self._spare = []
+        if reuse is not None:
+            olds = list(reuse._caches) or [None] * self.num_layers
+            reuse._caches, reuse._inputs = [], []  # its memory now belongs to the new trace
+            return olds, [(ref, caches) for ref, caches in spare if ref() is not reuse]
+        for k, (ref, caches) in enumerate(spare):
+            if ref() is None:
+                return caches, spare[:k] + spare[k + 1:]
+        return [None] * self.num_layers, spare
+
+    def __getstate__(self) -> dict:
+        """Pickling keeps config and parameters, not the scratch memory."""
+        return {**self.__dict__, "_work": {}, "_spare": []}
 
     def _layer(self, k: int) -> dict[str, np.ndarray]:
         p = self.params
@@ -243,33 +265,28 @@ class Recurrent:
             raise LstmlabTypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
         L, B, T, H = trace.shape  # raises if the trace's memory was reused
         if trace.cell != self.cell or L != self.num_layers or H != self.hidden_size \
-                or trace.inputs[0].shape[-1] != self.input_size:
+                or trace._inputs[0].shape[-1] != self.input_size:
             raise LstmlabError(f"trace comes from a {trace.cell.upper()} with {L} layers and {H} units, "
                                f"not from this {self}")
-        cell, G = CELLS[self.cell], CELLS[self.cell].n_gates * H
+        cell = CELLS[self.cell]
         if d_out is None:
             dh_out = np.zeros((T, B, H), dtype=self.dtype)  # (T, B, H)
         else:
             d_out = _as_float_array("d_out", d_out, self.dtype, (B, T, H), " (batch, steps, hidden_size) like out")
-            dh_out = np.ascontiguousarray(d_out.transpose(1, 0, 2))  # (T, B, H)
+            dh_out = d_out.transpose(1, 0, 2)  # (T, B, H) view; each cell lays it out as it needs
         dh_n, dc_n = self._split_state(d_state, B, "d_state")
         zeros = np.zeros((B, H), dtype=self.dtype)
         grads: dict[str, np.ndarray] = {}
         dh0, dc0 = [None] * L, [None] * L
         for k in range(L - 1, -1, -1):
-            p, cache, x_in = self._layer(k), trace.caches[k], trace.inputs[k]
-            dxw, dhw, dh0[k], dc0[k] = cell.backward(
-                dh_out, cache, p["w_hh"], zeros if dh_n is None else dh_n[k],
+            p = self._layer(k)
+            g, dh_out, dh0[k], dc0[k] = cell.backward(
+                dh_out, trace._caches[k], trace._inputs[k], p["w_ih"], p["w_hh"], zeros if dh_n is None else dh_n[k],
                 (zeros if dc_n is None else dc_n[k]) if cell.has_cell_state else None, self._work)
-            n_in = x_in.shape[-1]
-            dxw2, dhw2 = dxw.reshape(T * B, G), dhw.reshape(T * B, G)  # (T*B, G*H)
-            grads[f"weight_ih_l{k}"] = dxw2.T @ x_in.reshape(T * B, n_in)  # (G*H, I_k): one GEMM, all steps
-            grads[f"weight_hh_l{k}"] = dhw2.T @ cache["h"][:-1].reshape(T * B, H)  # (G*H, H)
-            grads[f"bias_ih_l{k}"] = dxw2.sum(axis=0)  # (G*H,)
-            grads[f"bias_hh_l{k}"] = dhw2.sum(axis=0) if dhw is not dxw else grads[f"bias_ih_l{k}"].copy()
-            dh_out = (dxw2 @ p["w_ih"]).reshape(T, B, n_in)  # (T, B, I_k): gradient w.r.t. the layer's input
+            grads.update({f"{name}_l{k}": value for name, value in g.items()})  # weight_ih (G*H, I_k), ...
+            # dh_out is now (T, B, I_k): the gradient w.r.t. the layer's input
         grads = {name: grads[name] for name in self.params}  # parameter order
-        grads["input"] = np.ascontiguousarray(dh_out.transpose(1, 0, 2))  # (B, T, I)
+        grads["input"] = dh_out.transpose(1, 0, 2).copy()  # (B, T, I), never a view of scratch memory
         grads["h0"] = np.stack(dh0)  # (L, B, H)
         if cell.has_cell_state:
             grads["c0"] = np.stack(dc0)  # (L, B, H)

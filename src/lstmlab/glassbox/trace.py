@@ -18,12 +18,21 @@ class Trace:
     ``trace[name]`` is an array of shape ``(L, B, T, H)``: layers, batch, steps, units. Names are
     ``i, f, g, o, c, h`` for an LSTM, ``r, z, n, h`` for a GRU and ``h`` for an RNN (torch's gate
     meanings). ``trace.inputs[l]`` is what layer ``l`` read, time-major ``(T, B, I_l)``.
+
+    Everything a trace hands out is a copy: its own memory is reachable through the trace only,
+    so once the trace is gone the network that made it can reuse that memory for its next trace.
     """
 
     def __init__(self, cell: str, inputs: list[np.ndarray], caches: list[Cache]) -> None:
         self.cell = cell
-        self.inputs = inputs
-        self.caches = caches
+        self._inputs = inputs  # per layer (T, B, I_l), views; backward of GRU and RNN reads them
+        self._caches = caches  # per layer, the cell's arrays (see glassbox.cells)
+
+    @property
+    def inputs(self) -> list[np.ndarray]:
+        """What each layer read, a copy per layer: ``(T, B, I_l)``."""
+        self._check_alive()
+        return [np.array(x) for x in self._inputs]
 
     @property
     def quantities(self) -> tuple[str, ...]:
@@ -31,7 +40,7 @@ class Trace:
         return CELLS[self.cell].quantities
 
     def _check_alive(self) -> None:
-        if not self.caches:
+        if not self._caches:
             raise LstmlabError("this trace's memory was reused by a later forward(..., reuse=trace): "
                                "it no longer holds its values")
 
@@ -39,8 +48,8 @@ class Trace:
     def shape(self) -> tuple[int, int, int, int]:
         """``(L, B, T, H)``."""
         self._check_alive()
-        T, B, H = self.caches[0]["h"][1:].shape
-        return len(self.caches), B, T, H
+        T, B, H = self._caches[0]["h"][1:].shape
+        return len(self._caches), B, T, H
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self.quantities:
@@ -48,7 +57,7 @@ class Trace:
                                   f"expected one of {', '.join(self.quantities)}")
         self._check_alive()
         cell = CELLS[self.cell]
-        per_layer = [quantity(cell, cache, name) for cache in self.caches]  # L x (T, B, H)
+        per_layer = [quantity(cell, cache, name) for cache in self._caches]  # L x (T, B, H)
         return np.stack(per_layer).transpose(0, 2, 1, 3).copy()  # (L, B, T, H)
 
     def __contains__(self, name: object) -> bool:
@@ -67,7 +76,7 @@ class Trace:
         return ((name, self[name]) for name in self.quantities)
 
     def __repr__(self) -> str:
-        if not self.caches:
+        if not self._caches:
             return f"Trace(cell={self.cell!r}, reused by a later forward)"
         L, B, T, H = self.shape
         return f"Trace(cell={self.cell!r}, layers={L}, batch={B}, steps={T}, units={H}, quantities={self.quantities})"
