@@ -4,17 +4,26 @@ Reproduce (the numbers in docs/benchmarks.md and docs/glassbox.md):
 
     OMP_NUM_THREADS=1 taskset -c 1 .venv/bin/python benchmarks/bench_glassbox.py
 
-For every shape, the four timings (glassbox forward, torch forward, glassbox forward+backward,
-torch forward+backward) are interleaved repeat by repeat, so a slow spell of a shared machine hits
-both sides alike; the table shows medians and the ratio glassbox / torch (below 1: glassbox faster).
+    # the same, once with OpenBLAS's own kernel choice and once with its Haswell kernels
+    OMP_NUM_THREADS=1 taskset -c 1 .venv/bin/python benchmarks/bench_glassbox.py --openblas-coretype default Haswell
+
+For every shape, the five timings (glassbox forward, torch forward, glassbox forward+backward,
+torch forward+backward, glassbox forward+backward with reuse) are interleaved repeat by repeat, so
+a slow spell of a shared machine hits both sides alike; the table shows medians and the ratio
+glassbox / torch (below 1: glassbox faster).
 
 * forward: glassbox ``net.forward(x)`` (which always keeps the full gate trace) against torch
   ``module(x)`` under ``torch.no_grad()`` (torch's fastest path).
 * forward+backward: glassbox ``forward`` + ``backward(d_out, trace)`` against torch ``module(x)`` +
   ``out.backward(d_out)`` with ``x.requires_grad_()``; both produce every parameter gradient and the
-  input gradient.
-* forward+backward, reuse: the same for glassbox as a training loop would write it,
-  ``forward(x, reuse=trace)`` with the previous step's trace (no fresh memory for the trace).
+  input gradient. Each call's trace is gone when the call returns, so the next forward writes its
+  trace into that memory (the network keeps it), as in a training loop.
+* forward+backward, reuse: the same for glassbox with the previous step's trace passed
+  explicitly, ``forward(x, reuse=trace)``.
+
+``--openblas-coretype`` runs the whole table once per value in a fresh process (OpenBLAS picks its
+kernels when numpy loads): ``default`` leaves the choice to OpenBLAS, any other value is put in
+``OPENBLAS_CORETYPE`` (``Haswell`` forces the AVX2 kernels on any x86 CPU).
 """
 
 from __future__ import annotations
@@ -27,6 +36,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -45,7 +56,7 @@ def _timed(fn) -> float:
 
 
 def bench_shape(cell: str, shape: tuple[int, ...], repeats: int, seed: int) -> dict[str, float]:
-    """Median seconds of the four measurements for one shape."""
+    """Median seconds of the five measurements for one shape."""
     import torch
 
     from lstmlab import glassbox
@@ -93,17 +104,42 @@ def bench_shape(cell: str, shape: tuple[int, ...], repeats: int, seed: int) -> d
     return {k: statistics.median(v) for k, v in times.items()}
 
 
+def blas() -> str:
+    """numpy's BLAS as threadpoolctl reports it, e.g. ``openblas 0.3.31.188.0, Haswell kernels``."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "BLAS unknown (no threadpoolctl)"
+    info = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    if not info:
+        return "BLAS unknown"
+    return f"{info[0]['internal_api']} {info[0]['version']}, {info[0].get('architecture')} kernels"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=15, help="timed repeats per measurement (median reported)")
     parser.add_argument("--cell", default="lstm", choices=("lstm", "gru", "rnn"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--openblas-coretype", nargs="+", metavar="CORETYPE",
+                        help="run once per value in a fresh process: 'default' or an OPENBLAS_CORETYPE such as Haswell")
     args = parser.parse_args(argv)
+
+    if args.openblas_coretype:
+        base = [sys.executable, os.path.abspath(__file__), "--repeats", str(args.repeats), "--cell", args.cell,
+                "--seed", str(args.seed)]
+        for coretype in args.openblas_coretype:
+            env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+            if coretype != "default":
+                env["OPENBLAS_CORETYPE"] = coretype
+            print(f"\n## OPENBLAS_CORETYPE={coretype if coretype != 'default' else '(unset)'}", flush=True)
+            subprocess.run(base, env=env, check=True)
+        return
 
     import torch
 
     torch.set_num_threads(1)
-    print(f"# {args.cell.upper()}, float32, one thread: numpy {np.__version__}, torch {torch.__version__}, "
+    print(f"# {args.cell.upper()}, float32, one thread: numpy {np.__version__} ({blas()}), torch {torch.__version__}, "
           f"python {platform.python_version()}, {platform.machine()}; medians of {args.repeats} repeats")
     print("| shape | glassbox fwd (ms) | torch fwd (ms) | ratio fwd | glassbox fwd+bwd (ms) | "
           "torch fwd+bwd (ms) | ratio fwd+bwd | glassbox fwd+bwd, reuse (ms) | ratio reuse |")
