@@ -15,17 +15,29 @@ Run the LSTM tour end to end and write one HTML report you open in a browser:
 (6) forecasting against baselines and the tutorial's own method.
 Every number is computed in the run. Writes DIR/report.html, the PNGs and DIR/summary.json.
 A section that fails is shown as failed in the report and makes the exit code 1.
+It takes a few minutes on a 2-core machine, --quick less than half of that; the README gives
+measured times and the machine they were measured on.
+"""
+
+# Shown under --help; tests/test_cli_help.py checks that every example parses.
+EXAMPLES = """\
+Examples:
+  lstmlab demo                                 # the whole tour: lstmlab-demo/report.html
+  lstmlab demo --quick --out /tmp/demo-quick   # smaller data, shorter training, noisier numbers
+  lstmlab demo --seed 1 --out runs/demo-seed1  # another seed: the training figures change
+  lstmlab demo --jobs 1                        # one process on one core: the same numbers
 """
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("demo", help="run the whole LSTM tour and write an HTML report",
-                              description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+                              description=DESCRIPTION, epilog=EXAMPLES,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", default="lstmlab-demo", metavar="DIR",
                    help="output folder (default: lstmlab-demo); files of the same names are replaced")
     p.add_argument("--quick", action="store_true",
-                   help="smaller data and shorter training, for CI: about a third of the full run's time "
-                        "(measured: 22 s instead of 59 s on an idle 2-core machine; see docs/demo.md)")
+                   help="smaller data and shorter training, for CI: less than half the full run's time; "
+                        "its numbers are noisier")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of every random choice (default: 0)")
     p.add_argument("--jobs", type=int, default=2, choices=(1, 2),
                    help="2 (default): run the forecasting section in a second process at the same time; "
