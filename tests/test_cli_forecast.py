@@ -135,6 +135,7 @@ def test_evaluate_and_backtest_on_a_long_file_go_on_past_short_series(long_csv, 
     capsys.readouterr()
     report = pd.read_csv(out / "series.csv", keep_default_na=False).set_index("unique_id")
     assert report.loc["north", "status"] == "evaluated" and report.loc["north", "mase_seasonal_naive"] != ""
+    assert report.loc["flat", "reason"] == "flat history: MASE undefined (its scale is 0)"
     assert (out / "error_by_series.png").stat().st_size > 0 and (out / "forecast.png").stat().st_size > 0
     assert main(["forecast", "backtest", "--csv", str(long_csv), "--horizon", "4", "--n-windows", "3",
                  "--no-refit", "--out", str(tmp_path / "bt")] + TINY) == 0

@@ -69,22 +69,17 @@ def test_semicolons_and_decimal_commas(tmp_path):
     assert y.name == "Umsatz" and y.iloc[0] == 0.5 and y.iloc[-1] == 1234.5
 
 
-def test_unknown_separator_gets_a_hint(tmp_path):
-    path = tmp_path / "space.csv"
-    path.write_text("ds y\n2020-01-01 1\n2020-02-01 2\n2020-03-01 3\n")
-    with pytest.raises(ValueError, match=r"space.csv: needs a value column; the file has only \['ds y'\].*separator"):
+@pytest.mark.parametrize("name, text, message", [
+    ("space.csv", "ds y\n2020-01-01 1\n2020-02-01 2\n2020-03-01 3\n",
+     r"space.csv: needs a value column; the file has only \['ds y'\].*separator"),
+    ("empty.csv", "", "empty.csv is empty: expected a header line"),
+    ("header.csv", "ds,y\n", r"header.csv has a header \(\['ds', 'y'\]\) but no rows"),
+])
+def test_files_that_cannot_be_read_are_named_with_a_hint(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
         read_csv(path)
-
-
-def test_empty_and_header_only_files_are_named(tmp_path):
-    empty = tmp_path / "empty.csv"
-    empty.write_text("")
-    with pytest.raises(ValueError, match="empty.csv is empty: expected a header line"):
-        read_csv(empty)
-    header = tmp_path / "header.csv"
-    header.write_text("ds,y\n")
-    with pytest.raises(ValueError, match=r"header.csv has a header \(\['ds', 'y'\]\) but no rows"):
-        read_csv(header)
 
 
 def test_integer_years_and_a_format_that_does_not_match(tmp_path):

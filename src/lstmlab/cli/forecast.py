@@ -139,7 +139,7 @@ def register(subparsers) -> None:
                       help="the folder given to `fit --out` (or the model folder inside it)")
     pred.add_argument("--horizon", type=int, help="steps ahead (at most the model's horizon)")
     _data_args(pred)
-    _common(pred, "forecast.csv, series.csv and forecast.png (no model files)")
+    _common(pred, "forecast.csv, series.csv and forecast.png; no model files")
     ev = _sub(sub, "evaluate", "hold out the last horizon, score model and baselines", (
         "Fit on all but the last --horizon points, forecast them, and print MAE, RMSE, MASE, sMAPE "
         "and interval coverage of the model beside the baselines; with many series, the error of "

@@ -60,8 +60,10 @@ class SeriesReport:
         frame["status"] = np.where(frame["unique_id"].isin(list(self.left_out)), "left out", done)
         frame["reason"] = frame["unique_id"].map(self.left_out).fillna("")
         if errors is not None:
-            mase = errors.rename(columns=lambda c: f"mase_{c}").rename_axis(None, axis=1)
+            mase = errors.rename(columns=lambda c: f"mase_{c}").rename_axis(None, axis=1).round(4)
             frame = frame.merge(mase, left_on="unique_id", right_index=True, how="left")
+            flat = (frame["status"] == done) & frame[list(mase.columns)].isna().all(axis=1)
+            frame.loc[flat, "reason"] = "flat history: MASE undefined (its scale is 0)"
         write_csv(frame, out / "series.csv")
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import inspect
 
 import numpy as np
+import pandas as pd
 
 from lstmlab.errors import LstmlabError
-from lstmlab.forecast.data import SeriesData, to_output, to_series_list
+from lstmlab.forecast.data import Forecast, SeriesData, SeriesInput, to_output, to_series_list
 from lstmlab.forecast.intervals import check_level, conformal_quantiles, conformal_scores
 from lstmlab.forecast.windows import sliding_windows
 
@@ -80,8 +81,8 @@ class BaseForecaster:
         return None
 
     # ---- public API ----
-    def fit(self, y) -> "BaseForecaster":
-        """Fit on a 1-D array, a pandas Series, or a long DataFrame (``unique_id, ds, y``). Returns self."""
+    def fit(self, y: SeriesInput) -> "BaseForecaster":
+        """Fit on a 1-D array (T,), a pandas Series (T,), or a long DataFrame (``unique_id, ds, y``). Returns self."""
         self._check_positive(self.horizon, "horizon")
         series, kind = to_series_list(y)
         self.__dict__.pop("calibration_scores_", None)  # a refit must not keep the old calibration
@@ -89,7 +90,8 @@ class BaseForecaster:
         self.series_, self.kind_ = series, kind
         return self
 
-    def predict(self, horizon: int | None = None, y=None, level: float | None = None):
+    def predict(self, horizon: int | None = None, y: SeriesInput | None = None,
+                level: float | None = None) -> Forecast:
         """Forecast ``horizon`` steps after the fitted series, or after the new history ``y``.
 
         Parameters
@@ -122,11 +124,13 @@ class BaseForecaster:
         extra = None if q is None else {"lo": los, "hi": his}
         return to_output(kind, series, preds, extra)
 
-    def predict_interval(self, level: float = 0.9, horizon: int | None = None, y=None):
+    def predict_interval(self, level: float = 0.9, horizon: int | None = None,
+                         y: SeriesInput | None = None) -> pd.DataFrame:
         """Shortcut for ``predict(horizon, y, level=level)``: a DataFrame with ``y_hat, lo, hi``."""
         return self.predict(horizon=horizon, y=y, level=level)
 
-    def predict_windows(self, X: np.ndarray, level: float | None = None):
+    def predict_windows(self, X: np.ndarray,
+                        level: float | None = None) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Forecast from many histories at once.
 
         Parameters

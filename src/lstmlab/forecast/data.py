@@ -6,6 +6,7 @@ with :func:`to_series_list`, and turns forecasts back into the caller's kind wit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,12 @@ from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.dates import describe_gap, parse_dates, regular_freq
 
 LONG_COLUMNS = ("unique_id", "ds", "y")
+
+SeriesInput = np.ndarray | Sequence[float] | pd.Series | pd.DataFrame
+"""What ``fit`` and ``predict`` take: an array (T,), a Series (T,), or a long DataFrame ``unique_id, ds, y``."""
+Forecast = np.ndarray | pd.Series | pd.DataFrame
+"""What ``predict`` returns, in the input's kind: an array (h,), a Series (h,) indexed by the future
+time stamps, or a DataFrame (``y_hat`` with ``lo``/``hi``; long: ``unique_id, ds, y_hat, ...``)."""
 
 
 @dataclass(frozen=True)
