@@ -42,7 +42,7 @@ def test_backtest_origins_and_refit_modes(tmp_path):
     np.testing.assert_allclose(first["y_hat"], y.to_numpy()[26:29])  # the season before the origin
     np.testing.assert_allclose(first["y"], y.to_numpy()[31:34])
     summary = res.summary()
-    assert list(summary.columns) == ["mae", "rmse", "mase", "smape", "coverage", "n"]
+    assert list(summary.columns) == ["mae", "rmse", "mase", "smape", "coverage", "msis", "n"]
     assert res.by_step().shape == (3, 1)
     path = res.to_csv(tmp_path / "bt.csv")
     assert pd.read_csv(path).shape == f.shape
@@ -130,3 +130,14 @@ def test_backtest_leaves_out_series_too_short_for_the_origins():
     assert "1 series too short for these origins" in res.verdict("Drift")
     table = res.by_series()
     assert list(table.index) == ["long"] and table.loc["long", "Drift"] == pytest.approx(0.0)
+
+
+def test_summary_has_msis_equal_to_the_scoring_function():
+    from lstmlab.forecast.scoring import msis
+
+    y = np.sin(np.arange(60) * 2 * np.pi / 12) * 10 + np.arange(60) * 0.3
+    res = backtest(SeasonalNaive(6, 12), y, n_windows=1, level=0.8, baselines=False)
+    f = res.frame
+    expected = msis(f["y"], f["lo"], f["hi"], y[:54], seasonal_period=12, level=0.8)
+    assert res.summary().loc["SeasonalNaive", "msis"] == pytest.approx(expected)
+    assert "msis" not in backtest(SeasonalNaive(6, 12), y, level=None, baselines=False).summary()

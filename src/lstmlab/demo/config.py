@@ -19,7 +19,7 @@ class DemoConfig:
     Parameters
     ----------
     quick : bool
-        Smaller data, fewer seeds and shorter training everywhere (about 45 s instead of about 3 min);
+        Smaller data, fewer seeds and shorter training everywhere (under half the full run's time; measured figures in the README);
         meant for CI. The story and the figures are the same, the numbers noisier.
     seed : int
         Root of every random choice in the run (data, initial weights, batches). Each section

@@ -20,7 +20,7 @@ _EXPORTS = {
     "mae": "metrics", "rmse": "metrics", "mase": "metrics", "smape": "metrics", "mape": "metrics",
     "coverage": "metrics", "evaluate": "metrics",
     "pinball_loss": "scoring", "weighted_quantile_loss": "scoring", "crps_from_quantiles": "scoring",
-    "crps_from_samples": "scoring", "msis": "scoring", "coverage_by_level": "scoring",
+    "crps_from_samples": "scoring", "msis": "scoring", "interval_score": "scoring", "coverage_by_level": "scoring",
     "backtest": "backtesting", "BacktestResult": "backtesting",
     "save": "io", "load": "io",
     "seed_reference": "reference", "SeedReferenceResult": "reference",

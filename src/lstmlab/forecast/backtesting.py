@@ -19,6 +19,7 @@ from lstmlab.errors import LstmlabError
 from lstmlab.forecast._base import BaseForecaster
 from lstmlab.forecast.baselines import make_baselines
 from lstmlab.forecast.data import SeriesData, seasonal_period_from_freq, to_series_list
+from lstmlab.forecast.scoring import interval_score
 
 
 @dataclass
@@ -35,7 +36,8 @@ class BacktestResult:
     skipped: dict[str, str] = field(default_factory=dict)  # unique_id -> why it has no forecasts
 
     def summary(self) -> pd.DataFrame:
-        """Per model: MAE, RMSE, MASE, sMAPE, coverage (with a level) and the number of forecasts."""
+        """Per model: MAE, RMSE, MASE, sMAPE and, with a level, coverage and MSIS (the interval score scaled
+        like MASE, :func:`~lstmlab.forecast.scoring.msis`), and the number of forecasts."""
         f = self.frame
         err = f["y"] - f["y_hat"]
         den = f["y"].abs() + f["y_hat"].abs()
@@ -49,6 +51,9 @@ class BacktestResult:
                             "smape": g["sape"].mean()})
         if self.level is not None:
             out["coverage"] = g["inside"].mean()
+            with_bounds = f.dropna(subset=["lo", "hi"])
+            score = interval_score(with_bounds["y"], with_bounds["lo"], with_bounds["hi"], self.level)
+            out["msis"] = (score / with_bounds["scale"]).groupby(with_bounds["model"], sort=False).mean()
         out["n"] = g.size()
         return out.sort_values("mae")
 

@@ -281,12 +281,18 @@ def msis(y_true: ArrayLike, lower: ArrayLike, upper: ArrayLike, y_train: ArrayLi
     axis : int or tuple of int, optional
         Axes to average over; the others stay (None: all).
     """
+    scale = _seasonal_scale(y_train, seasonal_period, "MSIS")
+    score = interval_score(y_true, lower, upper, level)  # (...,)
+    return np.mean(score, axis=_axes(axis, score)) / scale
+
+
+def interval_score(y_true: ArrayLike, lower: ArrayLike, upper: ArrayLike, level: float = 0.95) -> np.ndarray:
+    """The interval score of each value, unscaled and not averaged (see :func:`msis`): the width plus
+    ``2/alpha`` times the distance by which ``y`` falls outside, with ``alpha = 1 - level``; shape of ``y_true``."""
     alpha = 1 - _level(level)
     y = _actuals(y_true)
     lo, hi = _interval(y, lower, upper)
-    scale = _seasonal_scale(y_train, seasonal_period, "MSIS")
-    score = (hi - lo) + (2 / alpha) * (np.maximum(lo - y, 0) + np.maximum(y - hi, 0))  # (...,)
-    return np.mean(score, axis=_axes(axis, y)) / scale
+    return (hi - lo) + (2 / alpha) * (np.maximum(lo - y, 0) + np.maximum(y - hi, 0))
 
 
 def coverage_by_level(y_true: ArrayLike, intervals: dict[float, tuple[ArrayLike, ArrayLike]]) -> dict[float, float]:
