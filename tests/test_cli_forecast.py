@@ -27,6 +27,12 @@ def test_fit_then_predict_from_saved_model(csv, tmp_path, capsys):
     capsys.readouterr()
     assert main(["forecast", "predict", "--model", str(out / "model"), "--horizon", "3", "--quiet"]) == 0
     assert "2021-03-01" in capsys.readouterr().out
+    assert main(["forecast", "predict", "--model", str(out), "--quantiles", "0.1,0.5,0.9", "--quiet", "--out",
+                 str(tmp_path / "q")]) == 0
+    fc = pd.read_csv(tmp_path / "q" / "forecast.csv")
+    assert list(fc.columns) == ["ds", "y_hat", "lo", "hi", "q0.1", "q0.5", "q0.9"] and (fc["q0.5"] == fc["y_hat"]).all()
+    assert main(["forecast", "predict", "--model", str(out), "--quantiles", "0.9,0.1", "--quiet"]) == 2
+    assert "strictly increasing" in capsys.readouterr().err
     assert main(["forecast", "predict", "--model", str(out / "model"), "--horizon", "9", "--quiet"]) == 2
     assert "horizon=9 is longer than the 6 steps" in capsys.readouterr().err
 

@@ -141,3 +141,28 @@ def test_summary_has_msis_equal_to_the_scoring_function():
     expected = msis(f["y"], f["lo"], f["hi"], y[:54], seasonal_period=12, level=0.8)
     assert res.summary().loc["SeasonalNaive", "msis"] == pytest.approx(expected)
     assert "msis" not in backtest(SeasonalNaive(6, 12), y, level=None, baselines=False).summary()
+
+
+def test_quantiles_are_the_conformal_bounds_on_their_side():
+    y = np.sin(np.arange(80) * 2 * np.pi / 12) * 10 + np.random.default_rng(0).normal(0, 1, 80)
+    model = SeasonalNaive(6, 12).fit(y)
+    out = model.predict(level=0.8, quantiles=[0.05, 0.1, 0.5, 0.9, 0.95])
+    assert list(out.columns) == ["y_hat", "lo", "hi", "q0.05", "q0.1", "q0.5", "q0.9", "q0.95"]
+    np.testing.assert_array_equal(out["q0.1"], out["lo"])  # the 10 % quantile is the 80 % interval's bound
+    np.testing.assert_array_equal(out["q0.9"], out["hi"])
+    np.testing.assert_array_equal(out["q0.5"], out["y_hat"])
+    wide = model.predict(level=0.9)
+    np.testing.assert_array_equal(out["q0.95"], wide["hi"])
+    assert (np.diff(out[["q0.05", "q0.1", "q0.5", "q0.9", "q0.95"]].to_numpy(), axis=1) >= 0).all()
+
+
+@pytest.mark.parametrize("quantiles, message", [
+    ([0.1, 1.2], r"quantile level 1.2 is outside \(0, 1\)"),
+    ([0.9, 0.1], "strictly increasing"),
+    ([0.0, 0.5], r"quantile level 0.0 is outside"),
+    ([], "non-empty"),
+    (["a"], "expected numbers"),
+])
+def test_bad_quantile_levels_are_refused(quantiles, message):
+    with pytest.raises(ValueError, match=message):
+        SeasonalNaive(3, 12).fit(np.arange(40.0)).predict(quantiles=quantiles)

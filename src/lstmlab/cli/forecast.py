@@ -71,8 +71,10 @@ def _model_args(p: argparse.ArgumentParser) -> None:
                    help="peak learning rate (default: 0.005 for one series, 0.003 for several)")
     g.add_argument("--scaler", choices=SCALERS,
                    help="window normalisation (default: revin for one series, history for several)")
-    g.add_argument("--loss", choices=("mae", "mse"), help="training loss (default: mse for one series, mae for several)")
-    g.add_argument("--n-models", type=int, help="ensemble size, median forecast (default: 1 for one series, 4 for several)")
+    g.add_argument("--loss", choices=("mae", "mse"),
+                   help="training loss (default: mse for one series, mae for several)")
+    g.add_argument("--n-models", type=int,
+                   help="ensemble size, median forecast (default: 1 for one series, 4 for several)")
     g.add_argument("--sample", choices=SAMPLES,
                    help="draw training windows uniformly over series (default) or over windows")
     g.add_argument("--no-fallback", action="store_true",
@@ -103,7 +105,8 @@ EXAMPLES = {
   lstmlab forecast fit --csv stores.csv --id-col store --horizon 8 --plot-all --out fit-stores""",
     "predict": """\
   lstmlab forecast predict --model fit-air
-  lstmlab forecast predict --model fit-air --csv newer.csv --horizon 6 --out pred-air""",
+  lstmlab forecast predict --model fit-air --csv newer.csv --horizon 6 --out pred-air
+  lstmlab forecast predict --model fit-air --quantiles 0.05,0.5,0.95""",
     "evaluate": """\
   lstmlab forecast evaluate --dataset airpassengers --horizon 12 --out eval-air
   lstmlab forecast evaluate --csv stores.csv --id-col store --horizon 8 --out eval-stores""",
@@ -114,6 +117,20 @@ EXAMPLES = {
   lstmlab forecast tune --dataset airpassengers --horizon 12 --time-budget 120 --out air.json
   lstmlab forecast fit --dataset airpassengers --horizon 12 --config air.json --out fit-air""",
 }
+
+
+def _levels(text: str) -> list[float]:
+    """argparse type: comma-separated numbers, e.g. '0.1,0.5,0.9' (ranges are checked by predict)."""
+    try:
+        return [float(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0.1,0.5,0.9, got {text!r}")
+
+
+def _quantile_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quantiles", type=_levels, metavar="LIST",
+                   help="also write these quantiles, e.g. 0.1,0.5,0.9 (columns q0.1, ...: bounds of conformal "
+                        "intervals, each with its coverage guarantee)")
 
 
 def _sub(sub, name: str, help: str, description: str) -> argparse.ArgumentParser:
@@ -132,6 +149,7 @@ def register(subparsers) -> None:
     _data_args(fit)
     _model_args(fit)
     _common(fit, "the model (DIR/model), forecast.csv, series.csv and the plots")
+    _quantile_arg(fit)
     pred = _sub(sub, "predict", "forecast with a saved model", (
         "Forecast with a model saved by `lstmlab forecast fit`: after its training data, or after "
         "a new history given with --csv/--dataset."))
@@ -140,6 +158,7 @@ def register(subparsers) -> None:
     pred.add_argument("--horizon", type=int, help="steps ahead (at most the model's horizon)")
     _data_args(pred)
     _common(pred, "forecast.csv, series.csv and forecast.png; no model files")
+    _quantile_arg(pred)
     ev = _sub(sub, "evaluate", "hold out the last horizon, score model and baselines", (
         "Fit on all but the last --horizon points, forecast them, and print MAE, RMSE, MASE, sMAPE "
         "and interval coverage of the model beside the baselines; with many series, the error of "
@@ -287,7 +306,8 @@ def run(args) -> int:
             print(_choice_line(model))
         else:
             model = load(_model_dir(args.model))
-        fc = model.predict(horizon=args.horizon if args.action == "predict" else None, y=y, level=args.level)
+        fc = model.predict(horizon=args.horizon if args.action == "predict" else None, y=y, level=args.level,
+                           quantiles=args.quantiles)
         frame = fc.reset_index(names="ds") if "unique_id" not in fc.columns else fc
         print(output.table(frame))
         if out is not None:

@@ -7,13 +7,14 @@ A subclass implements ``_fit(series)`` (learn from validated series), ``_forecas
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast.data import Forecast, SeriesData, SeriesInput, to_output, to_series_list
-from lstmlab.forecast.intervals import check_level, conformal_quantiles, conformal_scores
+from lstmlab.forecast.intervals import check_level, check_quantiles, conformal_quantiles, conformal_scores
 from lstmlab.forecast.windows import sliding_windows
 
 
@@ -91,7 +92,7 @@ class BaseForecaster:
         return self
 
     def predict(self, horizon: int | None = None, y: SeriesInput | None = None,
-                level: float | None = None) -> Forecast:
+                level: float | None = None, quantiles: Sequence[float] | None = None) -> Forecast:
         """Forecast ``horizon`` steps after the fitted series, or after the new history ``y``.
 
         Parameters
@@ -99,30 +100,49 @@ class BaseForecaster:
         horizon : steps ahead, at most the ``horizon`` the forecaster was built with (default: that).
         y : optional new history, of the same kind as in ``fit`` (array, Series or long DataFrame).
         level : if given (e.g. 0.9), also return conformal interval bounds ``lo``/``hi``.
+        quantiles : if given (e.g. [0.1, 0.5, 0.9]: increasing, each in (0, 1)), also return a column
+            ``q0.1``, ``q0.5``, ... per level: the bound of the central conformal interval at level
+            ``|2τ - 1|`` on τ's side (τ = 0.5: the point forecast). Each keeps that interval's
+            split-conformal guarantee; they are symmetric about the point forecast.
 
         Returns
         -------
         Same kind as the input: ndarray (h,), Series indexed by future dates, or a long DataFrame
-        (``unique_id, ds, y_hat``). With ``level``, a DataFrame with ``y_hat, lo, hi``.
+        (``unique_id, ds, y_hat``). With ``level`` or ``quantiles``, a DataFrame with ``y_hat`` and
+        ``lo, hi`` and/or the quantile columns.
         """
         self._check_fitted()
         h = self.horizon if horizon is None else self._check_positive(horizon, "horizon", self.horizon)
         series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
-        q = None if level is None else conformal_quantiles(self._calibration(), check_level(level))
+        taus = None if quantiles is None else check_quantiles(quantiles)
+        levels = ([] if level is None else [check_level(level)]) + [_central(t) for t in taus or () if t != 0.5]
         for s in series:
             if len(s.values) < self.min_history:
                 raise LstmlabError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
                                    f"at least {self.min_history} to forecast")
         histories = [s.values for s in series]
-        preds = list(self._forecast_many(histories)[:, :h])  # N x (h,)
-        los = his = None
-        if q is not None:
-            scale = self._scale_many(histories)  # (N, 1) or None
-            width = q[:h] * (1.0 if scale is None else scale)  # (N, h) or (h,)
-            width = np.broadcast_to(width, (len(preds), h))
-            los, his = [f - w for f, w in zip(preds, width)], [f + w for f, w in zip(preds, width)]
-        extra = None if q is None else {"lo": los, "hi": his}
-        return to_output(kind, series, preds, extra)
+        preds = self._forecast_many(histories)[:, :h]  # (N, h)
+        widths = self._widths(levels, histories, h)  # level -> (N, h)
+        extra = {}
+        if level is not None:
+            w = widths[check_level(level)]
+            extra = {"lo": list(preds - w), "hi": list(preds + w)}
+        for t in taus if taus is not None else ():
+            side = 0.0 if t == 0.5 else np.sign(t - 0.5) * widths[_central(t)]
+            extra[f"q{t:g}"] = list(preds + side)
+        return to_output(kind, series, list(preds), extra or None)
+
+    def _widths(self, levels: list[float], histories: list[np.ndarray], h: int) -> dict[float, np.ndarray]:
+        """Half-widths (N, h) of the conformal interval at each level."""
+        if not levels:
+            return {}
+        scale = self._scale_many(histories)  # (N, 1) or None
+        scores = self._calibration()
+        out = {}
+        for a in levels:
+            width = conformal_quantiles(scores, a)[:h] * (1.0 if scale is None else scale)  # (N, h) or (h,)
+            out[a] = np.broadcast_to(width, (len(histories), h))
+        return out
 
     def predict_interval(self, level: float = 0.9, horizon: int | None = None,
                          y: SeriesInput | None = None) -> pd.DataFrame:
@@ -186,3 +206,8 @@ class BaseForecaster:
             raise LstmlabError(f"series too short for intervals from {type(self).__name__} with horizon="
                                f"{self.horizon}: need at least {self.calibration_history + self.horizon} points")
         return np.concatenate(blocks)
+
+
+def _central(tau: float) -> float:
+    """The level of the central interval whose bound is the tau quantile (0.95 -> 0.9, not 0.8999...)."""
+    return round(abs(2 * tau - 1), 12)

@@ -73,3 +73,20 @@ def check_level(level: float) -> float:
     if not 0 < level < 1:
         raise LstmlabError(f"level={level}: expected a coverage level in (0, 1), e.g. 0.9")
     return float(level)
+
+
+def check_quantiles(quantiles) -> list[float]:
+    """Return quantile levels as floats if they are strictly increasing and each in (0, 1), else raise."""
+    taus = np.atleast_1d(np.asarray(quantiles, dtype=object))
+    if taus.ndim != 1 or taus.size == 0:
+        raise LstmlabError(f"quantiles={quantiles!r}: expected a non-empty list of levels, e.g. [0.1, 0.5, 0.9]")
+    try:
+        taus = [float(t) for t in taus]
+    except (TypeError, ValueError):
+        raise LstmlabError(f"quantiles={quantiles!r}: expected numbers in (0, 1), e.g. [0.1, 0.5, 0.9]") from None
+    bad = [t for t in taus if not 0 < t < 1]
+    if bad:
+        raise LstmlabError(f"quantile level {bad[0]!r} is outside (0, 1): expected e.g. 0.1 for the 10 % quantile")
+    if any(b <= a for a, b in zip(taus, taus[1:])):
+        raise LstmlabError(f"quantiles={taus}: expected strictly increasing levels, e.g. [0.1, 0.5, 0.9]")
+    return taus
