@@ -37,3 +37,15 @@ def test_grid_and_error_by_series():
     fig = plot_error_by_series(table, "LSTM", "seasonal_naive")
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["LSTM better (1)", "seasonal_naive better (1)", "equal (1)"]
+
+
+def test_quantile_columns_draw_a_fan_chart():
+    from lstmlab.viz.forecast import quantile_pairs
+
+    idx = pd.date_range("2022-01-01", periods=3, freq="MS")
+    fc = pd.DataFrame({"y_hat": [1.0, 2, 3], "lo": [0.0, 1, 2], "hi": [2.0, 3, 4], "q0.05": [-1.0, 0, 1],
+                       "q0.1": [0.0, 1, 2], "q0.5": [1.0, 2, 3], "q0.9": [2.0, 3, 4], "q0.95": [3.0, 4, 5]}, index=idx)
+    assert quantile_pairs(fc) == [(0.9, "q0.05", "q0.95"), (0.8, "q0.1", "q0.9")]
+    hist = pd.Series(np.arange(24.0), index=pd.date_range("2020-01-01", periods=24, freq="MS"))
+    labels = [t.get_text() for t in plot_forecast(hist, fc).axes[0].get_legend().get_texts()]
+    assert labels == ["history", "90% (q0.05-q0.95)", "80% (q0.1-q0.9)", "forecast"]

@@ -45,9 +45,27 @@ def _frames(history, forecast, last: int | None) -> tuple[pd.Series, pd.DataFram
     return hist, frame
 
 
+def quantile_pairs(frame: pd.DataFrame) -> list[tuple[float, str, str]]:
+    """Symmetric quantile columns of a forecast frame, widest first: (central level, low column, high column);
+    e.g. q0.1 and q0.9 give (0.8, "q0.1", "q0.9")."""
+    levels = {}
+    for c in frame.columns:
+        try:
+            levels[round(float(c[1:]), 12)] = c if c.startswith("q") else None
+        except ValueError:
+            continue
+    pairs = [(round(1 - 2 * t, 12), levels[t], levels[round(1 - t, 12)]) for t in sorted(levels)
+             if t < 0.5 and levels[t] and levels.get(round(1 - t, 12))]
+    return sorted(pairs, reverse=True)
+
+
 def _draw(ax: "Axes", hist: pd.Series, frame: pd.DataFrame, actual, title: str, legend: bool = True) -> None:
     ax.plot(hist.index, hist.to_numpy(), color="0.3", lw=1.2, label="history")
-    if "lo" in frame and "hi" in frame:
+    pairs = quantile_pairs(frame)
+    for k, (level, lo, hi) in enumerate(pairs):  # a fan chart: nested bands, darker toward the middle
+        ax.fill_between(frame.index, frame[lo], frame[hi], color="tab:blue", alpha=0.12 + 0.1 * k,
+                        lw=0, label=f"{level:.0%} ({lo}-{hi})")
+    if not pairs and "lo" in frame and "hi" in frame:
         ax.fill_between(frame.index, frame["lo"], frame["hi"], color="tab:blue", alpha=0.2, label="interval")
     ax.plot(frame.index, frame["y_hat"], color="tab:blue", lw=1.8, marker=".", label="forecast")
     if actual is not None:
@@ -67,7 +85,9 @@ def plot_forecast(history, forecast, actual=None, title: str = "Forecast", last:
     ----------
     history : Series (dates or positions) or array (T,), the observed values.
     forecast : Series / array (h,) of forecasts, or a DataFrame with ``y_hat`` and optionally
-        ``lo``/``hi`` (as returned by ``predict(..., level=...)``), indexed by future time.
+        ``lo``/``hi`` (as returned by ``predict(..., level=...)``), indexed by future time. Quantile
+        columns in symmetric pairs (``q0.1``/``q0.9``, ``q0.05``/``q0.95``, from
+        ``predict(quantiles=...)``) are drawn as a fan chart instead of the ``lo``/``hi`` band.
     actual : optional Series / array (h,) of what happened.
     last : show only the last ``last`` points of history.
 
