@@ -59,14 +59,25 @@ def mase(y_true: ArrayLike, y_pred: ArrayLike, y_train: ArrayLike, seasonal_peri
     ``y_train`` (T,) is the history the forecast was made from; ``seasonal_period`` m gives the
     scale ``mean |y_t - y_{t-m}|`` over it (Hyndman & Koehler, 2006).
     """
-    y_train = np.asarray(y_train, dtype=np.float64)
-    m = int(seasonal_period)
-    if len(y_train) <= m:
-        raise LstmlabError(f"MASE needs a history longer than the seasonal period {m} (got {len(y_train)})")
-    scale = np.mean(np.abs(y_train[m:] - y_train[:-m]))
-    if scale == 0:
-        raise LstmlabError("MASE is undefined: the seasonal naive forecast is exact on the history (scale 0)")
+    scale = seasonal_scale(y_train, int(seasonal_period), "MASE")
     return mae(y_true, y_pred, axis=axis) / scale
+
+
+def seasonal_scale(y_train: ArrayLike, seasonal_period: int, score: str) -> float:
+    """In-sample MAE of the seasonal naive forecast, ``mean |y_t - y_{t-m}|``: the scale of MASE and MSIS
+    (``score`` names which, in errors)."""
+    m = seasonal_period
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
+        raise LstmlabError(f"seasonal_period must be a positive integer (got {m!r})")
+    h = np.asarray(y_train, dtype=np.float64)
+    if h.ndim != 1:
+        raise LstmlabError(f"y_train must be 1-D, the history of one series (got shape {h.shape})")
+    if len(h) <= m:
+        raise LstmlabError(f"{score} needs a history longer than the seasonal period {m} (got {len(h)})")
+    scale = float(np.mean(np.abs(h[m:] - h[:-m])))
+    if scale == 0:
+        raise LstmlabError(f"{score} is undefined: the seasonal naive forecast is exact on the history (scale 0)")
+    return scale
 
 
 def coverage(y_true: ArrayLike, lower: ArrayLike, upper: ArrayLike, axis: Axis = None) -> float | np.ndarray:

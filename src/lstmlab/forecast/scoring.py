@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from lstmlab.errors import LstmlabError
-from lstmlab.forecast.metrics import coverage
+from lstmlab.forecast.metrics import coverage, seasonal_scale
 
 Axis = int | tuple[int, ...] | None
 Crossing = Literal["raise", "sort"]
@@ -121,22 +121,6 @@ def _axes(axis: Axis, y: np.ndarray) -> tuple[int, ...]:
         if not -y.ndim <= a < y.ndim:
             raise LstmlabError(f"axis {a} is out of range for y_true with {y.ndim} dimensions (shape {y.shape})")
     return tuple(int(a) % y.ndim for a in axes)
-
-
-def _seasonal_scale(y_train: ArrayLike, seasonal_period: int, score: str) -> float:
-    """In-sample MAE of the seasonal naive forecast, ``mean |y_t - y_{t-m}|``, the MASE scale."""
-    m = seasonal_period
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-        raise LstmlabError(f"seasonal_period must be a positive integer (got {m!r})")
-    h = np.asarray(y_train, dtype=np.float64)
-    if h.ndim != 1:
-        raise LstmlabError(f"y_train must be 1-D, the history of one series (got shape {h.shape})")
-    if len(h) <= m:
-        raise LstmlabError(f"{score} needs a history longer than the seasonal period {m} (got {len(h)})")
-    scale = float(np.mean(np.abs(h[m:] - h[:-m])))
-    if scale == 0:
-        raise LstmlabError(f"{score} is undefined: the seasonal naive forecast is exact on the history (scale 0)")
-    return scale
 
 
 def _pinball(y: np.ndarray, q: np.ndarray, tau: np.ndarray) -> np.ndarray:
@@ -281,7 +265,7 @@ def msis(y_true: ArrayLike, lower: ArrayLike, upper: ArrayLike, y_train: ArrayLi
     axis : int or tuple of int, optional
         Axes to average over; the others stay (None: all).
     """
-    scale = _seasonal_scale(y_train, seasonal_period, "MSIS")
+    scale = seasonal_scale(y_train, seasonal_period, "MSIS")
     score = interval_score(y_true, lower, upper, level)  # (...,)
     return np.mean(score, axis=_axes(axis, score)) / scale
 
