@@ -282,6 +282,25 @@ def _out(args) -> Path | None:
 
 
 def run(args) -> int:
+    """Under torchrun every rank trains; only rank 0 prints and writes (see lstmlab.nn.distributed)."""
+    import contextlib
+    import os
+
+    from lstmlab.nn.distributed import is_writer
+
+    if is_writer():
+        return _run(args)
+    if args.action == "fit" and not args.out:
+        raise LstmlabError("fit needs --out DIR to save the model")
+    args.out = None
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+        if args.action == "fit":  # train with the others, write nothing
+            _model(args).fit(_load_data(args))
+            return 0
+        return _run(args)
+
+
+def _run(args) -> int:
     from lstmlab.cli import forecast_output as output
     from lstmlab.forecast.backtesting import backtest
     from lstmlab.forecast.data import to_series_list

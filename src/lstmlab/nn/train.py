@@ -21,6 +21,8 @@ import torch
 from torch import nn
 
 from lstmlab.errors import LstmlabError
+from lstmlab.nn import distributed
+
 log = logging.getLogger(__name__)
 
 Arrays = np.ndarray | tuple[np.ndarray, ...]
@@ -186,13 +188,22 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
     generator : torch.Generator
         Drives the batch order.
     progress : bool
-        Show a tqdm bar on stderr.
+        Show a tqdm bar on stderr (rank 0 only).
+
+    Under ``torchrun`` (several processes; see :mod:`lstmlab.nn.distributed`) the model is wrapped in
+    DistributedDataParallel, each rank trains on its shard of every global batch of ``batch_size`` x
+    world examples, and every decision (divergence, early stopping, the time budget) is taken on values
+    averaged across ranks, so all ranks stop together with the same weights.
     """
     from tqdm.auto import tqdm
 
     criterion = loss
     dev = resolve_device(config.device)
     model.to(dev)
+    distributed.init_from_env()
+    W, R = distributed.world(), distributed.rank()
+    net = model if W == 1 else nn.parallel.DistributedDataParallel(
+        model, device_ids=[dev.index] if dev.type == "cuda" else None)
     fixed = not callable(train)
     if not fixed and config.steps_per_epoch is None:
         raise LstmlabError("training from a sampler needs config.steps_per_epoch")
@@ -209,18 +220,26 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
     yv = None if val is None else _tensor(val[1])
     start, bad = time.perf_counter(), 0
     # disable=None: the bar is drawn only on a terminal, so pipes and log files stay clean.
-    bar = tqdm(range(1, config.max_epochs + 1), disable=None if progress else True, leave=False, unit="epoch")
+    bar = tqdm(range(1, config.max_epochs + 1), disable=None if progress and R == 0 else True, leave=False,
+               unit="epoch")
     for epoch in bar:
         model.train()
         order = torch.randperm(n_fixed, generator=generator).to(dev) if fixed else None
         total = 0.0
         for s in range(steps):
-            if fixed:
+            if fixed and W == 1:
                 idx = order[(s * config.batch_size) % n_fixed:][:config.batch_size]
                 xb, yb = _rows(xt, idx), _rows(yt, idx)  # (B, T, I), (B,) or (B, T)
-            else:
+            elif fixed:  # a full global batch (wrapping around), this rank's every W-th row
+                size = config.batch_size * W
+                idx = order[(s * size + torch.arange(size, device=order.device)) % n_fixed][R::W]
+                xb, yb = _rows(xt, idx), _rows(yt, idx)
+            elif W == 1:
                 xb, yb = (_tensor(a, dev) for a in train(config.batch_size))
-            value = criterion(_call(model, xb), yb)
+            else:  # every rank draws the same seeded global batch and keeps its shard
+                xg, yg = train(config.batch_size * W)
+                xb, yb = (_tensor(_rows(a, slice(R, None, W)), dev) for a in (xg, yg))
+            value = criterion(_call(net, xb), yb)
             opt.zero_grad()
             value.backward()
             # A recurrent net's gradient can explode along the sequence: clipping its norm keeps one bad
@@ -230,6 +249,7 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
             if sched is not None:
                 sched.step()
             total += value.item()
+        total = distributed.mean_across(total)
         if not math.isfinite(total):
             raise LstmlabError(f"training diverged at epoch {epoch} (loss {total / steps}): lower the learning "
                                "rate, or check the data for extreme values")
@@ -237,9 +257,9 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
             pred, val_loss, val_metric = None, total / steps, float("nan")  # no validation: the last epoch is kept
         else:
             pred = predict(model, val[0])
-            val_loss = float(criterion(torch.from_numpy(pred), yv))
-            val_metric = metric(pred, val[1])
-        seconds = time.perf_counter() - start
+            val_loss = distributed.mean_across(float(criterion(torch.from_numpy(pred), yv)))
+            val_metric = distributed.mean_across(metric(pred, val[1]))
+        seconds = distributed.mean_across(time.perf_counter() - start)
         result.curve.append({"epoch": epoch, "train_loss": total / steps, "val_loss": val_loss,
                              "val_metric": val_metric, "seconds": seconds})
         bar.set_postfix(loss=f"{val_loss:.3g}", metric=f"{val_metric:.3f}")
