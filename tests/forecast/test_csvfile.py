@@ -98,3 +98,18 @@ def test_day_first_hint_in_a_long_file_where_one_series_also_has_a_gap(tmp_path)
     with pytest.raises(ValueError, match=r"\(1 of 2 series evenly spaced, against 0\): pass --dayfirst"):
         read_csv(path, id_col="store")
     assert len(read_csv(path, id_col="store", dayfirst=True)) == 143
+
+
+def test_parquet_long_and_single(tmp_path):
+    from lstmlab.forecast.csvfile import read_parquet
+
+    frame = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 72), "ds": list(MONTHS) * 2, "y": np.arange(144.0)})
+    frame.to_parquet(tmp_path / "long.parquet")
+    y = read_parquet(tmp_path / "long.parquet")
+    series, kind = to_series_list(y)
+    assert kind == "long" and [s.uid for s in series] == ["a", "b"] and series[0].freq == "MS"
+    frame[frame["unique_id"] == "a"][["ds", "y"]].to_parquet(tmp_path / "one.parquet")
+    assert to_series_list(read_parquet(tmp_path / "one.parquet"))[0][0].values.tolist() == list(range(72))
+    (tmp_path / "bad.parquet").write_text("not parquet")
+    with pytest.raises(ValueError, match="bad.parquet is not a readable Parquet file"):
+        read_parquet(tmp_path / "bad.parquet")

@@ -39,10 +39,12 @@ MODEL_FLAGS = ("seasonal_period", "input_size", "cell", "hidden_size", "num_laye
 
 
 def _data_args(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("data (one of --csv / --dataset)")
+    g = p.add_argument_group("data (one of --csv / --parquet / --dataset)")
     src = g.add_mutually_exclusive_group()
     src.add_argument("--csv", metavar="PATH",
                      help="CSV file: a date column and a value column, or many series in long format")
+    src.add_argument("--parquet", metavar="PATH",
+                     help="Parquet file, columns as for --csv (needs pyarrow: pip install 'lstmlab[parquet]')")
     src.add_argument("--dataset", metavar="NAME",
                      help="a built-in series, e.g. airpassengers (`lstmlab datasets` lists them)")
     g.add_argument("--date-col", metavar="COL",
@@ -203,13 +205,15 @@ def _load_data(args):
     pass their checks, and ``args.left_out`` / ``args.points`` say what happened to each series."""
     import pandas as pd
 
-    from lstmlab.forecast.csvfile import read_csv
+    from lstmlab.forecast.csvfile import read_csv, read_parquet
     from lstmlab.forecast.data import split_series
     from lstmlab.forecast.datasets import load_dataset
 
     args.left_out, args.points = {}, None
     if args.csv:
         y = read_csv(args.csv, args.date_col, args.value_col, args.id_col, args.dayfirst, args.date_format)
+    elif args.parquet:
+        y = read_parquet(args.parquet, args.date_col, args.value_col, args.id_col)
     elif args.dataset:
         y = load_dataset(args.dataset)
     else:
@@ -219,7 +223,8 @@ def _load_data(args):
         y, args.left_out = split_series(y)
         if y.empty:
             first = "; ".join(f"{uid}: {why}" for uid, why in list(args.left_out.items())[:3])
-            raise LstmlabError(f"none of the {len(args.points)} series in {args.csv} can be used ({first})")
+            raise LstmlabError(f"none of the {len(args.points)} series in {args.csv or args.parquet} can be used "
+                               f"({first})")
     return y
 
 

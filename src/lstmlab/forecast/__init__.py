@@ -16,7 +16,7 @@ _EXPORTS = {
     "Naive": "baselines", "SeasonalNaive": "baselines", "Drift": "baselines", "WindowMean": "baselines",
     "make_baselines": "baselines",
     "load_dataset": "datasets", "list_datasets": "datasets", "synthetic_series": "datasets",
-    "read_csv": "csvfile", "sliding_windows": "windows", "split_windows": "windows", "split_series": "data",
+    "read_csv": "csvfile", "read_parquet": "csvfile", "sliding_windows": "windows", "split_windows": "windows", "split_series": "data",
     "mae": "metrics", "rmse": "metrics", "mase": "metrics", "smape": "metrics", "mape": "metrics",
     "coverage": "metrics", "evaluate": "metrics",
     "pinball_loss": "scoring", "weighted_quantile_loss": "scoring", "crps_from_quantiles": "scoring",

@@ -1,4 +1,4 @@
-"""CSV files as spreadsheets export them: one series or many, any common separator, decimal commas,
+"""CSV (and Parquet) files as spreadsheets and pipelines export them: one series or many, any common separator, decimal commas,
 day-first dates.
 
 :func:`read_csv` returns a pandas Series (one series) or a long DataFrame ``unique_id, ds, y`` (many),
@@ -40,7 +40,29 @@ def read_csv(path: str | Path, date_col: str | None = None, value_col: str | Non
     -------
     pandas Series with a DatetimeIndex (one series), or a DataFrame ``unique_id, ds, y`` (many).
     """
-    frame = _read_table(Path(path))
+    return from_frame(_read_table(Path(path)), path, date_col, value_col, id_col, dayfirst, date_format)
+
+
+def read_parquet(path: str | Path, date_col: str | None = None, value_col: str | None = None,
+                 id_col: str | None = None):
+    """Read one series, or many, from a Parquet file (needs pyarrow: ``pip install 'lstmlab[parquet]'``);
+    columns as in :func:`read_csv`. Returns the same kinds."""
+    try:
+        frame = pd.read_parquet(path)
+    except ImportError as exc:
+        raise LstmlabError(f"reading {path} needs pyarrow: pip install 'lstmlab[parquet]' ({exc})") from None
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise LstmlabError(f"{path} is not a readable Parquet file: {exc}") from None
+    if frame.empty:
+        raise LstmlabError(f"{path} has columns {list(frame.columns)} but no rows of data")
+    return from_frame(frame.reset_index(drop=True), path, date_col, value_col, id_col)
+
+
+def from_frame(frame: pd.DataFrame, path, date_col: str | None = None, value_col: str | None = None,
+               id_col: str | None = None, dayfirst: bool = False, date_format: str | None = None):
+    """The columns of a table read from ``path`` as one series or a long frame (see :func:`read_csv`)."""
     cols = list(frame.columns)
     id_col = id_col or ("unique_id" if "unique_id" in cols and "unique_id" not in (date_col, value_col) else None)
     date_col = date_col or ("ds" if "ds" in cols else _guess_date_col(frame, id_col))
