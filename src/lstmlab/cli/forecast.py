@@ -38,21 +38,21 @@ MODEL_FLAGS = ("seasonal_period", "input_size", "cell", "hidden_size", "num_laye
                "batch_size", "learning_rate", "scaler", "loss", "n_models", "sample", "seed", "device")
 
 
+SOURCES = (("--csv", "PATH", "CSV file: a date column and a value column, or many series in long format"),
+           ("--parquet", "PATH", "Parquet file, columns as for --csv (needs pyarrow: pip install 'lstmlab[parquet]')"),
+           ("--dataset", "NAME", "a built-in series, e.g. airpassengers (`lstmlab datasets` lists them)"))
+COLUMNS = (("--date-col", "date column (default: 'ds', else the first column that reads as dates)"),
+           ("--value-col", "value column (default: 'y', else the first numeric column)"),
+           ("--id-col", "series-name column, for many series in one file (default: 'unique_id' if present)"))
+
+
 def _data_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("data (one of --csv / --parquet / --dataset)")
     src = g.add_mutually_exclusive_group()
-    src.add_argument("--csv", metavar="PATH",
-                     help="CSV file: a date column and a value column, or many series in long format")
-    src.add_argument("--parquet", metavar="PATH",
-                     help="Parquet file, columns as for --csv (needs pyarrow: pip install 'lstmlab[parquet]')")
-    src.add_argument("--dataset", metavar="NAME",
-                     help="a built-in series, e.g. airpassengers (`lstmlab datasets` lists them)")
-    g.add_argument("--date-col", metavar="COL",
-                   help="date column of the CSV (default: 'ds', else the first column that reads as dates)")
-    g.add_argument("--value-col", metavar="COL",
-                   help="value column of the CSV (default: 'y', else the first numeric column)")
-    g.add_argument("--id-col", metavar="COL",
-                   help="series-name column, for many series in one CSV (default: 'unique_id' if present)")
+    for flag, metavar, text in SOURCES:
+        src.add_argument(flag, metavar=metavar, help=text)
+    for flag, text in COLUMNS:
+        g.add_argument(flag, metavar="COL", help=text)
     g.add_argument("--dayfirst", action="store_true", help="read dates such as 01/02/2020 as 1 February")
     g.add_argument("--date-format", metavar="FMT", help="the dates' format, e.g. '%%d.%%m.%%Y' (strftime codes)")
 
