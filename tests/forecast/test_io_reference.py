@@ -32,6 +32,36 @@ def test_round_trip_gives_identical_forecasts(fitted, tmp_path):
     assert sorted(p.name for p in path.iterdir()) == ["config.json", "model.safetensors", "state.json"]
 
 
+def test_quantile_model_round_trip_and_older_versions(fitted, tmp_path):
+    model, y = fitted
+    q = LSTMForecaster(horizon=4, n_models=2, quantiles=[0.1, 0.5, 0.9], fallback=False, **TINY).fit(y)
+    back = load(save(q, tmp_path / "q"))
+    pd.testing.assert_frame_equal(q.predict_quantiles(), back.predict_quantiles())  # identical, not close
+    pd.testing.assert_frame_equal(q.predict_quantiles(2, y.iloc[:80]), back.predict_quantiles(2, y.iloc[:80]))
+    np.testing.assert_array_equal(q.cqr_scores_, back.cqr_scores_)
+    assert back.get_config() == q.get_config() and back.get_params() == q.get_params()
+    # a version 2 directory (before quantile heads) still loads, as a point forecaster
+    path = save(model, tmp_path / "v2")
+    cfg = json.loads((path / "config.json").read_text())
+    cfg["version"] = 2
+    del cfg["config"]["quantiles"], cfg["params"]["quantiles"]
+    (path / "config.json").write_text(json.dumps(cfg))
+    old = load(path)
+    assert old.config_.quantiles == () and old.cqr_scores_ is None
+    pd.testing.assert_series_equal(model.predict(), old.predict())
+    cfg["version"] = 1
+    (path / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ValueError, match="format version 1, this lstmlab reads 2 and 3"):
+        load(path)
+    # settings that no longer fit the weights and the CQR scores are refused
+    path = save(q, tmp_path / "q")
+    cfg = json.loads((path / "config.json").read_text())
+    cfg["config"]["quantiles"] = [0.05, 0.1, 0.5, 0.9, 0.95]
+    (path / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ValueError, match="inconsistent"):
+        load(path)
+
+
 def test_tampered_and_corrupted_directories_are_refused(fitted, tmp_path):
     model, _ = fitted
     path = save(model, tmp_path / "m")

@@ -14,6 +14,9 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   gap so that no validation target is a training target) checks its median forecast against seasonal
   naive and calibrates the conformal intervals; with ``fallback=True`` a model that loses there is replaced by seasonal naive,
   and ``choice_`` says so;
+- with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
+  validation run calibrates them by conformalized quantile regression
+  (:meth:`LSTMForecaster.predict_quantiles`);
 - torch is imported on first use; training is seeded and reproducible on CPU.
 """
 
@@ -21,13 +24,16 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import pandas as pd
 
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast._base import BaseForecaster
-from lstmlab.forecast.data import SeriesData, seasonal_period_from_freq
+from lstmlab.forecast.data import SeriesData, SeriesInput, seasonal_period_from_freq, to_output, to_series_list
+from lstmlab.forecast.intervals import check_quantiles, conformal_quantiles
 from lstmlab.forecast.panel import SCALERS, Batch, Panel, all_windows, sample_windows, split_origins
 
 log = logging.getLogger(__name__)
@@ -39,7 +45,8 @@ MAX_VALIDATION = 20_000  # validation windows scored at most (a seeded sample of
 @dataclass(frozen=True)
 class ResolvedConfig:
     """Every setting actually used by a fit, automatic choices filled in (stored as ``config_``).
-    ``input_sizes``, ``patch_lens`` and ``residuals`` hold one entry per ensemble member."""
+    ``input_sizes``, ``patch_lens`` and ``residuals`` hold one entry per ensemble member;
+    ``quantiles`` the levels of the quantile head (0.5 included), empty for a point forecaster."""
 
     horizon: int
     seasonal_period: int
@@ -61,6 +68,7 @@ class ResolvedConfig:
     sample: str
     fallback: bool
     seed: int
+    quantiles: tuple = ()
 
     @property
     def input_size(self) -> int:
@@ -147,6 +155,11 @@ class LSTMForecaster(BaseForecaster):
     device : "auto" (CUDA, else MPS, else CPU), "cpu", "cuda" or "mps": where the networks train and
         forecast; forecasts come back to the CPU. Reproducible on the CPU.
     progress : show a progress bar on stderr while training.
+    quantiles : levels of a quantile head, e.g. [0.1, 0.5, 0.9]: increasing, in (0, 1), in symmetric
+        pairs (τ, 1 - τ); 0.5 is added if missing and its quantile is the point forecast. Each network
+        then outputs H x Q values trained with the pinball loss (``loss`` must be None or "pinball"),
+        calibrated by conformalized quantile regression: see :meth:`predict_quantiles`. Default None:
+        a point forecaster.
 
     Attributes
     ----------
@@ -155,7 +168,8 @@ class LSTMForecaster(BaseForecaster):
     windows and the mean absolute errors of the LSTM and of seasonal naive on them, in normalised
     units (MASE with the "history" and "mase" scalers). history_ : the validation run's TrainResult
     (None without validation windows). calibration_scores_ : (n_val, H) conformal scores of the
-    forecast that ships. series_ : the fitted series.
+    forecast that ships. cqr_scores_ : (P, n_val, H) CQR scores of the P quantile pairs, outermost
+    first (None without ``quantiles``). series_ : the fitted series.
     """
 
     def __init__(self, horizon: int = 1, seasonal_period: int | None = None, input_size: int | None = None,
@@ -164,14 +178,14 @@ class LSTMForecaster(BaseForecaster):
                  steps: int | None = None, batch_size: int = 256, learning_rate: float | None = None,
                  val_fraction: float = 0.2, n_models: int | None = None, sample: str = "series",
                  fallback: bool = True, seed: int = 0, device: str = "auto",
-                 progress: bool = False) -> None:
+                 progress: bool = False, quantiles: Sequence[float] | None = None) -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
         self.patch_len, self.scaler, self.steps, self.batch_size = patch_len, scaler, steps, batch_size
         self.loss = loss
         self.learning_rate, self.val_fraction, self.n_models = learning_rate, val_fraction, n_models
         self.sample, self.fallback, self.seed, self.progress = sample, fallback, seed, progress
-        self.device = device
+        self.device, self.quantiles = device, quantiles
 
     @property
     def min_history(self) -> int:
@@ -180,7 +194,7 @@ class LSTMForecaster(BaseForecaster):
     # ---- fitting ----
     def _resolve(self, series: list[SeriesData]) -> ResolvedConfig:
         """Check the parameters and fill the automatic settings."""
-        from lstmlab.forecast.model import LOSSES
+        from lstmlab.forecast.model import LOSSES, QUANTILE_LOSS
         from lstmlab.glassbox.networks import check_cell
         from lstmlab.nn.train import resolve_device
 
@@ -192,8 +206,14 @@ class LSTMForecaster(BaseForecaster):
                                       for k in ("scaler", "loss", "n_models", "learning_rate"))
         if scaler not in SCALERS:
             raise LstmlabError(f"unknown scaler {scaler!r}: expected one of {', '.join(SCALERS)}")
-        if loss not in LOSSES:
-            raise LstmlabError(f"loss={loss!r}: expected one of {', '.join(LOSSES)}")
+        taus = () if self.quantiles is None else _quantile_levels(self.quantiles)
+        if taus and self.loss not in (None, QUANTILE_LOSS):
+            raise LstmlabError(f"loss={self.loss!r} with quantiles: a quantile head is trained with "
+                               f"loss={QUANTILE_LOSS!r} (or leave loss=None)")
+        if not taus and loss not in LOSSES:
+            raise LstmlabError(f"loss={loss!r}: expected one of {', '.join(LOSSES)}"
+                               + (" (pinball needs quantiles=[...])" if loss == QUANTILE_LOSS else ""))
+        loss = QUANTILE_LOSS if taus else loss
         if self.sample not in SAMPLES:
             raise LstmlabError(f"sample={self.sample!r}: expected one of {', '.join(SAMPLES)}")
         for name in ("dropout", "val_fraction"):
@@ -231,12 +251,12 @@ class LSTMForecaster(BaseForecaster):
         return ResolvedConfig(H, int(m), lengths, patches, residuals, self.cell, self.hidden_size, self.num_layers,
                               float(self.dropout), scaler, loss, 0.0, 1.0, self.steps or 0, self.batch_size,
                               float(lr), float(self.val_fraction), self.sample, bool(self.fallback),
-                              int(self.seed))
+                              int(self.seed), taus)
 
     def _fit(self, series: list[SeriesData]) -> None:
         import torch
 
-        from lstmlab.forecast.model import LOSSES, ForecastNet
+        from lstmlab.forecast.model import LOSSES, ForecastNet, masked_pinball
         from lstmlab.nn.train import TrainConfig, fit, predict, resolve_device
 
         cfg = self._resolve(series)
@@ -275,7 +295,12 @@ class LSTMForecaster(BaseForecaster):
             with torch.random.fork_rng(**fork):  # weights drawn from the seed; global RNG untouched
                 torch.manual_seed(seed_of(k))
                 return ForecastNet(cfg.input_sizes[k], H, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout,
-                                   cfg.patch_lens[k], cfg.residuals[k])
+                                   cfg.patch_lens[k], cfg.residuals[k], len(cfg.quantiles))
+
+        if cfg.quantiles:
+            criterion = lambda pred, batch: masked_pinball(pred, batch, cfg.quantiles)  # noqa: E731
+        else:
+            criterion = LOSSES[cfg.loss]
 
         def inputs(b: Batch) -> tuple:
             return (b.z, b.mask, b.base), (b.y, b.y_mask)
@@ -297,7 +322,7 @@ class LSTMForecaster(BaseForecaster):
             model = net(k)
             with torch.random.fork_rng(**fork):  # dropout draws from the seed; global RNG untouched
                 torch.manual_seed(seed_of(k))
-                result = fit(model, LOSSES[cfg.loss], lambda p, y: float("nan"), sampler,
+                result = fit(model, criterion, lambda p, y: float("nan"), sampler,
                              None if val is None else inputs(val), tc, torch.Generator().manual_seed(seed_of(k)),
                              progress=self.progress)
             return model, result
@@ -316,10 +341,15 @@ class LSTMForecaster(BaseForecaster):
                 val = val_panel.batch(vs, vt, L, H)
                 model, history = train(k, val_panel, origins.train_hi, val)
                 self.history_ = history if k == 0 else self.history_
-                preds.append(val.decode(predict(model, inputs(val)[0]).astype(np.float64)))  # (n_val, H)
+                preds.append(_decode(val, predict(model, inputs(val)[0])))  # (n_val, H) or (n_val, H, Q)
             val = val_panel.batch(vs, vt, cfg.input_sizes[0], H)  # its scale is the intervals' scale
             actual = val.decode(val.y.astype(np.float64))
-            err = np.abs(np.median(np.stack(preds), axis=0) - actual) / val.scale[:, None]  # (n_val, H), normalised
+            point = np.median(np.stack(preds), axis=0)  # (K, n_val, H[, Q]) -> (n_val, H[, Q])
+            if cfg.quantiles:
+                point = np.sort(point, axis=-1)  # (n_val, H, Q), monotone rearrangement
+                self.cqr_scores_ = _cqr_scores(point, actual, val.scale)  # (P, n_val, H), normalised
+                point = point[..., len(cfg.quantiles) // 2]  # (n_val, H), the 0.5 quantile
+            err = np.abs(point - actual) / val.scale[:, None]  # (n_val, H), normalised
             naive_err = np.abs(val.base - val.y).astype(np.float64)
             self.calibration_scores_ = err
             lstm, naive = float(err.mean()), float(naive_err.mean())
@@ -330,6 +360,9 @@ class LSTMForecaster(BaseForecaster):
                             "seasonal naive (fallback=False keeps the LSTM)", lstm, naive)
         else:
             self.history_, self.calibration_scores_ = None, np.zeros((0, H))
+            self.cqr_scores_ = np.zeros((len(cfg.quantiles) // 2, 0, H))
+        if not cfg.quantiles:
+            self.cqr_scores_ = None
         # 2. The ensemble, trained on every window (the validation windows are the most recent data).
         self.model_ = torch.nn.ModuleList([train(k, panel, origins.hi, None)[0] for k in range(len(cfg.input_sizes))])
         self.model_.eval()
@@ -337,20 +370,89 @@ class LSTMForecaster(BaseForecaster):
     # ---- forecasting ----
     def _forecast_many(self, histories: list[np.ndarray]) -> np.ndarray:
         """Forecasts (N, H) from N histories of any lengths, in batched forward passes."""
+        cfg = self.config_
+        if self.choice_ == "seasonal_naive":
+            panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
+            return panel.seasonal_naive(np.arange(len(panel)), panel.lengths, cfg.horizon)
+        out = self._ensemble(histories)  # (N, H) or (N, H, Q)
+        return out[..., len(cfg.quantiles) // 2] if cfg.quantiles else out  # the 0.5 quantile is the point
+
+    def _ensemble(self, histories: list[np.ndarray]) -> np.ndarray:
+        """The members' median forecast from N histories: (N, H), or (N, H, Q) sorted quantiles."""
         from lstmlab.nn.train import predict
 
         cfg = self.config_
         panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
-        if self.choice_ == "seasonal_naive":
-            return panel.seasonal_naive(np.arange(len(panel)), panel.lengths, cfg.horizon)
         outs = []
         for k, member in enumerate(self.model_):
             b = panel.last(cfg.input_sizes[k], cfg.horizon)
-            outs.append(b.decode(predict(member, (b.z, b.mask, b.base)).astype(np.float64)))  # (N, H)
-        out = np.median(np.stack(outs), axis=0)  # (K, N, H) -> (N, H)
+            outs.append(_decode(b, predict(member, (b.z, b.mask, b.base))))  # (N, H[, Q])
+        out = np.median(np.stack(outs), axis=0)  # (K, N, H[, Q]) -> (N, H[, Q])
+        if cfg.quantiles:
+            out = np.sort(out, axis=-1)  # monotone rearrangement (Chernozhukov et al. 2010)
         flat = np.array([np.ptp(h) == 0 for h in histories])  # a constant history: the constant, exactly
-        out[flat] = np.array([h[-1] for h in histories])[flat, None]
+        out[flat] = np.array([h[-1] for h in histories])[flat].reshape((-1,) + (1,) * (out.ndim - 1))
         return out
+
+    def predict_quantiles(self, horizon: int | None = None, y: SeriesInput | None = None) -> pd.DataFrame:
+        """The quantile head's forecasts, calibrated by conformalized quantile regression (CQR).
+
+        CQR (Romano, Patterson & Candès 2019), per pair of levels (τ, 1 - τ) with τ < 0.5 and per step
+        h: on the n validation windows (which the networks that scored them never trained on), with
+        ``q_lo``, ``q_hi`` the ensemble's sorted quantiles and ``s`` the window's scale (that of the
+        conformal intervals, :meth:`interval_scale`), the score is
+
+            E = max(q_lo - y, y - q_hi) / s    (negative when y lies inside, by its distance to the nearer bound)
+
+        and the calibrated pair is ``[q_lo - c_h s, q_hi + c_h s]``, where c_h is the ceil((n + 1)(1 - 2τ))-th
+        smallest of step h's n scores (infinite if that exceeds n): a negative c_h narrows the pair. For
+        exchangeable windows each pair then covers with probability at least 1 - 2τ. Last, lower bounds
+        take the running minimum and upper bounds the running maximum outwards from the 0.5 quantile,
+        so the quantiles stay monotone and nested; this only widens a pair, so it keeps its guarantee.
+        The 0.5 quantile, the point forecast, is not adjusted. The scores come from the validation
+        run's ensemble and are applied to the final one, trained on every window, as for ``predict``'s
+        intervals. After the fallback to seasonal naive, the quantiles are ``predict``'s symmetric
+        conformal ones of seasonal naive.
+
+        Parameters
+        ----------
+        horizon : steps ahead, at most the fitted ``horizon`` (default: that).
+        y : optional new history, of the same kind as in ``fit``.
+
+        Returns
+        -------
+        A DataFrame with one column per level of ``config_.quantiles``, ``q0.1``, ``q0.5``, ...: (h, Q),
+        indexed by the future dates for a Series; for a long frame ``unique_id, ds, q0.1, ...``.
+        """
+        self._check_fitted()
+        taus = self.config_.quantiles
+        if not taus:
+            raise LstmlabError("this LSTMForecaster has no quantile head: fit it with quantiles=[0.1, 0.5, 0.9], "
+                               "or use predict(quantiles=...) for symmetric conformal quantiles")
+        if self.choice_ == "seasonal_naive":
+            return self.predict(horizon, y, quantiles=list(taus)).drop(columns="y_hat")
+        h = self.horizon if horizon is None else self._check_positive(horizon, "horizon", self.horizon)
+        series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
+        q = self._quantiles_many([s.values for s in series])[:, :h]  # (N, h, Q)
+        cols = {f"q{t:g}": list(q[..., j]) for j, t in enumerate(taus)}
+        return to_output(kind, series, list(q[..., len(taus) // 2]), cols).drop(columns="y_hat")
+
+    def _quantiles_many(self, histories: list[np.ndarray]) -> np.ndarray:
+        """CQR-adjusted quantiles (N, H, Q) from N histories (see :meth:`predict_quantiles`)."""
+        taus, Q = self.config_.quantiles, len(self.config_.quantiles)
+        if self.cqr_scores_.shape[1] == 0:
+            raise LstmlabError("no series was long enough to keep validation windows, so the quantiles cannot "
+                               "be calibrated: fit on longer series")
+        q = self._ensemble(histories)  # (N, H, Q), sorted
+        scale = self._scale_many(histories)  # (N, 1)
+        for j in range(Q // 2):  # the pair (taus[j], taus[Q-1-j]) at level 1 - 2 taus[j]
+            c = conformal_quantiles(self.cqr_scores_[j], round(1 - 2 * taus[j], 12), pool_steps=False)  # (H,)
+            q[..., j] -= c * scale
+            q[..., Q - 1 - j] += c * scale
+        mid = Q // 2  # nested and monotone by widening only: running min/max outwards from the median
+        q[..., :mid + 1] = np.minimum.accumulate(q[..., mid::-1], axis=-1)[..., ::-1]
+        q[..., mid:] = np.maximum.accumulate(q[..., mid:], axis=-1)
+        return q
 
     def _forecast(self, X: np.ndarray) -> np.ndarray:
         return self._forecast_many(list(X))
@@ -375,3 +477,27 @@ class LSTMForecaster(BaseForecaster):
         """The resolved settings as a plain dict (after fit)."""
         self._check_fitted()
         return asdict(self.config_)
+
+
+def _quantile_levels(quantiles) -> tuple:
+    """The quantile head's levels: checked, in symmetric pairs, with 0.5 added if missing."""
+    taus = check_quantiles(quantiles)
+    for t in taus:
+        if not np.isclose(taus, 1 - t, rtol=0, atol=1e-9).any():
+            raise LstmlabError(f"quantiles={taus}: conformalized quantile regression calibrates symmetric pairs "
+                               f"(τ, 1 - τ), and {t:g} has no {1 - t:g}: add it")
+    return tuple(sorted(set(taus) | {0.5}))
+
+
+def _decode(b: Batch, out: np.ndarray) -> np.ndarray:
+    """Normalised network outputs (B, H) or (B, H, Q) back in the series' units."""
+    shape = (-1,) + (1,) * (out.ndim - 1)
+    return b.level.reshape(shape) + b.scale.reshape(shape) * out.astype(np.float64)  # (B, H[, Q])
+
+
+def _cqr_scores(q: np.ndarray, y: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """CQR conformity scores max(q_lo - y, y - q_hi) / scale of each symmetric pair, outermost first:
+    (P, N, H) from sorted quantiles q (N, H, Q), Q = 2P + 1, targets y (N, H) and scales (N,)."""
+    Q = q.shape[-1]
+    return np.stack([np.maximum(q[..., j] - y, y - q[..., Q - 1 - j]) / scale[:, None]
+                     for j in range(Q // 2)]) if Q > 1 else np.zeros((0,) + y.shape)

@@ -3,7 +3,7 @@
 Layout of a model directory::
 
     config.json        format, version, constructor parameters, resolved settings, SHA-256 of the weights
-    state.json         fitted series (values, dates, frequency), conformal scores, loss history
+    state.json         fitted series (values, dates, frequency), conformal (and CQR) scores, loss history
     model.safetensors  the network's weights (safetensors: tensors only, no code)
 
 The directory is written next to its destination under a temporary name and renamed into place,
@@ -28,7 +28,8 @@ from lstmlab.atomic import apply_umask
 from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.data import SeriesData
 
-FORMAT, VERSION = "lstmlab-forecaster", 2  # 2: an ensemble of members with their own input sizes
+FORMAT, VERSION = "lstmlab-forecaster", 3  # 2: an ensemble of members with their own input sizes; 3: quantile heads
+READS = (2, 3)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
 FILES = ("config.json", "state.json", "model.safetensors")
 
 
@@ -74,6 +75,7 @@ def save(model, path: str | Path) -> Path:
         h = model.history_
         state = {"series": [_series_to_json(s) for s in model.series_], "kind": model.kind_,
                  "calibration_scores": model.calibration_scores_.tolist(), "choice": model.choice_,
+                 "cqr_scores": None if model.cqr_scores_ is None else model.cqr_scores_.tolist(),
                  "validation": model.validation_,
                  "history": None if h is None else {"curve": h.curve, "best_epoch": h.best_epoch,
                                                     "stopped": h.stopped, "wall_s": h.wall_s}}
@@ -124,8 +126,9 @@ def load(path: str | Path):
         raise LstmlabError(f"model directory {path} is corrupted: {exc}") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise LstmlabError(f"{path}/config.json is not an lstmlab forecaster config")
-    if config.get("version") != VERSION:
-        raise LstmlabError(f"{path}: format version {config.get('version')!r}, this lstmlab reads {VERSION}")
+    if config.get("version") not in READS:
+        raise LstmlabError(f"{path}: format version {config.get('version')!r}, this lstmlab reads "
+                           f"{' and '.join(map(str, READS))}")
     sums = config.get("sha256")
     if not isinstance(sums, dict):
         raise LstmlabError(f"{path}/config.json has no checksums (expected a 'sha256' mapping)")
@@ -136,24 +139,32 @@ def load(path: str | Path):
     try:
         model = LSTMForecaster(**config["params"])
         names = {f.name for f in fields(ResolvedConfig)}
+        if config["version"] == 2 and isinstance(config["config"], dict):
+            config["config"] = {"quantiles": []} | config["config"]  # before quantile heads
         if not isinstance(config["config"], dict) or set(config["config"]) != names:
             raise LstmlabError(f"settings {sorted(set(config['config']) ^ names)} unexpected or missing")
         cfg = ResolvedConfig.from_dict(config["config"])
         net = torch.nn.ModuleList([ForecastNet(L, cfg.horizon, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout,
-                                               p, r) for L, p, r in zip(cfg.input_sizes, cfg.patch_lens, cfg.residuals)])
+                                               p, r, len(cfg.quantiles))
+                                   for L, p, r in zip(cfg.input_sizes, cfg.patch_lens, cfg.residuals)])
         net.load_state_dict(load_file(str(path / "model.safetensors")), strict=True)
         series = [_series_from_json(d) for d in state["series"]]
         scores = np.asarray(state["calibration_scores"], dtype=np.float64)
         if scores.ndim != 2 or scores.shape[1] != cfg.horizon:
             raise LstmlabError(f"calibration scores of shape {scores.shape}, expected (n, {cfg.horizon})")
+        cqr = state.get("cqr_scores")
+        if (cqr is None) != (not cfg.quantiles):
+            raise LstmlabError(f"CQR scores {'missing' if cqr is None else 'present'} with quantiles {cfg.quantiles}")
+        if cqr is not None:  # (P, n, H): one block of scores per pair of levels (ValueError if they disagree)
+            cqr = np.asarray(cqr, dtype=np.float64).reshape(len(cfg.quantiles) // 2, len(scores), cfg.horizon)
         hist = state["history"]
         history = None if hist is None else TrainResult(list(hist["curve"]), int(hist["best_epoch"]),
                                                         str(hist["stopped"]), float(hist["wall_s"]))
         choice, validation = str(state["choice"]), dict(state["validation"])
-    except (LstmlabError, KeyError, TypeError, RuntimeError, SafetensorError) as exc:
+    except (LstmlabError, KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as exc:
         raise LstmlabError(f"model directory {path} is inconsistent: {exc}") from None
     net.eval()
     model.model_, model.config_, model.series_, model.kind_ = net, cfg, series, state.get("kind", "series")
-    model.calibration_scores_ = scores
+    model.calibration_scores_, model.cqr_scores_ = scores, cqr
     model.history_, model.choice_, model.validation_ = history, choice, validation
     return model

@@ -9,9 +9,14 @@ correction to the seasonal naive forecast ``base`` (it starts out as that baseli
 starts from exponential smoothing); without, it forecasts from scratch. The forecaster ensembles
 both kinds. Reading the window in patches of p steps (as PatchTST, Nie et al. 2023, does for
 transformers) shortens the recurrence L/p-fold.
+
+With ``quantiles`` (Q levels) the head outputs H x Q values, (B, H, Q), trained with
+:func:`masked_pinball`, the pinball loss averaged over the levels.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -28,22 +33,28 @@ class ForecastNet(nn.Module):
     input_size, horizon : L and H.
     cell, hidden_size, num_layers, dropout : the recurrent stack (see SequenceModel).
     patch_len : p, history steps read per recurrent step; must divide L.
-    residual : add the network's output to the seasonal naive forecast.
+    residual : add the network's output to the seasonal naive forecast (to every quantile).
+    n_quantiles : Q; 0 (the default) for a point forecast (B, H), else quantiles (B, H, Q).
     """
 
     def __init__(self, input_size: int, horizon: int, cell: str = "lstm", hidden_size: int = 64,
-                 num_layers: int = 1, dropout: float = 0.0, patch_len: int = 1, residual: bool = False) -> None:
+                 num_layers: int = 1, dropout: float = 0.0, patch_len: int = 1, residual: bool = False,
+                 n_quantiles: int = 0) -> None:
         super().__init__()
         if input_size % patch_len:
             raise LstmlabError(f"patch_len={patch_len} does not divide input_size={input_size}")
         self.input_size, self.horizon, self.patch_len, self.residual = input_size, horizon, patch_len, residual
-        self.net = SequenceModel(2 * patch_len, hidden_size, horizon, cell=cell, num_layers=num_layers,
-                                 dropout=dropout, head="last")
+        self.n_quantiles = n_quantiles
+        self.net = SequenceModel(2 * patch_len, hidden_size, horizon * max(1, n_quantiles), cell=cell,
+                                 num_layers=num_layers, dropout=dropout, head="last")
 
     def forward(self, z: torch.Tensor, mask: torch.Tensor, base: torch.Tensor) -> torch.Tensor:
         B = len(z)
         x = torch.stack([z, mask], dim=-1).reshape(B, -1, 2 * self.patch_len)  # (B, L, 2) -> (B, L/p, 2p)
-        out = self.net(x)  # (B, H)
+        out = self.net(x)  # (B, H) or (B, H*Q)
+        if self.n_quantiles:
+            out = out.reshape(B, self.horizon, self.n_quantiles)  # (B, H, Q)
+            base = base[..., None]  # (B, H, 1)
         return out + base if self.residual else out
 
 
@@ -59,4 +70,25 @@ def masked_l2(pred: torch.Tensor, batch: tuple[torch.Tensor, torch.Tensor]) -> t
     return ((pred - y) ** 2 * y_mask).sum() / y_mask.sum().clamp(min=1.0)
 
 
+def masked_pinball(pred: torch.Tensor, batch: tuple[torch.Tensor, torch.Tensor],
+                   taus: Sequence[float]) -> torch.Tensor:
+    """Pinball (quantile) loss averaged over the Q levels and the observed targets, in normalised units.
+
+    For level τ and error u = y - q the loss is max(τ u, (τ - 1) u) (Koenker & Bassett 1978): its
+    minimiser over q is the τ quantile of y. At τ = 0.5 it is half the absolute error.
+
+    Parameters
+    ----------
+    pred : (B, H, Q) quantile forecasts.
+    batch : y (B, H) targets and y_mask (B, H), 1 where observed (as for :func:`masked_l1`).
+    taus : the Q levels, in the order of pred's last axis.
+    """
+    y, y_mask = batch
+    tau = torch.as_tensor(list(taus), dtype=pred.dtype, device=pred.device)  # (Q,)
+    u = y[..., None] - pred  # (B, H, 1) - (B, H, Q) -> (B, H, Q)
+    loss = torch.maximum(tau * u, (tau - 1) * u).mean(dim=-1)  # (B, H), mean over levels
+    return (loss * y_mask).sum() / y_mask.sum().clamp(min=1.0)
+
+
 LOSSES = {"mae": masked_l1, "mse": masked_l2}
+QUANTILE_LOSS = "pinball"  # the loss of a quantile head: masked_pinball, with the forecaster's levels
