@@ -230,3 +230,13 @@ def test_learns_more_than_a_seasonal_naive_forecast(seasonal):
     X, Y = sliding_windows(test[146:], 24, 6)  # histories ending at 170 .. 194
     snaive = SeasonalNaive(6, 12).fit(train)
     assert mae(Y, f.predict_windows(X)) < 0.8 * mae(Y, snaive.predict_windows(X))
+
+
+def test_the_training_curve_sample_does_not_change_the_forecast(seasonal, monkeypatch):
+    from lstmlab.forecast import forecaster
+
+    full = LSTMForecaster(horizon=3, **TINY).fit(seasonal)
+    monkeypatch.setattr(forecaster, "CURVE_WINDOWS", 3)  # the curve from 3 validation windows only
+    thin = LSTMForecaster(horizon=3, **TINY).fit(seasonal)
+    np.testing.assert_array_equal(thin.predict(), full.predict())
+    np.testing.assert_array_equal(thin.calibration_scores_, full.calibration_scores_)
