@@ -112,3 +112,13 @@ def test_refused_levels_and_losses(seasonal):
         LSTMForecaster(horizon=2, loss="pinball", **TINY).fit(seasonal)
     with pytest.raises(LstmlabError, match="no quantile head"):
         LSTMForecaster(horizon=2, **TINY).fit(seasonal).predict_quantiles()
+
+
+def test_predict_quantiles_uses_the_head_for_its_levels_else_conformal_bounds(seasonal):
+    f = LSTMForecaster(horizon=4, quantiles=[0.1, 0.9], **TINY).fit(seasonal)
+    head = f.predict_quantiles()
+    out = f.predict(quantiles=[0.1, 0.5, 0.9], level=0.8)
+    np.testing.assert_array_equal(out[["q0.1", "q0.5", "q0.9"]].to_numpy(), head.to_numpy())
+    assert not np.allclose(out["q0.1"], out["lo"])  # the head's band, not the symmetric conformal one
+    other = f.predict(quantiles=[0.25, 0.75], level=0.5)  # levels the head was not trained for
+    np.testing.assert_array_equal(other["q0.25"], other["lo"])

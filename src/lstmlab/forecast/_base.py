@@ -101,9 +101,10 @@ class BaseForecaster:
         y : optional new history, of the same kind as in ``fit`` (array, Series or long DataFrame).
         level : if given (e.g. 0.9), also return conformal interval bounds ``lo``/``hi``.
         quantiles : if given (e.g. [0.1, 0.5, 0.9]: increasing, each in (0, 1)), also return a column
-            ``q0.1``, ``q0.5``, ... per level: the bound of the central conformal interval at level
-            ``|2τ - 1|`` on τ's side (τ = 0.5: the point forecast). Each keeps that interval's
-            split-conformal guarantee; they are symmetric about the point forecast.
+            ``q0.1``, ``q0.5``, ... per level: from a quantile head where the model has one for these
+            levels (``LSTMForecaster(quantiles=...)``, calibrated by CQR), else the bound of the central
+            conformal interval at level ``|2τ - 1|`` on τ's side (τ = 0.5: the point forecast). Either
+            way each keeps a split-conformal guarantee.
 
         Returns
         -------
@@ -127,10 +128,19 @@ class BaseForecaster:
         if level is not None:
             w = widths[check_level(level)]
             extra = {"lo": list(preds - w), "hi": list(preds + w)}
+        head = None if taus is None else self._head_quantiles(histories, taus)  # {tau: (N, H)} or None
         for t in taus if taus is not None else ():
+            if head is not None:
+                extra[f"q{t:g}"] = list(head[t][:, :h])
+                continue
             side = 0.0 if t == 0.5 else np.sign(t - 0.5) * widths[_central(t)]
             extra[f"q{t:g}"] = list(preds + side)
         return to_output(kind, series, list(preds), extra or None)
+
+    def _head_quantiles(self, histories: list[np.ndarray], taus: list[float]) -> dict[float, np.ndarray] | None:
+        """Quantiles (N, H) per level from a model trained for them, or None (default): then ``predict``
+        gives the bounds of symmetric conformal intervals."""
+        return None
 
     def _widths(self, levels: list[float], histories: list[np.ndarray], h: int) -> dict[float, np.ndarray]:
         """Half-widths (N, h) of the conformal interval at each level."""

@@ -439,6 +439,14 @@ class LSTMForecaster(BaseForecaster):
         cols = {f"q{t:g}": list(q[..., j]) for j, t in enumerate(taus)}
         return to_output(kind, series, list(q[..., len(taus) // 2]), cols).drop(columns="y_hat")
 
+    def _head_quantiles(self, histories: list[np.ndarray], taus: list[float]) -> dict[float, np.ndarray] | None:
+        """The CQR-calibrated head's quantiles when it has every level asked for (and the LSTM forecasts)."""
+        levels = [round(t, 12) for t in self.config_.quantiles]
+        if self.choice_ != "lstm" or not set(round(t, 12) for t in taus) <= set(levels):
+            return None
+        q = self._quantiles_many(histories)  # (N, H, Q)
+        return {t: q[..., levels.index(round(t, 12))] for t in taus}
+
     def _quantiles_many(self, histories: list[np.ndarray]) -> np.ndarray:
         """CQR-adjusted quantiles (N, H, Q) from N histories (see :meth:`predict_quantiles`)."""
         taus, Q = self.config_.quantiles, len(self.config_.quantiles)
