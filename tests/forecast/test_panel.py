@@ -88,3 +88,14 @@ def test_samplers_stay_in_range_and_weigh_as_asked():
         sample_windows(np.array([3]), np.array([3]), 5, rng)
     s, t = all_windows(lo, hi)
     assert len(s) == 102 and t[100:].tolist() == [10, 11]
+
+
+def test_with_scale_end_shares_the_arrays_and_equals_a_new_panel():
+    rng = np.random.default_rng(0)
+    arrays = [rng.normal(size=n).cumsum() for n in (30, 7, 50)]
+    end = np.array([20, 7, 10])
+    full = Panel(arrays, season=4, scaler="history")
+    shared = full.with_scale_end(end)
+    fresh = Panel(arrays, season=4, scaler="history", scale_end=end)
+    np.testing.assert_array_equal(shared.series_scale, fresh.series_scale)
+    assert np.shares_memory(shared.values, full.values) and not np.array_equal(shared.series_scale, full.series_scale)

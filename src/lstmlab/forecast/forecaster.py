@@ -274,7 +274,7 @@ class LSTMForecaster(BaseForecaster):
             loc, scale = float(part.mean()), float(part.std() or 1.0)
         arrays = [s.values for s in series]
         panel = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0)
-        val_panel = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0, scale_end=origins.val_lo)
+        val_panel = panel.with_scale_end(origins.val_lo)  # the same arrays, scales from before validation
         batch_size = min(cfg.batch_size, n_train)
         steps = cfg.steps or auto_steps(n_train, batch_size)
         self.config_ = cfg = ResolvedConfig.from_dict(

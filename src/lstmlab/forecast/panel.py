@@ -26,6 +26,8 @@ with ``scaler``:
 
 from __future__ import annotations
 
+import copy
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,6 +92,14 @@ class Panel:
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    def with_scale_end(self, scale_end: np.ndarray) -> "Panel":
+        """This panel with each series' scale measured on its first ``scale_end`` values, (N,): its arrays
+        are shared, not copied (a panel holds about four times its values)."""
+        other = copy.copy(self)
+        end = np.clip(np.asarray(scale_end, dtype=np.int64), 1, self.lengths)
+        other.series_scale = self.mase_scale(np.arange(len(self.lengths)), end)
+        return other
 
     def _diff_prefix(self, lag: int) -> np.ndarray:
         d = np.zeros_like(self.values)  # (ΣT,)
