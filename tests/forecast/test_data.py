@@ -120,3 +120,15 @@ def test_split_series_keeps_the_good_ones_and_says_why_for_the_others():
     assert set(left_out) == {"nan", "gap", "two"}
     assert "NaN" in left_out["nan"] and "after 2020-01-03 comes 2020-01-05" in left_out["gap"]
     assert "2 time stamps" in left_out["two"]
+
+
+def test_long_output_equals_one_frame_per_series():
+    parts = [("a", "2020-01-01", 10), ("b", "2020-03-01", 5), ("c", "2020-01-01", 10)]  # a and c end together
+    long = pd.concat([pd.DataFrame({"unique_id": u, "ds": pd.date_range(d, periods=n, freq="MS"),
+                                    "y": np.arange(n * 1.0)}) for u, d, n in parts])
+    series, kind = to_series_list(long)
+    forecasts = [np.arange(3.0) + i for i in range(3)]
+    out = to_output(kind, series, forecasts, {"lo": [f - 1 for f in forecasts]})
+    expected = pd.concat([pd.DataFrame({"unique_id": s.uid, "ds": s.future_index(3), "y_hat": f, "lo": f - 1})
+                          for s, f in zip(series, forecasts)], ignore_index=True)
+    pd.testing.assert_frame_equal(out, expected)
