@@ -200,9 +200,10 @@ def register(subparsers) -> None:
         p.set_defaults(func=run)
 
 
-def _load_data(args):
-    """The data named on the command line, or None; a long frame comes back with only the series that
-    pass their checks, and ``args.left_out`` / ``args.points`` say what happened to each series."""
+def _load_data(args, required: bool = True):
+    """The data named on the command line (None, when not ``required``, if none is named); a long frame
+    comes back with only the series that pass their checks, and ``args.left_out`` / ``args.points`` say
+    what happened to each series."""
     import pandas as pd
 
     from lstmlab.forecast.csvfile import read_csv, read_parquet
@@ -216,6 +217,8 @@ def _load_data(args):
         y = read_parquet(args.parquet, args.date_col, args.value_col, args.id_col)
     elif args.dataset:
         y = load_dataset(args.dataset)
+    elif required:
+        raise LstmlabError("no data: give --csv PATH or --dataset NAME (see `lstmlab datasets`)")
     else:
         return None
     if isinstance(y, pd.DataFrame):
@@ -264,8 +267,6 @@ def run_tune(args) -> int:
     from lstmlab.forecast.tune import tune
 
     y = _load_data(args)
-    if y is None:
-        raise LstmlabError("no data: give --csv PATH or --dataset NAME (see `lstmlab datasets`)")
     result = tune(y, args.horizon, args.seasonal_period, n_folds=args.n_folds, time_budget=args.time_budget,
                   n_trials=args.n_trials, seed=args.seed)
     write_text_atomic(args.out, json.dumps(result.params, indent=2) + "\n")
@@ -293,10 +294,10 @@ def run(args) -> int:
 
     from lstmlab.nn.distributed import is_writer
 
-    if is_writer():
-        return _run(args)
     if args.action == "fit" and not args.out:
         raise LstmlabError("fit needs --out DIR to save the model")
+    if is_writer():
+        return _run(args)
     args.out = None
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
         if args.action == "fit":  # train with the others, write nothing
@@ -312,17 +313,13 @@ def _run(args) -> int:
     from lstmlab.forecast.io import load, save
     from lstmlab.viz.forecast import plot_error_by_series, plot_error_by_step, plot_loss
 
-    y = _load_data(args)
-    if args.action != "predict" and y is None:
-        raise LstmlabError("no data: give --csv PATH or --dataset NAME (see `lstmlab datasets`)")
+    y = _load_data(args, required=args.action != "predict")
     out = _out(args)
     report = output.SeriesReport(args.points, args.left_out)
     report.print_left_out()
 
     if args.action in ("fit", "predict"):
         if args.action == "fit":
-            if out is None:
-                raise LstmlabError("fit needs --out DIR to save the model")
             model = _model(args).fit(y)
             out.mkdir(parents=True, exist_ok=True)
             save(model, out / "model")
@@ -337,7 +334,7 @@ def _run(args) -> int:
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             output.write_csv(frame, out / "forecast.csv")
-            series = model.series_ if y is None else to_series_list(y)[0]
+            series = model.series_ if y is None or args.action == "fit" else to_series_list(y)[0]
             output.plots(output.forecast_panels(series, fc), out, "Forecast", args.plot_all, GRID)
             report.write(out, "forecast")
             if args.action == "fit" and model.history_ is not None:

@@ -116,19 +116,20 @@ class BaseForecaster:
         h = self.horizon if horizon is None else self._check_positive(horizon, "horizon", self.horizon)
         series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
         taus = None if quantiles is None else check_quantiles(quantiles)
-        levels = ([] if level is None else [check_level(level)]) + [_central(t) for t in taus or () if t != 0.5]
         for s in series:
             if len(s.values) < self.min_history:
                 raise LstmlabError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
                                    f"at least {self.min_history} to forecast")
         histories = [s.values for s in series]
         preds = self._forecast_many(histories)[:, :h]  # (N, h)
+        head = None if taus is None else self._head_quantiles(histories, taus)  # {tau: (N, H)} or None
+        levels = ([] if level is None else [check_level(level)]) + (
+            [_central(t) for t in taus if t != 0.5] if taus is not None and head is None else [])
         widths = self._widths(levels, histories, h)  # level -> (N, h)
         extra = {}
         if level is not None:
-            w = widths[check_level(level)]
+            w = widths[level]
             extra = {"lo": list(preds - w), "hi": list(preds + w)}
-        head = None if taus is None else self._head_quantiles(histories, taus)  # {tau: (N, H)} or None
         for t in taus if taus is not None else ():
             if head is not None:
                 extra[f"q{t:g}"] = list(head[t][:, :h])
