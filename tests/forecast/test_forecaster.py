@@ -208,7 +208,7 @@ def test_bad_settings_and_series(seasonal):
     with pytest.raises(ValueError, match="unknown cell 'lstn'"):
         LSTMForecaster(horizon=3, cell="lstn").fit(seasonal)
     with pytest.raises(ValueError, match="no series is long enough to train on: the longest has 5 points"):
-        LSTMForecaster(horizon=12).fit(seasonal.iloc[:5])
+        LSTMForecaster(horizon=12, pretrained=None).fit(seasonal.iloc[:5])
     with pytest.raises(ValueError, match="horizon=0"):
         LSTMForecaster(horizon=0).fit(seasonal)
     with pytest.raises(ValueError, match="patch_len=5 does not divide input_size=24"):

