@@ -99,3 +99,23 @@ def test_with_scale_end_shares_the_arrays_and_equals_a_new_panel():
     fresh = Panel(arrays, season=4, scaler="history", scale_end=end)
     np.testing.assert_array_equal(shared.series_scale, fresh.series_scale)
     assert np.shares_memory(shared.values, full.values) and not np.array_equal(shared.series_scale, full.series_scale)
+
+
+def test_percentage_weights_make_the_loss_the_mape():
+    import torch
+
+    from lstmlab.forecast.model import masked_ape
+
+    rng = np.random.default_rng(4)
+    panel = Panel([rng.uniform(50, 150, 40), rng.uniform(5, 20, 30)], season=4, scaler="history")
+    b = panel.batch(np.array([0, 1, 0]), np.array([20, 28, 30]), 8, 5)  # the second window has 2 targets
+    pred = rng.normal(size=(3, 5)).astype(np.float32)
+    loss = masked_ape(torch.tensor(pred), (torch.tensor(b.y), torch.tensor(b.percentage_weights())))
+    actual, forecast = b.decode(b.y.astype(np.float64)), b.decode(pred.astype(np.float64))
+    ape = (np.abs(forecast - actual) / np.abs(actual))[b.y_mask > 0]
+    assert len(ape) == 12 and float(loss) == pytest.approx(ape.mean(), rel=1e-5)
+    # a target near zero weighs as one a tenth of the window's last value
+    tiny = Panel([np.r_[np.full(20, 100.0), 1e-9, 100.0]], season=1, scaler="history").batch(
+        np.array([0]), np.array([20]), 8, 2)
+    w = tiny.percentage_weights()[0]
+    assert w[0] == pytest.approx(tiny.scale[0] / 10.0, rel=1e-5) and w[1] == pytest.approx(tiny.scale[0] / 100, rel=1e-5)

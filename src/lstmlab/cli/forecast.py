@@ -73,7 +73,7 @@ def _model_args(p: argparse.ArgumentParser) -> None:
                    help="peak learning rate (default: 0.005 for one series, 0.003 for several)")
     g.add_argument("--scaler", choices=SCALERS,
                    help="window normalisation (default: revin for one series, history for several)")
-    g.add_argument("--loss", choices=("mae", "mse"),
+    g.add_argument("--loss", choices=("mae", "mse", "mape"),
                    help="training loss (default: mse for one series, mae for several)")
     g.add_argument("--n-models", type=int,
                    help="ensemble size, median forecast (default: 1 for one series, 4 for several)")
@@ -81,6 +81,11 @@ def _model_args(p: argparse.ArgumentParser) -> None:
                    help="draw training windows uniformly over series (default) or over windows")
     g.add_argument("--no-fallback", action="store_true",
                    help="keep the LSTM even if seasonal naive is better on validation")
+    g.add_argument("--pretrained", metavar="WHERE",
+                   help="auto (default: one yearly, quarterly or monthly series with default network settings is "
+                        "forecast by the ensemble shipped with lstmlab, pre-trained on M1 and Tourism), shipped "
+                        "(always, for one series or many), a folder of your own pre-trained files, or none "
+                        "(always train)")
     g.add_argument("--seed", type=int, help="random seed (default 0)")
     g.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
                    help="where to train: auto (default: CUDA, else MPS, else CPU), cpu, cuda or mps")
@@ -257,6 +262,8 @@ def _model(args):
     params |= {"horizon": args.horizon, "progress": not args.quiet}
     if args.no_fallback:
         params["fallback"] = False
+    if args.pretrained is not None:
+        params["pretrained"] = None if args.pretrained == "none" else args.pretrained
     return LSTMForecaster(**params)
 
 
@@ -379,10 +386,12 @@ def _model_dir(path: str) -> Path:
 
 def _choice_line(model) -> str:
     """Which forecast a fitted LSTMForecaster ships, and the validation errors that chose it."""
-    v = model.validation_
+    v, pre = model.validation_, model.config_.pretrained
+    lstm = f"the pre-trained LSTM ({Path(pre.split(': ')[0]).name})" if pre else "the LSTM"
     if "lstm" not in v:
-        return "no validation windows (every series is short): the LSTM forecasts, unchecked against baselines"
-    verdict = "the LSTM forecasts" if model.choice_ == "lstm" else "seasonal naive forecasts (the LSTM lost)"
+        return f"no validation windows (every series is short): {lstm} forecasts, unchecked against baselines"
+    verdict = f"{lstm} forecasts" if model.choice_ == "lstm" else "seasonal naive forecasts (the LSTM lost)"
     unit = "MASE" if model.config_.scaler in ("history", "mase") else "normalised MAE"
-    return (f"validation {unit} over {v['windows']} windows: LSTM {v['lstm']:.3f}, seasonal naive "
+    where = "every window of the history" if pre else "validation"
+    return (f"{where}, {unit} over {v['windows']} windows: LSTM {v['lstm']:.3f}, seasonal naive "
             f"{v['seasonal_naive']:.3f}: {verdict}")

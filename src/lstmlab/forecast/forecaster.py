@@ -157,8 +157,9 @@ class LSTMForecaster(BaseForecaster):
         last value and its series' MASE scale), "revin" (by its own mean and spread) or "standard"
         (one mean and spread fitted on the training part of every series). Default
         :func:`auto_recipe` (revin for one series, history for a panel).
-    loss : "mae" (mean absolute error in normalised units: MASE itself with the "mase" scaler) or
-        "mse". Default: :func:`auto_recipe` (mse for one series, mae for a panel).
+    loss : "mae" (mean absolute error in normalised units: MASE itself with the "mase" scaler),
+        "mse", or "mape" (the absolute error over the target's size: the mean absolute percentage
+        error, for positive data). Default: :func:`auto_recipe` (mse for one series, mae for a panel).
     steps : optimiser steps per network; default :func:`auto_steps`.
     batch_size : windows per step (at most the number of training windows).
     learning_rate : peak of Adam's one-cycle schedule; default :func:`auto_recipe`.
@@ -335,7 +336,7 @@ class LSTMForecaster(BaseForecaster):
             criterion = LOSSES[cfg.loss]
 
         def inputs(b: Batch) -> tuple:
-            return (b.z, b.mask, b.base), (b.y, b.y_mask)
+            return (b.z, b.mask, b.base), (b.y, b.percentage_weights() if cfg.loss == "mape" else b.y_mask)
 
         def train(k: int, panel: Panel, hi: np.ndarray, val: Batch | None):
             L, rng = cfg.input_sizes[k], np.random.default_rng([cfg.seed, k, 0 if val is None else 1])

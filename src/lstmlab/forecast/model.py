@@ -90,5 +90,13 @@ def masked_pinball(pred: torch.Tensor, batch: tuple[torch.Tensor, torch.Tensor],
     return (loss * y_mask).sum() / y_mask.sum().clamp(min=1.0)
 
 
-LOSSES = {"mae": masked_l1, "mse": masked_l2}
+def masked_ape(pred: torch.Tensor, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    """Mean absolute percentage error (a fraction) of the observed targets, from normalised units: ``batch``
+    is y (B, H) and w (B, H), each target's weight scale / |target| (0 where not observed), as
+    :meth:`lstmlab.forecast.panel.Batch.percentage_weights` gives them."""
+    y, w = batch
+    return ((pred - y).abs() * w).sum() / (w > 0).sum().clamp(min=1)
+
+
+LOSSES = {"mae": masked_l1, "mse": masked_l2, "mape": masked_ape}
 QUANTILE_LOSS = "pinball"  # the loss of a quantile head: masked_pinball, with the forecaster's levels

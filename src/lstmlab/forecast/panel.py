@@ -59,6 +59,14 @@ class Batch:
         """Normalised forecasts (B, H) back to the series' units."""
         return self.level[:, None] + self.scale[:, None] * out  # (B, H)
 
+    def percentage_weights(self) -> np.ndarray:
+        """(B, H) float32 weights that turn an absolute error in normalised units into a percentage one:
+        scale / |target| where observed (0 elsewhere), the target's size floored at a tenth of the
+        window's last value (MAPE is unbounded near zero; a series at zero would swamp a batch)."""
+        actual = np.abs(self.decode(self.y.astype(np.float64)))
+        size = np.maximum(actual, 0.1 * np.abs(self.level)[:, None]) + 1e-12
+        return (self.y_mask * self.scale[:, None] / size).astype(np.float32)
+
 
 class Panel:
     """Series of any lengths as one flat float64 array with per-series offsets.
