@@ -29,7 +29,7 @@ def main() -> int:
     p.add_argument("--first-seed", type=int, default=0, help="seeds are first-seed, first-seed + 1, ... (default 0)")
     p.add_argument("--budget", type=float, default=900.0, help="seconds of training per run (default 900)")
     p.add_argument("--hidden-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--learning-rate", "--lr", type=float, default=1e-3)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--forget-bias", type=float, default=None,
                    help="initial LSTM forget-gate bias with --init uniform (default 1)")
@@ -48,7 +48,7 @@ def main() -> int:
     if a.first_seed < 0 or a.seeds < 1:
         p.error(f"--first-seed {a.first_seed} and --seeds {a.seeds}: expected first-seed >= 0 and seeds >= 1")
     try:
-        base = RunConfig(task="adding", hidden_size=a.hidden_size, lr=a.lr, batch_size=a.batch_size, n_train=0,
+        base = RunConfig(task="adding", hidden_size=a.hidden_size, learning_rate=a.learning_rate, batch_size=a.batch_size, n_train=0,
                          steps_per_epoch=100, max_epochs=100_000, patience=100_000, n_val=500, n_test=2500,
                          max_seconds=a.budget, forget_bias=1.0 if a.forget_bias is None else a.forget_bias, init=a.init,
                          chrono_tmax=a.chrono_tmax, stop_at=a.stop_at)
@@ -62,7 +62,7 @@ def main() -> int:
         c = r.config
         init = (f"chrono init (T_max {c['chrono_tmax'] or c['length']:g})" if c.get("init") == "chrono"
                 else f"forget bias {c['forget_bias']:g}")
-        print(f"[{done}/{total}] {c['cell']} T={c['length']} seed {c['seed']} {init} lr {c['lr']:g} "
+        print(f"[{done}/{total}] {c['cell']} T={c['length']} seed {c['seed']} {init} lr {c['learning_rate']:g} "
               f"H {c['hidden_size']} batch {c['batch_size']}: "
               f"solved fraction {m['test']:.4f} [{m['test_lo']:.4f}, {m['test_hi']:.4f}] (constant predictor "
               f"{m['chance']:.3f}), test MSE {m['test_mse']:.2e}, {'SOLVED' if m['solved'] else 'not solved'}, "

@@ -129,3 +129,11 @@ def test_gates_with_chrono_init(tmp_path, capsys):
     config = json.loads((out / "gates.json").read_text())["config"]
     assert config["init"] == "chrono" and config["chrono_tmax"] == 30.0
     assert "u drawn uniform in [1, 29] per unit (chrono init, T_max 30)" in capsys.readouterr().out
+
+
+def test_learning_rate_flag_and_its_old_name_set_the_same_field():
+    from lstmlab.cli.main import build_parser
+
+    for flag in ("--learning-rate", "--lr"):
+        args = build_parser().parse_args(["memory", "run", "--task", "parity", flag, "0.003"])
+        assert args.learning_rate == 0.003

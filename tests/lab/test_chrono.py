@@ -29,7 +29,7 @@ def test_chrono_tmax_defaults_to_the_number_of_steps():
     assert init_options(RunConfig(), 40) == {"init": "uniform"}
     assert init_options(RunConfig(init="chrono"), 40) == {"init": "chrono", "chrono_tmax": 40}
     assert init_options(RunConfig(init="chrono", chrono_tmax=7.0), 40)["chrono_tmax"] == 7.0
-    still = RunConfig(**{**asdict(TINY), "init": "chrono", "max_epochs": 1, "steps_per_epoch": 1, "lr": 1e-12})
+    still = RunConfig(**{**asdict(TINY), "init": "chrono", "max_epochs": 1, "steps_per_epoch": 1, "learning_rate": 1e-12})
     record, model = run_one(still, keep_model=True)  # one step of size 1e-12: the biases as initialised
     H = 8
     u = torch.exp(model.rnn.bias_ih_l0[H:2 * H].detach())
@@ -66,10 +66,12 @@ def test_records_written_before_init_existed_are_read_and_resumed(tmp_path):
     d = json.loads(path.read_text())
     for k in ("init", "chrono_tmax", "stop_at"):
         del d["config"][k]  # what an older lstmlab wrote
+    d["config"]["lr"] = d["config"].pop("learning_rate")  # and under the field's old name
     broken = {**d, "config": {k: v for k, v in d["config"].items() if k != "forget_bias"}}
     path.write_text(json.dumps(d) + "\n" + json.dumps(broken) + "\n")
     [old] = load_records(path)  # a record missing an older field (forget_bias) is not guessed at
     assert old.config["init"] == "uniform" and old.config["chrono_tmax"] is None and old.config["stop_at"] is None
+    assert old.config["learning_rate"] == TINY.learning_rate and "lr" not in old.config
     ran = []
     again = sweep(config, path, on_done=lambda r, i, n: ran.append(i))
     assert ran == [] and again[0].metrics == rec.metrics  # reused, not re-run
@@ -117,7 +119,7 @@ def test_chrono_tmax_is_the_number_of_steps_not_the_length():
     from lstmlab.tasks import get_task
 
     config = RunConfig(task="born-in", length=3, hidden_size=64, n_val=50, n_test=50, max_epochs=1,
-                       steps_per_epoch=1, lr=1e-12, init="chrono")
+                       steps_per_epoch=1, learning_rate=1e-12, init="chrono")
     steps = get_task("born-in").sample(1, 3, np.random.default_rng(0))[0].shape[1]  # the sentence's tokens
     _, model = run_one(config, keep_model=True)
     u = torch.exp(model.rnn.bias_ih_l0[64:128].detach())

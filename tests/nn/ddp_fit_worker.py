@@ -26,7 +26,7 @@ def main(out: Path, batch_size: int, mode: str) -> None:
 
     torch.manual_seed(0)
     model = torch.nn.Linear(3, 1)
-    config = TrainConfig(lr=0.05, batch_size=batch_size, max_epochs=4, steps_per_epoch=10, patience=2)
+    config = TrainConfig(learning_rate=0.05, batch_size=batch_size, max_epochs=4, steps_per_epoch=10, patience=2)
     result = fit(model, loss_fn("regress"), lambda p, t: -float(np.mean((p - t) ** 2)),
                  sample if mode == "sampler" else (x, y), (x[:40], y[:40]), config, torch.Generator().manual_seed(0))
     weights = np.concatenate([p.detach().numpy().ravel() for p in model.parameters()])

@@ -52,7 +52,7 @@ def test_fit_learns_a_short_parity_and_is_reproducible():
     curves = []
     for _ in range(2):
         model = make_model(10, 2, "lstm", 16, "last", seed=0)
-        cfg = TrainConfig(lr=1e-2, batch_size=64, max_epochs=15, target=1.0)
+        cfg = TrainConfig(learning_rate=1e-2, batch_size=64, max_epochs=15, target=1.0)
         res = fit(model, loss_fn("classify", IGNORE), task.metric, _parity(1000, 3, 0), _parity(300, 3, 1), cfg,
                   torch.Generator().manual_seed(0))
         curves.append([c["val_loss"] for c in res.curve])
@@ -65,7 +65,7 @@ def test_fit_from_a_sampler_and_patience():
     task = get_task("parity")
     rng = np.random.default_rng(0)
     model = make_model(10, 2, "rnn", 4, "last", seed=0)
-    cfg = TrainConfig(lr=1e-9, max_epochs=50, steps_per_epoch=2, patience=2)
+    cfg = TrainConfig(learning_rate=1e-9, max_epochs=50, steps_per_epoch=2, patience=2)
     res = fit(model, loss_fn("classify", IGNORE), task.metric, lambda n: task.make(n, 5, rng), _parity(100, 5, 1), cfg,
               torch.Generator().manual_seed(0))
     assert res.stopped == "patience" and len(res.curve) < 50
@@ -77,5 +77,5 @@ def test_fit_from_a_sampler_and_patience():
 def test_train_config_rejects_bad_values():
     with pytest.raises(ValueError, match="batch_size must be >= 1, got 0"):
         TrainConfig(batch_size=0)
-    with pytest.raises(ValueError, match="lr and clip must be > 0"):
-        TrainConfig(lr=0)
+    with pytest.raises(ValueError, match="learning_rate and clip must be > 0"):
+        TrainConfig(learning_rate=0)

@@ -58,10 +58,11 @@ Examples:
 QUICK = {"task": "born-in", "cells": "rnn,lstm", "lengths": "5,25", "seeds": 2}
 QUICK_TRAINING = {"max_epochs": 20, "forget_bias": "1,3"}
 # RunConfig fields exposed as flags (type for the ones whose default is None).
-TUNABLE = {"hidden_size": int, "n_train": int, "n_val": int, "n_test": int, "lr": float, "batch_size": int,
+TUNABLE = {"hidden_size": int, "n_train": int, "n_val": int, "n_test": int, "learning_rate": float, "batch_size": int,
            "max_epochs": int, "steps_per_epoch": int, "patience": int, "clip": float, "forget_bias": str,
            "max_seconds": float, "init": str, "chrono_tmax": float,
            "stop_at": float}
+ALIASES = {"learning_rate": ["--lr"]}  # the flag's name before the training loop's names were unified
 HELP = {"forget_bias": "; initial LSTM forget-gate bias (with --init uniform), `run` takes a comma-separated list",
         "init": "; LSTM gate-bias initialisation: uniform (forget bias --forget-bias) or chrono (Tallec & "
                 "Ollivier 2018: forget biases log(u), u ~ U[1, T_max - 1], input biases their negatives); "
@@ -146,8 +147,8 @@ def _config_args(p: argparse.ArgumentParser, task: str, **overrides) -> None:
         default = defaults[name] if typ is not str or isinstance(defaults[name], str) else f"{defaults[name]:g}"
         if name == "forget_bias":  # None marks "not given": chrono refuses a given forget bias
             default = None
-        g.add_argument("--" + name.replace("_", "-"), type=typ, default=default,
-                       help=f"default {defaults[name]}" + HELP.get(name, ""))
+        flags = ["--" + name.replace("_", "-")] + ALIASES.get(name, [])
+        g.add_argument(*flags, type=typ, default=default, help=f"default {defaults[name]}" + HELP.get(name, ""))
     p.add_argument("--task", default=task, choices=TASKS, help=f"task (default {task})")
     p.add_argument("--out", default="memory-out", metavar="DIR", help="output folder (default memory-out)")
     p.add_argument("--quiet", action="store_true", help="no progress display")

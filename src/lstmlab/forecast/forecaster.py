@@ -349,7 +349,7 @@ class LSTMForecaster(BaseForecaster):
             # ensemble: picking a checkpoint on the windows its errors are then reported and calibrated
             # on would make both optimistic.
             evals = 20 if val is not None else 1
-            tc = TrainConfig(lr=cfg.learning_rate, batch_size=batch_size, max_epochs=evals,
+            tc = TrainConfig(learning_rate=cfg.learning_rate, batch_size=batch_size, max_epochs=evals,
                              steps_per_epoch=max(1, steps // evals), patience=evals, schedule="onecycle",
                              device=self.device, keep_best=False)
             model = net(k)

@@ -42,7 +42,7 @@ class RunConfig:
     n_train: int = 0
     n_val: int = 500
     n_test: int = 2500
-    lr: float = 1e-2
+    learning_rate: float = 1e-2
     batch_size: int = 128
     max_epochs: int = 60
     steps_per_epoch: int | None = 50
@@ -139,7 +139,7 @@ def run_one(config: RunConfig, progress: bool = False, keep_model: bool = False)
         train = lambda n: task.make(n, config.length, train_rng)  # noqa: E731 - fresh batches
         y_train = task.make(config.n_val, config.length, np.random.default_rng([config.seed, 3]))[1]
     model = initial_model(config, x_val.shape[1])
-    tc = TrainConfig(lr=config.lr, batch_size=config.batch_size, max_epochs=config.max_epochs,
+    tc = TrainConfig(learning_rate=config.learning_rate, batch_size=config.batch_size, max_epochs=config.max_epochs,
                      steps_per_epoch=config.steps_per_epoch, patience=config.patience, clip=config.clip,
                      target=config.stop_at or (task.solved_at if task.kind == "regress" else 1.0),
                      max_seconds=config.max_seconds)

@@ -40,6 +40,7 @@ def grid(base: RunConfig, cells: Iterable[str], lengths: Iterable[int], seeds: I
 
 
 LATER_FIELDS = ("init", "chrono_tmax", "stop_at")  # RunConfig fields newer than the first records
+RENAMED_FIELDS = {"lr": "learning_rate"}  # old name -> RunConfig's, since the training names were unified
 
 
 def _key(config: dict) -> str:
@@ -61,6 +62,8 @@ def load_records(path: str | os.PathLike) -> list[RunRecord]:
             log.warning("skipping an unreadable line in %s", path)
             continue
         config = d.get("config", {})
+        if isinstance(config, dict):  # records written before a field was renamed
+            config = {RENAMED_FIELDS.get(k, k): v for k, v in config.items()}
         if isinstance(config, dict) and set(config) <= known and known - set(config) <= set(later):
             d["config"] = {**later, **config}
             out.append(RunRecord(**d))

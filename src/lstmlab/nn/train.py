@@ -36,8 +36,10 @@ class TrainConfig:
 
     Parameters
     ----------
-    lr : float
-        Adam learning rate.
+    learning_rate : float
+        Adam's learning rate (its peak with the one-cycle schedule). The same name as
+        ``LSTMForecaster(learning_rate=...)`` and ``RunConfig.learning_rate``: one set of names for
+        the one training loop.
     batch_size : int
     max_epochs : int
         Upper bound on epochs.
@@ -61,11 +63,11 @@ class TrainConfig:
         Where the model trains (it is moved there); batches are moved per step, results come back to
         the CPU.
     schedule : {"constant", "onecycle"}
-        The learning rate: constant ``lr``, or one cycle up to ``lr`` and down over all
-        ``max_epochs * steps_per_epoch`` steps (Smith & Topin 2019; forgiving about the choice of lr).
+        The learning rate: constant ``learning_rate``, or one cycle up to it and down over all
+        ``max_epochs * steps_per_epoch`` steps (Smith & Topin 2019; forgiving about the choice of rate).
     """
 
-    lr: float = 3e-3
+    learning_rate: float = 3e-3
     batch_size: int = 64
     max_epochs: int = 60
     steps_per_epoch: int | None = None
@@ -81,8 +83,9 @@ class TrainConfig:
         for name in ("batch_size", "max_epochs", "patience"):
             if getattr(self, name) < 1:
                 raise LstmlabError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if self.lr <= 0 or self.clip <= 0:
-            raise LstmlabError(f"lr and clip must be > 0, got lr={self.lr}, clip={self.clip}")
+        if self.learning_rate <= 0 or self.clip <= 0:
+            raise LstmlabError(f"learning_rate and clip must be > 0, got learning_rate={self.learning_rate}, "
+                               f"clip={self.clip}")
 
 
 @dataclass
@@ -213,8 +216,8 @@ def fit(model: nn.Module, loss: Loss, metric: Callable[[np.ndarray, np.ndarray],
         steps = config.steps_per_epoch or -(-n_fixed // config.batch_size)
     else:
         steps = config.steps_per_epoch
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
-    sched = (torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.max_epochs * steps)
+    opt = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    sched = (torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.learning_rate, total_steps=config.max_epochs * steps)
              if config.schedule == "onecycle" else None)
     result, best_loss, best_state = TrainResult(), float("inf"), copy.deepcopy(model.state_dict())
     yv = None if val is None else _tensor(val[1])
