@@ -42,3 +42,19 @@ def test_cli_threads_sets_torch_threads(capsys):
     finally:
         torch.set_num_threads(before)
     assert "airpassengers" in capsys.readouterr().out
+
+
+def test_every_data_file_is_declared_as_package_data():
+    """A wheel carries only the data files pyproject.toml names: the shipped series and the pre-trained
+    ensembles must all match its globs, or `pip install lstmlab` would lack them."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["lstmlab"]
+    package = root / "src" / "lstmlab"
+    files = [p.relative_to(package).as_posix() for p in (package / "data").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".py"]
+    assert any(f.endswith(".safetensors") for f in files) and any(f.endswith(".csv") for f in files)
+    assert [f for f in files if not any(fnmatch.fnmatch(f, g) for g in globs)] == []
