@@ -103,6 +103,8 @@ def test_unusable_pretrained_settings_and_files_are_refused(folder, tmp_path):
         LSTMForecaster(horizon=5, seasonal_period=12, pretrained=folder).fit(y)
     with pytest.raises(ValueError, match="forecasts fewer than horizon=7 steps"):
         LSTMForecaster(horizon=7, seasonal_period=4, pretrained=folder).fit(y)
+    with pytest.raises(ValueError, match="a pre-trained ensemble forecasts points"):
+        LSTMForecaster(horizon=5, seasonal_period=4, pretrained=folder, quantiles=[0.1, 0.9]).fit(y)
     with pytest.raises(ValueError, match="expected 'auto', 'shipped', a folder or None"):
         LSTMForecaster(horizon=5, seasonal_period=4, pretrained=3).fit(y)
     (tmp_path / "m4.safetensors").write_bytes(b"not a safetensors file")

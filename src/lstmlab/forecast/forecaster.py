@@ -422,6 +422,10 @@ class LSTMForecaster(BaseForecaster):
             return pt.find(pt.SHIPPED, m, H) if n_series == 1 and trained else None
         if not isinstance(self.pretrained, (str, os.PathLike)):
             raise LstmlabError(f"pretrained={self.pretrained!r}: expected 'auto', 'shipped', a folder or None")
+        if cfg.quantiles:
+            raise LstmlabError(f"pretrained={self.pretrained!r} with quantiles: a pre-trained ensemble forecasts points; "
+                               "a quantile head is trained (pretrained=None), or ask predict(quantiles=...) for "
+                               "conformal ones")
         where = pt.folder(self.pretrained)
         if not where.is_dir():
             raise LstmlabError(f"pretrained={self.pretrained!r}: {where} is not a folder of pre-trained files")
