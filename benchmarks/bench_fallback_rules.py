@@ -17,7 +17,9 @@ each rule and, in brackets, how many series it did not give to the ensemble alon
 Rules: ``always`` the ensemble; ``all`` (lstmlab's) the ensemble unless seasonal naive is no worse on
 all windows; ``recent0.2``/``recent0.5`` the same on the last fifth / half of them; ``margin`` the
 ensemble unless seasonal naive is better by 10 %; ``3way`` the best on all windows of the ensemble,
-seasonal naive and their average; ``lstm_or_avg`` the ensemble, else the average.
+seasonal naive and their average; ``lstm_or_avg`` the ensemble, else the average; ``with_mean`` the best on
+all windows of the ensemble, seasonal naive and the window mean (of the last season; of the whole history
+for m = 1, as lstmlab's baseline).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import argparse
 
 import numpy as np
 
-RULES = ("always", "all", "recent0.2", "recent0.5", "margin", "3way", "lstm_or_avg")
+RULES = ("always", "all", "recent0.2", "recent0.5", "margin", "3way", "lstm_or_avg", "with_mean")
 
 
 def series_rows(pre: str) -> list[dict]:
@@ -48,8 +50,9 @@ def series_rows(pre: str) -> list[dict]:
                 panel = Panel([x], m, f.config_.scaler)
                 naive = panel.seasonal_naive(np.array([0]), np.array([len(x)]), h)[0]
                 fc = np.asarray(f.predict())
+                mean = np.full(h, x[-m:].mean() if m > 1 else x.mean())  # the window mean baseline
                 test = {k: np.mean(np.abs(v - xx)) / scale for k, v in
-                        (("lstm", fc), ("naive", naive), ("avg", (fc + naive) / 2))}
+                        (("lstm", fc), ("naive", naive), ("avg", (fc + naive) / 2), ("mean", mean))}
                 row = {"dataset": name, "group": group, "test": test, "windows": None}
                 o = split_origins(np.array([len(x)]), h, min_origin=m + 1 if m > 1 else 2, val_fraction=0.2)
                 vs, vt = all_windows(o.lo, o.hi)
@@ -57,8 +60,10 @@ def series_rows(pre: str) -> list[dict]:
                     point = np.median(f._members_forecast(panel, vs, vt), axis=0)  # (n, h)
                     b = panel.batch(vs, vt, f.config_.input_sizes[0], h)
                     actual, base = b.decode(b.y.astype(np.float64)), b.decode(b.base.astype(np.float64))
+                    means = np.array([x[t - m:t].mean() if m > 1 and t >= m else x[:t].mean() for t in vt])
                     row["windows"] = {k: (np.abs(v - actual) / b.scale[:, None]).mean(axis=1) for k, v in
-                                      (("lstm", point), ("naive", base), ("avg", (point + base) / 2))}
+                                      (("lstm", point), ("naive", base), ("avg", (point + base) / 2),
+                                       ("mean", np.repeat(means[:, None], h, axis=1)))}
                 rows.append(row)
     return rows
 
@@ -73,6 +78,8 @@ def choose(row: dict, rule: str) -> str:
         return "lstm" if w["lstm"][-k:].mean() < margin * w["naive"][-k:].mean() else "naive"
     if rule == "3way":
         return min(("lstm", "naive", "avg"), key=lambda c: w[c].mean())
+    if rule == "with_mean":
+        return min(("lstm", "naive", "mean"), key=lambda c: w[c].mean())
     return "lstm" if w["lstm"].mean() < w["naive"].mean() else "avg"  # lstm_or_avg
 
 
