@@ -79,3 +79,26 @@ def test_train_config_rejects_bad_values():
         TrainConfig(batch_size=0)
     with pytest.raises(ValueError, match="learning_rate and clip must be > 0"):
         TrainConfig(learning_rate=0)
+
+
+def test_mixed_precision_is_refused_off_cuda():
+    model = make_model(10, 2, "lstm", 8, "last", seed=0)
+    with pytest.raises(ValueError, match="mixed_precision=True needs a CUDA device, not 'cpu'"):
+        fit(model, loss_fn("classify", IGNORE), get_task("parity").metric, _parity(100, 3, 0), _parity(50, 3, 1),
+            TrainConfig(max_epochs=1, mixed_precision=True), torch.Generator())
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_mixed_precision_trains_under_autocast_and_keeps_float32_weights():
+    task = get_task("parity")
+    model = make_model(10, 2, "lstm", 16, "last", seed=0)
+    seen = []
+    model.register_forward_hook(lambda module, args, out: seen.append(out.dtype) if module.training else None)
+    cfg = TrainConfig(learning_rate=1e-2, batch_size=64, max_epochs=15, target=1.0, mixed_precision=True,
+                      device="cuda")
+    res = fit(model, loss_fn("classify", IGNORE), task.metric, _parity(1000, 3, 0), _parity(300, 3, 1), cfg,
+              torch.Generator().manual_seed(0))
+    assert set(seen) == {torch.float16}
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    assert res.curve[-1]["val_loss"] < res.curve[0]["val_loss"]
+    assert task.metric(predict(model, _parity(500, 3, 2)[0]), _parity(500, 3, 2)[1]) >= 0.9
