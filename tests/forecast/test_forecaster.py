@@ -240,3 +240,20 @@ def test_the_training_curve_sample_does_not_change_the_forecast(seasonal, monkey
     thin = LSTMForecaster(horizon=3, **TINY).fit(seasonal)
     np.testing.assert_array_equal(thin.predict(), full.predict())
     np.testing.assert_array_equal(thin.calibration_scores_, full.calibration_scores_)
+
+
+def test_a_percentage_loss_is_validated_on_percentage_errors(seasonal):
+    model = LSTMForecaster(horizon=6, seasonal_period=12, loss="mape", hidden_size=8, steps=30, fallback=False)
+    model.fit(seasonal.to_numpy() + 50)
+    v = model.validation_
+    # the fit's own windows, scored here as percentages of the targets
+    from lstmlab.forecast.panel import Panel, all_windows, split_origins
+
+    y = seasonal.to_numpy() + 50
+    o = split_origins(np.array([len(y)]), 6, min_origin=13, val_fraction=0.2)
+    vs, vt = all_windows(o.val_lo, o.hi)
+    b = Panel([y], 12, model.config_.scaler).batch(vs, vt, model.config_.input_sizes[0], 6)
+    actual, naive = b.decode(b.y.astype(np.float64)), b.decode(b.base.astype(np.float64))
+    assert v["windows"] == len(vs)
+    assert v["seasonal_naive"] == pytest.approx(np.mean(np.abs(naive - actual) / np.abs(actual)), rel=1e-5)
+    assert 0 < v["lstm"] < 1

@@ -391,7 +391,8 @@ def _choice_line(model) -> str:
     if "lstm" not in v:
         return f"no validation windows (every series is short): {lstm} forecasts, unchecked against baselines"
     verdict = f"{lstm} forecasts" if model.choice_ == "lstm" else "seasonal naive forecasts (the LSTM lost)"
-    unit = "MASE" if model.config_.scaler in ("history", "mase") else "normalised MAE"
+    unit = ("MAPE (a fraction)" if model.config_.loss == "mape" else
+            "MASE" if model.config_.scaler in ("history", "mase") else "normalised MAE")
     where = "every window of the history" if pre else "validation"
     return (f"{where}, {unit} over {v['windows']} windows: LSTM {v['lstm']:.3f}, seasonal naive "
             f"{v['seasonal_naive']:.3f}: {verdict}")

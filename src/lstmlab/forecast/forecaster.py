@@ -194,7 +194,8 @@ class LSTMForecaster(BaseForecaster):
     config_ : ResolvedConfig, every setting used. model_ : the torch ModuleList of members.
     choice_ : "lstm" or "seasonal_naive" (the fallback). validation_ : the number of validation
     windows and the mean absolute errors of the LSTM and of seasonal naive on them, in normalised
-    units (MASE with the "history" and "mase" scalers). history_ : the validation run's TrainResult
+    units (MASE with the "history" and "mase" scalers; with ``loss="mape"`` their mean absolute
+    percentage errors, as fractions). history_ : the validation run's TrainResult
     (None without validation windows). calibration_scores_ : (n_val, H) conformal scores of the
     forecast that ships. cqr_scores_ : (P, n_val, H) CQR scores of the P quantile pairs, outermost
     first (None without ``quantiles``). series_ : the fitted series.
@@ -395,12 +396,15 @@ class LSTMForecaster(BaseForecaster):
 
     def _choose(self, point: np.ndarray, val: Batch) -> None:
         """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's, keep the
-        scores that calibrate the intervals, and fall back to seasonal naive if it is no worse."""
+        scores that calibrate the intervals, and fall back to seasonal naive if it is no worse: on the
+        metric the networks were trained for (the percentage error with ``loss="mape"``, else the error in
+        normalised units: MASE with the "history" and "mase" scalers)."""
         actual = val.decode(val.y.astype(np.float64))
         err = np.abs(point - actual) / val.scale[:, None]  # (n, H), normalised
         naive_err = np.abs(val.base - val.y).astype(np.float64)
         self.calibration_scores_ = err
-        lstm, naive = float(err.mean()), float(naive_err.mean())
+        weight = val.percentage_weights() if self.config_.loss == "mape" else 1.0  # normalised -> percentage
+        lstm, naive = float((err * weight).mean()), float((naive_err * weight).mean())
         self.validation_ |= {"lstm": lstm, "seasonal_naive": naive}
         if self.config_.fallback and lstm >= naive:
             self.choice_, self.calibration_scores_ = "seasonal_naive", naive_err  # intervals of what ships
