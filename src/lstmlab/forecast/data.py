@@ -149,8 +149,10 @@ def to_series_list(y) -> tuple[list[SeriesData], str]:
                                f"{list(LONG_COLUMNS)} (got {list(y.columns)})")
         if len(y) == 0:
             raise LstmlabError("long DataFrame is empty: expected rows of unique_id, ds, y")
-        out = [make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid))
-               for uid, g in y.groupby("unique_id", sort=False)]
+        out = _long_series(y)
+        if out is None:  # a problem, or a kind of column the flat path does not take: series by series
+            out = [make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid))
+                   for uid, g in y.groupby("unique_id", sort=False)]
         return out, "long"
     if isinstance(y, pd.Series):
         return [make_series(y.to_numpy(), y.index, str(y.name) if y.name is not None else "y")], "series"
@@ -158,6 +160,58 @@ def to_series_list(y) -> tuple[list[SeriesData], str]:
         raise LstmlabTypeError(f"cannot forecast a {type(y).__name__}: expected a 1-D array, a pandas Series or a "
                                "long DataFrame (unique_id, ds, y)")
     return [make_series(y)], "array"
+
+
+def _long_series(frame: pd.DataFrame) -> list[SeriesData] | None:
+    """The series of a long frame, their values views into one flat float64 array made once.
+
+    Parameters
+    ----------
+    frame : DataFrame with columns ``unique_id, ds, y``, at least one row.
+
+    Returns
+    -------
+    The series in order of first appearance, as ``groupby("unique_id", sort=False)`` and
+    :func:`make_series` give them (rows with a missing ``unique_id`` left out), or None when some value
+    is not a finite number or a column is of a kind this path does not take (values of a pandas
+    extension dtype, categorical names, a repeated column name): the caller then checks series by series, for the same result or message.
+    A bad time stamp raises here, with :func:`make_series`'s message for the first series that has one.
+    """
+    uid, ds, col = frame["unique_id"], frame["ds"], frame["y"]
+    if not all(isinstance(c, pd.Series) for c in (uid, ds, col)) or isinstance(uid.dtype, pd.CategoricalDtype):
+        return None
+    if not isinstance(col.dtype, np.dtype) or not (np.issubdtype(col.dtype, np.number) or col.dtype == bool):
+        return None
+    codes, names = pd.factorize(uid, sort=False)  # (R,) series number of each row, by first appearance
+    lengths = np.bincount(codes[codes >= 0], minlength=len(names))  # (N,)
+    if np.all(codes[1:] >= codes[:-1]) and (len(codes) == 0 or codes[0] >= 0):
+        order = slice(None)  # already grouped, in order
+    else:
+        order = np.argsort(codes, kind="stable")[np.count_nonzero(codes < 0):]  # (ΣT,)
+    del codes
+    values = col.to_numpy()[order].astype(np.float64, copy=isinstance(order, slice))  # (ΣT,) owned, not the frame's
+    if not np.isfinite(values).all():
+        return None
+    stamps = pd.Index(ds)[order]  # (ΣT,)
+    starts = np.cumsum(lengths) - lengths  # (N,)
+    consecutive = pd.api.types.is_integer_dtype(stamps) and _consecutive_within(stamps.to_numpy(), starts)
+    first = stamps.to_numpy()[starts] if consecutive else None  # (N,)
+    out = []
+    for i, name in enumerate(names):
+        a, b, name = int(starts[i]), int(starts[i] + lengths[i]), str(name)
+        if consecutive:
+            index, freq = pd.RangeIndex(int(first[i]), int(first[i]) + b - a), None
+        else:
+            index, freq = _check_index(stamps[a:b], name)
+        out.append(SeriesData(name, values[a:b], index, freq))
+    return out
+
+
+def _consecutive_within(stamps: np.ndarray, starts: np.ndarray) -> bool:
+    """Whether integer time stamps (ΣT,) step by exactly 1 inside each series beginning at ``starts`` (N,)."""
+    step = np.diff(stamps) == 1  # (ΣT - 1,)
+    step[starts[1:] - 1] = True  # across a boundary: anything goes
+    return bool(step.all())
 
 
 def split_series(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
