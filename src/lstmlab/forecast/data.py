@@ -182,13 +182,7 @@ def _long_series(frame: pd.DataFrame) -> list[SeriesData] | None:
         return None
     if not isinstance(col.dtype, np.dtype) or not (np.issubdtype(col.dtype, np.number) or col.dtype == bool):
         return None
-    codes, names = pd.factorize(uid, sort=False)  # (R,) series number of each row, by first appearance
-    lengths = np.bincount(codes[codes >= 0], minlength=len(names))  # (N,)
-    if np.all(codes[1:] >= codes[:-1]) and (len(codes) == 0 or codes[0] >= 0):
-        order = slice(None)  # already grouped, in order
-    else:
-        order = np.argsort(codes, kind="stable")[np.count_nonzero(codes < 0):]  # (ΣT,)
-    del codes
+    names, lengths, order = _grouped_rows(uid)
     values = col.to_numpy()[order].astype(np.float64, copy=isinstance(order, slice))  # (ΣT,) owned, not the frame's
     if not np.isfinite(values).all():
         return None
@@ -207,10 +201,29 @@ def _long_series(frame: pd.DataFrame) -> list[SeriesData] | None:
     return out
 
 
-def _consecutive_within(stamps: np.ndarray, starts: np.ndarray) -> bool:
-    """Whether integer time stamps (ΣT,) step by exactly 1 inside each series beginning at ``starts`` (N,)."""
-    step = np.diff(stamps) == 1  # (ΣT - 1,)
-    step[starts[1:] - 1] = True  # across a boundary: anything goes
+def _grouped_rows(uid: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray | slice]:
+    """The series' names (N,) by first appearance, their lengths (N,), and the rows in series order:
+    ``slice(None)`` when each series' rows are already together (no copy, no hash table), else (ΣT,)
+    row numbers, a stable sort. Rows without a name are left out, as ``groupby`` leaves them out."""
+    ids = uid.to_numpy()
+    begins = np.concatenate([[0], np.flatnonzero(ids[1:] != ids[:-1]) + 1])  # (runs,) where a name starts
+    names = ids[begins]
+    if not pd.isna(names).any() and pd.Index(names).is_unique:  # one run per name
+        return names, np.diff(np.append(begins, len(ids))), slice(None)
+    codes, names = pd.factorize(uid, sort=False)  # (R,) series number of each row, by first appearance
+    unnamed = np.count_nonzero(codes < 0)
+    lengths = np.bincount(codes[codes >= 0], minlength=len(names))  # (N,)
+    return np.asarray(names), lengths, np.argsort(codes, kind="stable")[unnamed:]
+
+
+def _consecutive_within(stamps: np.ndarray, starts: np.ndarray, chunk: int = 1 << 20) -> bool:
+    """Whether integer time stamps (ΣT,) step by exactly 1 inside each series beginning at ``starts`` (N,).
+    The steps are taken ``chunk`` at a time, so the temporaries stay small beside the stamps."""
+    step = np.ones(len(stamps), dtype=bool)  # (ΣT,) True where a value is one more than the one before
+    for lo in range(1, len(stamps), chunk):
+        hi = min(lo + chunk, len(stamps))
+        step[lo:hi] = stamps[lo:hi] - stamps[lo - 1:hi - 1] == 1
+    step[starts] = True  # a series' first stamp: anything goes
     return bool(step.all())
 
 

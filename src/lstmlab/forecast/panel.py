@@ -36,7 +36,7 @@ from lstmlab.errors import LstmlabError
 
 SCALERS = ("mase", "history", "revin", "standard")
 EPS = 1e-5
-CHUNK = 1 << 18
+CHUNK = 1 << 16
 """Most values gathered at once to measure histories' scales (a few MiB of temporaries)."""
 
 
