@@ -158,3 +158,19 @@ def test_consecutive_slices_of_one_array_are_not_copied():
     for arrays in ([flat[0:3], flat[4:10]], [flat[3:4], flat[0:3]], [flat[::2], flat[1:3]], [flat[:3], np.ones(2)]):
         copied = Panel(arrays, season=2)  # a gap, out of order, strided, not one array: copied
         assert not np.shares_memory(copied.values, flat) and copied.values.tolist() == np.concatenate(arrays).tolist()
+
+
+@pytest.mark.parametrize("scaler", ["mase", "history", "revin"])
+def test_a_large_batch_built_in_blocks_equals_one_built_at_once(scaler, monkeypatch):
+    import lstmlab.forecast.panel as panel_module
+
+    rng = np.random.default_rng(2)
+    panel = Panel([rng.normal(size=n).cumsum() for n in rng.integers(1, 60, 40)], season=4, scaler=scaler)
+    sidx = rng.integers(0, len(panel), 500)
+    origin = 1 + (rng.random(500) * panel.lengths[sidx]).astype(int)
+    whole = panel.batch(sidx, origin, 12, 5)
+    monkeypatch.setattr(panel_module, "BLOCK", 64)  # 8 blocks, the last one short
+    blocks = panel.batch(sidx, origin, 12, 5)
+    for name in ("z", "mask", "base", "y", "y_mask", "level", "scale"):
+        got, want = getattr(blocks, name), getattr(whole, name)
+        assert got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want), name

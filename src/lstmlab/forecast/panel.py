@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import copy
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -38,6 +38,8 @@ SCALERS = ("mase", "history", "revin", "standard")
 EPS = 1e-5
 CHUNK = 1 << 16
 """Most values gathered at once to measure histories' scales (a few MiB of temporaries)."""
+BLOCK = 4096
+"""Most windows :meth:`Panel.batch` builds at once (a few MiB of temporaries for L + H up to 100)."""
 
 
 @dataclass(frozen=True)
@@ -189,8 +191,25 @@ class Panel:
         return self.values[self.starts[sidx][:, None] + origin[:, None] - mm + k % mm]  # (B, H)
 
     def batch(self, sidx: np.ndarray, origin: np.ndarray, input_size: int, horizon: int) -> Batch:
-        """The windows (series ``sidx``, origin ``origin``), each (B,); origin in 1..length (forecast point)."""
+        """The windows (series ``sidx``, origin ``origin``), each (B,); origin in 1..length (forecast point).
+
+        Built :data:`BLOCK` windows at a time into the (B, L) and (B, H) outputs, so that the int64 and
+        float64 temporaries of a large batch (every series, in ``predict``) stay O(BLOCK x (L + H)).
+        """
         sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
+        if len(sidx) <= BLOCK:
+            return self._block(sidx, origin, input_size, horizon)
+        first = self._block(sidx[:BLOCK], origin[:BLOCK], input_size, horizon)
+        out = {f.name: np.empty((len(sidx),) + getattr(first, f.name).shape[1:], getattr(first, f.name).dtype)
+               for f in fields(Batch)}
+        for lo in range(0, len(sidx), BLOCK):
+            part = first if lo == 0 else self._block(sidx[lo:lo + BLOCK], origin[lo:lo + BLOCK], input_size, horizon)
+            for name, arr in out.items():
+                arr[lo:lo + BLOCK] = getattr(part, name)
+        return Batch(**out)
+
+    def _block(self, sidx: np.ndarray, origin: np.ndarray, input_size: int, horizon: int) -> Batch:
+        """:meth:`batch` of a few windows at once: sidx, origin (B,) int64."""
         L, H, m = input_size, horizon, self.season
         s, n = self.starts[sidx], self.lengths[sidx]  # (B,)
         rel = origin[:, None] - L + np.arange(L)  # (B, L) positions in the series
