@@ -136,7 +136,8 @@ def test_long_output_equals_one_frame_per_series():
 
 def _series_by_group(frame):
     """The series of a long frame one group at a time: what to_series_list gives, by another road."""
-    return [make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid)) for uid, g in frame.groupby("unique_id", sort=False)]
+    return [make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid))
+            for uid, g in frame.groupby("unique_id", sort=False)]
 
 
 @pytest.mark.parametrize("stamps", ["positions", "dates", "utc hours", "date strings"])

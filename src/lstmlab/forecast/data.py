@@ -174,8 +174,9 @@ def _long_series(frame: pd.DataFrame) -> list[SeriesData] | None:
     The series in order of first appearance, as ``groupby("unique_id", sort=False)`` and
     :func:`make_series` give them (rows with a missing ``unique_id`` left out), or None when some value
     is not a finite number or a column is of a kind this path does not take (values of a pandas
-    extension dtype, categorical names, a repeated column name): the caller then checks series by series, for the same result or message.
-    A bad time stamp raises here, with :func:`make_series`'s message for the first series that has one.
+    extension dtype, categorical names, a repeated column name): the caller then checks series by
+    series, for the same result or message. A bad time stamp raises here, with :func:`make_series`'s
+    message for the first series that has one.
     """
     uid, ds, col = frame["unique_id"], frame["ds"], frame["y"]
     if not all(isinstance(c, pd.Series) for c in (uid, ds, col)) or isinstance(uid.dtype, pd.CategoricalDtype):

@@ -72,7 +72,6 @@ class Batch:
         return (self.y_mask * self.scale[:, None] / size).astype(np.float32)
 
 
-
 def flat_values(arrays: list[np.ndarray], lengths: np.ndarray) -> np.ndarray:
     """The series end to end as one float64 array, shape (ΣT,).
 
@@ -123,6 +122,10 @@ def history_scale(values: np.ndarray, starts: np.ndarray, n: np.ndarray, season:
 
 class Panel:
     """Series of any lengths as one flat float64 array with per-series offsets.
+
+    Arrays that are consecutive slices of one float64 array (the series of a long frame) are not
+    copied: the panel's values are a view of that array (see :func:`flat_values`). Scales are summed
+    from the values when asked for, so a panel holds its values and O(N) more, nothing of size ΣT.
 
     Parameters
     ----------
@@ -300,6 +303,7 @@ def sample_windows(lo: np.ndarray, hi: np.ndarray, size: int, rng: np.random.Gen
 def all_windows(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every (series, origin) pair with origin in ``[lo, hi)``: for validation and calibration."""
     count = np.maximum(hi - lo, 0)
-    sidx = np.repeat(np.arange(len(lo)), count)
-    first = np.repeat(np.cumsum(count) - count, count)
-    return sidx, np.repeat(lo, count) + np.arange(count.sum()) - first
+    sidx = np.repeat(np.arange(len(lo)), count)  # (W,)
+    origin = np.arange(count.sum(), dtype=np.int64)  # (W,) the window's number, made its origin in place
+    origin -= np.repeat(np.cumsum(count) - count - lo, count)  # minus its series' first number, plus lo
+    return sidx, origin
