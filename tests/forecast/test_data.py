@@ -132,3 +132,48 @@ def test_long_output_equals_one_frame_per_series():
     expected = pd.concat([pd.DataFrame({"unique_id": s.uid, "ds": s.future_index(3), "y_hat": f, "lo": f - 1})
                           for s, f in zip(series, forecasts)], ignore_index=True)
     pd.testing.assert_frame_equal(out, expected)
+
+
+def _series_by_group(frame):
+    """The series of a long frame one group at a time: what to_series_list gives, by another road."""
+    return [make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid))
+            for uid, g in frame.groupby("unique_id", sort=False)]
+
+
+@pytest.mark.parametrize("stamps", ["positions", "dates", "utc hours", "date strings"])
+def test_long_series_share_one_flat_array_and_equal_a_groupby(stamps):
+    rng = np.random.default_rng(0)
+    lengths = [5, 3, 8, 4]
+    frame = pd.DataFrame({"unique_id": np.repeat(["b", "a", "d", "c"], lengths),
+                          "ds": np.concatenate([np.arange(n) + 2 for n in lengths]),
+                          "y": rng.normal(size=sum(lengths))})
+    if stamps != "positions":
+        step = pd.to_timedelta(frame["ds"], unit="h" if stamps == "utc hours" else "D")
+        frame["ds"] = pd.Timestamp("2024-01-01") + step
+        frame["ds"] = frame["ds"].dt.tz_localize("UTC") if stamps == "utc hours" else frame["ds"]
+        frame["ds"] = frame["ds"].astype(str) if stamps == "date strings" else frame["ds"]
+    interleaved = frame.iloc[np.argsort(np.concatenate([np.arange(n) for n in lengths]), kind="stable")]
+    frame = pd.concat([interleaved, pd.DataFrame({"unique_id": [None], "ds": [frame["ds"][0]], "y": [1.0]})],
+                      ignore_index=True)
+    series, kind = to_series_list(frame)  # the series' rows interleaved, one row without a name (left out)
+    want = _series_by_group(frame)
+    assert kind == "long" and [s.uid for s in series] == [s.uid for s in want]
+    for s, w in zip(series, want):
+        assert s.freq == w.freq and s.values.tolist() == w.values.tolist() and s.values.dtype == np.float64
+        assert s.index.equals(w.index) and type(s.index) is type(w.index) and s.index.dtype == w.index.dtype
+        assert s.values.base is series[0].values.base and not np.shares_memory(s.values, frame["y"].to_numpy())
+
+
+def test_long_frames_give_the_per_series_messages():
+    frame = pd.DataFrame({"unique_id": ["a"] * 3 + ["b"] * 3, "ds": [0, 1, 2, 0, 2, 3], "y": [1.0, 2, 3, 4, 5, 6]})
+    with pytest.raises(ValueError, match="series 'b' has integer time stamps that are not consecutive"):
+        to_series_list(frame)
+    frame.loc[1, "y"] = np.nan  # series a's values fail before series b's time stamps are looked at
+    with pytest.raises(ValueError, match=r"series 'a' has 1 NaN/inf value\(s\), first at position 1"):
+        to_series_list(frame)
+    frame["y"] = ["1", "x", "2", "3", "4", "5"]
+    with pytest.raises(TypeError, match="series 'a' has non-numeric values"):
+        to_series_list(frame)
+    ints = pd.DataFrame({"unique_id": [7, 7, 7], "ds": [4, 5, 6], "y": [1, 2, 3]})  # integer values become floats
+    (s,), _ = to_series_list(ints)
+    assert s.uid == "7" and s.values.dtype == np.float64 and list(s.index) == [4, 5, 6]

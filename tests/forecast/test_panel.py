@@ -119,3 +119,58 @@ def test_percentage_weights_make_the_loss_the_mape():
         np.array([0]), np.array([20]), 8, 2)
     w = tiny.percentage_weights()[0]
     assert w[0] == pytest.approx(tiny.scale[0] / 10.0, rel=1e-5) and w[1] == pytest.approx(tiny.scale[0] / 100, rel=1e-5)
+
+
+def _brute_scale(x, m):
+    """MASE scale of one history, as mase_scale defines it, by a loop over its values."""
+    lag = m if len(x) > m else 1
+    total = sum(abs(x[t] - x[t - lag]) for t in range(lag, len(x)))
+    mean_abs = sum(abs(v) for v in x) / len(x)
+    return max(total / max(len(x) - lag, 1), 1e-5 * mean_abs + 1e-12)
+
+
+@pytest.mark.parametrize("season", [1, 4, 12])
+def test_history_scales_equal_a_brute_force_per_window(season, monkeypatch):
+    import lstmlab.forecast.panel as panel_module
+
+    rng = np.random.default_rng(season)
+    arrays = [rng.normal(size=n) * rng.lognormal(0, 2) + rng.normal(0, 50) for n in rng.integers(1, 40, 60)]
+    arrays += [np.full(25, 3.0), np.array([-2.0]), np.zeros(season), np.arange(float(season + 1))]  # flat, short
+    lengths = np.array([len(a) for a in arrays])
+    end = 1 + (rng.random(len(arrays)) * lengths).astype(int)
+    panel = Panel(arrays, season=season, scaler="history", scale_end=end)
+    want = [_brute_scale(a[:e], season) for a, e in zip(arrays, end)]
+    np.testing.assert_allclose(panel.series_scale, want, rtol=1e-12)
+    sidx = rng.integers(0, len(arrays), 3000)
+    origin = 1 + (rng.random(3000) * lengths[sidx]).astype(int)
+    want = [_brute_scale(arrays[i][:t], season) for i, t in zip(sidx, origin)]
+    monkeypatch.setattr(panel_module, "CHUNK", 50)  # many chunks, some of one window longer than a chunk
+    np.testing.assert_allclose(panel.mase_scale(sidx, origin), want, rtol=1e-12)
+    b = panel.batch(sidx, origin, 8, 3)
+    np.testing.assert_allclose(b.scale, np.maximum(want, 0.1 * panel.series_scale[sidx]), rtol=1e-12)
+
+
+def test_consecutive_slices_of_one_array_are_not_copied():
+    flat = np.arange(10.0)
+    views = [flat[0:3], flat[3:4], flat[4:10]]
+    panel = Panel(views, season=2)
+    assert np.shares_memory(panel.values, flat) and panel.values.tolist() == flat.tolist()
+    for arrays in ([flat[0:3], flat[4:10]], [flat[3:4], flat[0:3]], [flat[::2], flat[1:3]], [flat[:3], np.ones(2)]):
+        copied = Panel(arrays, season=2)  # a gap, out of order, strided, not one array: copied
+        assert not np.shares_memory(copied.values, flat) and copied.values.tolist() == np.concatenate(arrays).tolist()
+
+
+@pytest.mark.parametrize("scaler", ["mase", "history", "revin"])
+def test_a_large_batch_built_in_blocks_equals_one_built_at_once(scaler, monkeypatch):
+    import lstmlab.forecast.panel as panel_module
+
+    rng = np.random.default_rng(2)
+    panel = Panel([rng.normal(size=n).cumsum() for n in rng.integers(1, 60, 40)], season=4, scaler=scaler)
+    sidx = rng.integers(0, len(panel), 500)
+    origin = 1 + (rng.random(500) * panel.lengths[sidx]).astype(int)
+    whole = panel.batch(sidx, origin, 12, 5)
+    monkeypatch.setattr(panel_module, "BLOCK", 64)  # 8 blocks, the last one short
+    blocks = panel.batch(sidx, origin, 12, 5)
+    for name in ("z", "mask", "base", "y", "y_mask", "level", "scale"):
+        got, want = getattr(blocks, name), getattr(whole, name)
+        assert got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want), name

@@ -149,8 +149,10 @@ def to_series_list(y) -> tuple[list[SeriesData], str]:
                                f"{list(LONG_COLUMNS)} (got {list(y.columns)})")
         if len(y) == 0:
             raise LstmlabError("long DataFrame is empty: expected rows of unique_id, ds, y")
-        out = [make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid))
-               for uid, g in y.groupby("unique_id", sort=False)]
+        out = _long_series(y)
+        if out is None:  # a problem, or a kind of column the flat path does not take: series by series
+            out = [make_series(g["y"].to_numpy(), pd.Index(g["ds"]), str(uid))
+                   for uid, g in y.groupby("unique_id", sort=False)]
         return out, "long"
     if isinstance(y, pd.Series):
         return [make_series(y.to_numpy(), y.index, str(y.name) if y.name is not None else "y")], "series"
@@ -158,6 +160,72 @@ def to_series_list(y) -> tuple[list[SeriesData], str]:
         raise LstmlabTypeError(f"cannot forecast a {type(y).__name__}: expected a 1-D array, a pandas Series or a "
                                "long DataFrame (unique_id, ds, y)")
     return [make_series(y)], "array"
+
+
+def _long_series(frame: pd.DataFrame) -> list[SeriesData] | None:
+    """The series of a long frame, their values views into one flat float64 array made once.
+
+    Parameters
+    ----------
+    frame : DataFrame with columns ``unique_id, ds, y``, at least one row.
+
+    Returns
+    -------
+    The series in order of first appearance, as ``groupby("unique_id", sort=False)`` and
+    :func:`make_series` give them (rows with a missing ``unique_id`` left out), or None when some value
+    is not a finite number or a column is of a kind this path does not take (values of a pandas
+    extension dtype, categorical names, a repeated column name): the caller then checks series by
+    series, for the same result or message. A bad time stamp raises here, with :func:`make_series`'s
+    message for the first series that has one.
+    """
+    uid, ds, col = frame["unique_id"], frame["ds"], frame["y"]
+    if not all(isinstance(c, pd.Series) for c in (uid, ds, col)) or isinstance(uid.dtype, pd.CategoricalDtype):
+        return None
+    if not isinstance(col.dtype, np.dtype) or not (np.issubdtype(col.dtype, np.number) or col.dtype == bool):
+        return None
+    names, lengths, order = _grouped_rows(uid)
+    values = col.to_numpy()[order].astype(np.float64, copy=isinstance(order, slice))  # (ΣT,) owned, not the frame's
+    if not np.isfinite(values).all():
+        return None
+    stamps = pd.Index(ds)[order]  # (ΣT,)
+    starts = np.cumsum(lengths) - lengths  # (N,)
+    consecutive = pd.api.types.is_integer_dtype(stamps) and _consecutive_within(stamps.to_numpy(), starts)
+    first = stamps.to_numpy()[starts] if consecutive else None  # (N,)
+    out = []
+    for i, name in enumerate(names):
+        a, b, name = int(starts[i]), int(starts[i] + lengths[i]), str(name)
+        if consecutive:
+            index, freq = pd.RangeIndex(int(first[i]), int(first[i]) + b - a), None
+        else:
+            index, freq = _check_index(stamps[a:b], name)
+        out.append(SeriesData(name, values[a:b], index, freq))
+    return out
+
+
+def _grouped_rows(uid: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray | slice]:
+    """The series' names (N,) by first appearance, their lengths (N,), and the rows in series order:
+    ``slice(None)`` when each series' rows are already together (no copy, no hash table), else (ΣT,)
+    row numbers, a stable sort. Rows without a name are left out, as ``groupby`` leaves them out."""
+    ids = uid.to_numpy()
+    begins = np.concatenate([[0], np.flatnonzero(ids[1:] != ids[:-1]) + 1])  # (runs,) where a name starts
+    names = ids[begins]
+    if not pd.isna(names).any() and pd.Index(names).is_unique:  # one run per name
+        return names, np.diff(np.append(begins, len(ids))), slice(None)
+    codes, names = pd.factorize(uid, sort=False)  # (R,) series number of each row, by first appearance
+    unnamed = np.count_nonzero(codes < 0)
+    lengths = np.bincount(codes[codes >= 0], minlength=len(names))  # (N,)
+    return np.asarray(names), lengths, np.argsort(codes, kind="stable")[unnamed:]
+
+
+def _consecutive_within(stamps: np.ndarray, starts: np.ndarray, chunk: int = 1 << 20) -> bool:
+    """Whether integer time stamps (ΣT,) step by exactly 1 inside each series beginning at ``starts`` (N,).
+    The steps are taken ``chunk`` at a time, so the temporaries stay small beside the stamps."""
+    step = np.ones(len(stamps), dtype=bool)  # (ΣT,) True where a value is one more than the one before
+    for lo in range(1, len(stamps), chunk):
+        hi = min(lo + chunk, len(stamps))
+        step[lo:hi] = stamps[lo:hi] - stamps[lo - 1:hi - 1] == 1
+    step[starts] = True  # a series' first stamp: anything goes
+    return bool(step.all())
 
 
 def split_series(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import copy
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -36,6 +36,10 @@ from lstmlab.errors import LstmlabError
 
 SCALERS = ("mase", "history", "revin", "standard")
 EPS = 1e-5
+CHUNK = 1 << 16
+"""Most values gathered at once to measure histories' scales (a few MiB of temporaries)."""
+BLOCK = 4096
+"""Most windows :meth:`Panel.batch` builds at once (a few MiB of temporaries for L + H up to 100)."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,60 @@ class Batch:
         return (self.y_mask * self.scale[:, None] / size).astype(np.float32)
 
 
+def flat_values(arrays: list[np.ndarray], lengths: np.ndarray) -> np.ndarray:
+    """The series end to end as one float64 array, shape (ΣT,).
+
+    Parameters
+    ----------
+    arrays : N 1-D arrays; lengths : (N,) their lengths, each at least 1.
+
+    Returns
+    -------
+    (ΣT,) float64: a view, not a copy, when the arrays are consecutive slices of one float64 array, in
+    order (as :func:`~lstmlab.forecast.data.to_series_list` makes them); otherwise a concatenated copy.
+    """
+    base = getattr(arrays[0], "base", None) if len(arrays) else None
+    if (isinstance(base, np.ndarray) and base.dtype == np.float64 and base.ndim == 1 and base.flags.c_contiguous
+            and all(isinstance(a, np.ndarray) and a.base is base and a.dtype == np.float64 and a.ndim == 1
+                    and (len(a) < 2 or a.strides[0] == 8) for a in arrays)):
+        at = np.array([a.__array_interface__["data"][0] for a in arrays]) - base.__array_interface__["data"][0]
+        first = int(at[0]) // 8  # bytes to values
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])  # (N,)
+        if at[0] % 8 == 0 and np.array_equal(at - 8 * first, 8 * starts):
+            return base[first:first + int(lengths.sum())]
+    return np.concatenate([np.asarray(a, dtype=np.float64) for a in arrays])
+
+
+def history_scale(values: np.ndarray, starts: np.ndarray, n: np.ndarray, season: int) -> np.ndarray:
+    """The MASE scale of each history ``values[starts[j]:starts[j] + n[j]]``, summed from its values.
+
+    Parameters
+    ----------
+    values : (ΣT,) float64; starts, n : (B,) ints, each n at least 1; season : m, at least 1.
+
+    Returns
+    -------
+    (B,) float64: the mean of ``|y_t - y_{t-lag}|`` over each history (lag m, or 1 while the history is
+    no longer than m), at least ``EPS`` times the mean of ``|y_t|`` plus 1e-12 (a flat or one-value
+    history gets a small positive scale). Temporaries are a few arrays of ``n.sum()`` values.
+    """
+    first = np.cumsum(n) - n  # (B,) where each history begins among the gathered values
+    pos = np.arange(int(n.sum())) - np.repeat(first, n)  # (S,) position within its history
+    x = values[np.repeat(starts, n) + pos]  # (S,) the histories end to end
+    lag = np.where(n > season, season, 1)  # (B,)
+    lag_at = np.repeat(lag, n)  # (S,)
+    diff = np.where(pos >= lag_at, np.abs(x - x[np.maximum(np.arange(len(x)) - lag_at, 0)]), 0.0)  # (S,)
+    total = np.add.reduceat(diff, first) / np.maximum(n - lag, 1)  # (B,)
+    mean_abs = np.add.reduceat(np.abs(x), first) / n  # (B,)
+    return np.maximum(total, EPS * mean_abs + 1e-12)
+
+
 class Panel:
     """Series of any lengths as one flat float64 array with per-series offsets.
+
+    Arrays that are consecutive slices of one float64 array (the series of a long frame) are not
+    copied: the panel's values are a view of that array (see :func:`flat_values`). Scales are summed
+    from the values when asked for, so a panel holds its values and O(N) more, nothing of size ΣT.
 
     Parameters
     ----------
@@ -89,45 +145,47 @@ class Panel:
         if np.any(self.lengths < 1):
             raise LstmlabError("every series needs at least one value")
         self.starts = np.concatenate([[0], np.cumsum(self.lengths)[:-1]]).astype(np.int64)  # (N,)
-        self.values = np.concatenate([np.asarray(a, dtype=np.float64) for a in arrays])  # (ΣT,)
+        self.values = flat_values(arrays, self.lengths)  # (ΣT,)
         self.season, self.scaler, self.loc, self.std = max(1, int(season)), scaler, float(loc), float(scale)
         end = self.lengths if scale_end is None else np.clip(np.asarray(scale_end, dtype=np.int64), 1, self.lengths)
-        # Prefix sums of |y_t - y_{t-lag}| within each series (0 across a series boundary), for the
-        # MASE scale of any history in O(1): sum over [start, start + t) = P[start + t] - P[start].
-        self._prefix = {lag: self._diff_prefix(lag) for lag in {1, self.season}}
-        self._abs_prefix = np.concatenate([[0.0], np.cumsum(np.abs(self.values))])  # (ΣT + 1,)
         self.series_scale = self.mase_scale(np.arange(len(self.lengths)), end)  # (N,)
 
     def __len__(self) -> int:
         return len(self.lengths)
 
     def with_scale_end(self, scale_end: np.ndarray) -> "Panel":
-        """This panel with each series' scale measured on its first ``scale_end`` values, (N,): its arrays
-        are shared, not copied (a panel holds about four times its values)."""
+        """This panel with each series' scale measured on its first ``scale_end`` values, (N,): its values
+        are shared, not copied."""
         other = copy.copy(self)
         end = np.clip(np.asarray(scale_end, dtype=np.int64), 1, self.lengths)
         other.series_scale = self.mase_scale(np.arange(len(self.lengths)), end)
         return other
 
-    def _diff_prefix(self, lag: int) -> np.ndarray:
-        d = np.zeros_like(self.values)  # (ΣT,)
-        d[lag:] = np.abs(self.values[lag:] - self.values[:-lag])
-        pos = np.arange(len(self.values)) - np.repeat(self.starts, self.lengths)  # position within its series
-        d[pos < lag] = 0.0
-        return np.concatenate([[0.0], np.cumsum(d)])  # (ΣT + 1,)
-
     # ---- normalisation ----
     def mase_scale(self, sidx: np.ndarray, origin: np.ndarray) -> np.ndarray:
-        """In-sample seasonal-naive MAE of each history ``series[sidx][:origin]``, (B,), floored above 0."""
-        s = self.starts[sidx]
-        lag = np.where(origin > self.season, self.season, 1)  # (B,)
-        out = np.zeros(len(sidx))
-        for g in np.unique(lag):
-            k = lag == g
-            total = self._prefix[int(g)][s[k] + origin[k]] - self._prefix[int(g)][s[k]]
-            out[k] = total / np.maximum(origin[k] - g, 1)
-        mean_abs = (self._abs_prefix[s + origin] - self._abs_prefix[s]) / origin  # (B,)
-        return np.maximum(out, EPS * mean_abs + 1e-12)  # flat or one-value history: a small positive scale
+        """In-sample seasonal-naive MAE of each history ``series[sidx][:origin]``, floored above 0.
+
+        Parameters
+        ----------
+        sidx, origin : (B,) ints; origin in 1..length of its series.
+
+        Returns
+        -------
+        (B,) float64: the mean of ``|y_t - y_{t-lag}|`` over the history (lag m, or 1 while the history
+        is no longer than m), at least ``EPS`` times the mean of ``|y_t|`` plus 1e-12.
+
+        The histories are summed from the values, a chunk of windows at a time (at most
+        :data:`CHUNK` gathered values), so memory is O(chunk), not O(ΣT).
+        """
+        sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
+        out = np.empty(len(sidx))  # (B,)
+        ends = np.cumsum(origin)  # (B,) gathered values up to each window, inclusive
+        lo = 0
+        while lo < len(sidx):
+            hi = max(lo + 1, int(np.searchsorted(ends, ends[lo] - origin[lo] + CHUNK, side="right")))
+            out[lo:hi] = history_scale(self.values, self.starts[sidx[lo:hi]], origin[lo:hi], self.season)
+            lo = hi
+        return out
 
     def seasonal_naive(self, sidx: np.ndarray, origin: np.ndarray, horizon: int) -> np.ndarray:
         """The last season repeated (the last value while the history is shorter than a season), (B, H)."""
@@ -136,8 +194,25 @@ class Panel:
         return self.values[self.starts[sidx][:, None] + origin[:, None] - mm + k % mm]  # (B, H)
 
     def batch(self, sidx: np.ndarray, origin: np.ndarray, input_size: int, horizon: int) -> Batch:
-        """The windows (series ``sidx``, origin ``origin``), each (B,); origin in 1..length (forecast point)."""
+        """The windows (series ``sidx``, origin ``origin``), each (B,); origin in 1..length (forecast point).
+
+        Built :data:`BLOCK` windows at a time into the (B, L) and (B, H) outputs, so that the int64 and
+        float64 temporaries of a large batch (every series, in ``predict``) stay O(BLOCK x (L + H)).
+        """
         sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
+        if len(sidx) <= BLOCK:
+            return self._block(sidx, origin, input_size, horizon)
+        first = self._block(sidx[:BLOCK], origin[:BLOCK], input_size, horizon)
+        out = {f.name: np.empty((len(sidx),) + getattr(first, f.name).shape[1:], getattr(first, f.name).dtype)
+               for f in fields(Batch)}
+        for lo in range(0, len(sidx), BLOCK):
+            part = first if lo == 0 else self._block(sidx[lo:lo + BLOCK], origin[lo:lo + BLOCK], input_size, horizon)
+            for name, arr in out.items():
+                arr[lo:lo + BLOCK] = getattr(part, name)
+        return Batch(**out)
+
+    def _block(self, sidx: np.ndarray, origin: np.ndarray, input_size: int, horizon: int) -> Batch:
+        """:meth:`batch` of a few windows at once: sidx, origin (B,) int64."""
         L, H, m = input_size, horizon, self.season
         s, n = self.starts[sidx], self.lengths[sidx]  # (B,)
         rel = origin[:, None] - L + np.arange(L)  # (B, L) positions in the series
@@ -228,6 +303,7 @@ def sample_windows(lo: np.ndarray, hi: np.ndarray, size: int, rng: np.random.Gen
 def all_windows(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every (series, origin) pair with origin in ``[lo, hi)``: for validation and calibration."""
     count = np.maximum(hi - lo, 0)
-    sidx = np.repeat(np.arange(len(lo)), count)
-    first = np.repeat(np.cumsum(count) - count, count)
-    return sidx, np.repeat(lo, count) + np.arange(count.sum()) - first
+    sidx = np.repeat(np.arange(len(lo)), count)  # (W,)
+    origin = np.arange(count.sum(), dtype=np.int64)  # (W,) the window's number, made its origin in place
+    origin -= np.repeat(np.cumsum(count) - count - lo, count)  # minus its series' first number, plus lo
+    return sidx, origin
