@@ -279,3 +279,43 @@ def test_version_4_directories_still_load_and_bad_covariate_state_is_refused(fit
     (path / "config.json").write_text(json.dumps(cfg))
     with pytest.raises(LstmlabError, match="covariates missing with covariate columns"):
         load(path)
+
+
+# ---- calendar features ----
+def test_calendar_features_are_sine_cosine_pairs():
+    from lstmlab.forecast.calendar import calendar_columns, calendar_features
+
+    d = pd.date_range("2000-12-01", periods=3, freq="MS")  # December, January, February
+    f = calendar_features(d, ["month"])
+    assert calendar_columns(["month", "hour"]) == ["month_sin", "month_cos", "hour_sin", "hour_cos"]
+    np.testing.assert_allclose(f[1], [0.0, 1.0], atol=1e-12)  # January: the start of the cycle
+    np.testing.assert_allclose(f[0], [np.sin(2 * np.pi * 11 / 12), np.cos(2 * np.pi * 11 / 12)])
+    h = calendar_features(pd.date_range("2000-01-01 06:00", periods=2, freq="h"), ["hour", "dayofweek"])
+    np.testing.assert_allclose(h[0, :2], [1.0, 0.0], atol=1e-12)  # 06:00 is a quarter of the day
+    with pytest.raises(LstmlabError, match="calendar feature 'moon' is unknown"):
+        LSTMForecaster(calendar=["moon"]).fit(make_frame())
+    with pytest.raises(LstmlabError, match="need dates, and series 'y' has positions"):
+        LSTMForecaster(horizon=2, calendar=["month"]).fit(np.arange(30.0))
+
+
+def test_calendar_is_future_known_and_needs_no_future_frame(data):
+    hist, future = data
+    f = forecaster(calendar=["month"], past_covariates=None, static_covariates=None).fit(hist)
+    assert f.config_.calendar == ("month",) and f.config_.covariates.n_future == 3
+    out = f.predict(future=future)
+    assert len(out) == 3 * H and np.all(np.isfinite(out["y_hat"]))
+    # calendar alone: a pandas Series with dates, no future frame
+    y = hist[hist.unique_id == "s0"].set_index("ds")["y"]
+    g = forecaster(calendar=["month", "quarter"], past_covariates=None, static_covariates=None,
+                   future_covariates=None).fit(y)
+    assert len(g.predict()) == H
+    with pytest.raises(LstmlabError, match="future= was given, but this model reads no future covariates"):
+        g.predict(future=future)
+
+
+def test_calendar_model_round_trip(data, tmp_path):
+    hist, future = data
+    f = forecaster(calendar=["month"]).fit(hist)
+    back = load(save(f, tmp_path / "cal"))
+    assert back.config_ == f.config_
+    pd.testing.assert_frame_equal(back.predict(future=future), f.predict(future=future))

@@ -6,7 +6,9 @@ Three kinds, named as darts and neuralforecast name them:
   origin, so a window reads them at its history steps only, positions ``< origin``;
 - **future** (known ahead: prices, promotions, holidays, calendar): read at the history steps and at
   the H steps forecast; ``predict`` needs them for the horizon (``future=`` frame);
-- **static** (one value per series: a store's size): constant within a series.
+- **static** (one value per series: a store's size): constant within a series;
+- **calendar** features made from the dates (:mod:`lstmlab.forecast.calendar`): future-known columns
+  that nobody has to supply, since the horizon's dates are known.
 
 The per-step columns live in flat arrays aligned with a :class:`~lstmlab.forecast.panel.Panel`'s flat
 values (through its public ``starts`` and ``lengths``), and a batch of windows is gathered by fancy
@@ -26,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from lstmlab.errors import LstmlabError
+from lstmlab.forecast.calendar import calendar_features, check_calendar
 from lstmlab.forecast.data import LONG_COLUMNS, SeriesData
 
 KINDS = ("past", "future", "static")
@@ -33,23 +36,35 @@ KINDS = ("past", "future", "static")
 
 @dataclass(frozen=True)
 class CovariateSpec:
-    """The covariate columns a forecaster reads, by kind (each a tuple of column names)."""
+    """The covariate columns a forecaster reads, by kind (each a tuple of column names), and the calendar
+    features it makes from the dates (each a sine and cosine column after the future ones)."""
 
     past: tuple = ()
     future: tuple = ()
     static: tuple = ()
+    calendar: tuple = ()
 
     def __bool__(self) -> bool:
-        return bool(self.past or self.future or self.static)
+        return bool(self.past or self.future or self.static or self.calendar)
+
+    @property
+    def columns(self) -> tuple:
+        """The columns the user supplies (every kind but the calendar's)."""
+        return self.past + self.future + self.static
+
+    @property
+    def n_future(self) -> int:
+        """Future-known columns at each step (C_f): the user's, then two per calendar feature."""
+        return len(self.future) + 2 * len(self.calendar)
 
     @property
     def n_step(self) -> int:
-        """Columns read at every history step: past, then future."""
-        return len(self.past) + len(self.future)
+        """Columns read at every history step: past, then future-known (C = C_p + C_f)."""
+        return len(self.past) + self.n_future
 
     @classmethod
     def from_params(cls, past: Sequence[str] | None, future: Sequence[str] | None,
-                    static: Sequence[str] | None) -> "CovariateSpec":
+                    static: Sequence[str] | None, calendar: Sequence[str] | None = None) -> "CovariateSpec":
         """Check the constructor's lists: strings, no reserved name (unique_id, ds, y), none twice."""
         out, seen = {}, {}
         for kind, names in zip(KINDS, (past, future, static)):
@@ -66,15 +81,16 @@ class CovariateSpec:
                                        "expected each column once")
                 seen[c] = kind
             out[kind] = tuple(names)
-        return cls(**out)
+        return cls(**out, calendar=check_calendar(calendar))
 
 
 @dataclass(frozen=True)
 class SeriesCovariates:
     """One series' covariates, raw (not standardised).
 
-    steps (T, Cp + Cf): past then future columns at the T history steps; ahead (E, Cf): future
-    columns at the E steps after the last observation (E = 0 when fitting); static (Cs,).
+    steps (T, Cp + Cf): past then future-known columns (the calendar's last) at the T history steps;
+    ahead (E, Cf): future-known columns at the E steps after the last observation (E = 0 when
+    fitting); static (Cs,).
     """
 
     steps: np.ndarray
@@ -130,12 +146,16 @@ def read_history(frame, series: list[SeriesData], spec: CovariateSpec) -> list[S
     One :class:`SeriesCovariates` per series: steps (T, Cp + Cf), ahead (0, Cf), static (Cs,).
     """
     if not isinstance(frame, pd.DataFrame):
-        raise LstmlabError(f"covariates ({', '.join(spec.past + spec.future + spec.static)}) are columns of a long "
-                           f"DataFrame (unique_id, ds, y, ...): got a {type(frame).__name__}")
-    check_columns(frame, spec.past + spec.future + spec.static, "the long frame")
+        if spec.columns:
+            raise LstmlabError(f"covariates ({', '.join(spec.columns)}) are columns of a long DataFrame "
+                               f"(unique_id, ds, y, ...): got a {type(frame).__name__}")
+        return [SeriesCovariates(calendar_features(s.index, spec.calendar, s.uid), np.zeros((0, spec.n_future)),
+                                 np.zeros(0)) for s in series]
+    check_columns(frame, spec.columns, "the long frame")
     out = []
     for s, (_, g) in zip(series, frame.groupby("unique_id", sort=False)):
-        steps = np.stack([_numeric(g[c].to_numpy(), c, s.uid, s.index) for c in spec.past + spec.future], axis=-1) \
+        given = [_numeric(g[c].to_numpy(), c, s.uid, s.index)[:, None] for c in spec.past + spec.future]
+        steps = np.concatenate(given + [calendar_features(s.index, spec.calendar, s.uid)], axis=-1) \
             if spec.n_step else np.zeros((len(s.values), 0))  # (T, Cp + Cf)
         static = []
         for c in spec.static:
@@ -145,12 +165,13 @@ def read_history(frame, series: list[SeriesData], spec: CovariateSpec) -> list[S
                 raise LstmlabError(f"static covariate {c!r} varies within series {s.uid!r} ({v[0]:g} and "
                                    f"{other:g}): expected one value per series")
             static.append(v[0])
-        out.append(SeriesCovariates(steps, np.zeros((0, len(spec.future))), np.asarray(static, dtype=np.float64)))
+        out.append(SeriesCovariates(steps, np.zeros((0, spec.n_future)), np.asarray(static, dtype=np.float64)))
     return out
 
 
 def read_ahead(future, series: list[SeriesData], spec: CovariateSpec, horizon: int, steps: int) -> list[np.ndarray]:
-    """The future columns of each series' next ``horizon`` steps, from the ``future`` frame.
+    """The future-known columns of each series' next ``horizon`` steps: from the ``future`` frame, then
+    the calendar's from the dates.
 
     Parameters
     ----------
@@ -163,12 +184,13 @@ def read_ahead(future, series: list[SeriesData], spec: CovariateSpec, horizon: i
     -------
     One (H, Cf) float64 array per series.
     """
-    Cf = len(spec.future)
-    if not Cf:
+    dates = [s.future_index(horizon) for s in series]  # (H,) each, the dates after the history
+    cal = [calendar_features(d, spec.calendar, s.uid) for d, s in zip(dates, series)]  # (H, 2K) each
+    if not spec.future:
         if future is not None:
             raise LstmlabError("future= was given, but this model reads no future covariates "
                                f"(past: {list(spec.past)}, static: {list(spec.static)}): leave future out")
-        return [np.zeros((horizon, 0)) for _ in series]
+        return cal
     if not isinstance(future, pd.DataFrame):
         raise LstmlabError(f"this model reads future covariates {list(spec.future)}: predict needs future=, a "
                            f"DataFrame with unique_id, ds and those columns for the next {steps} step(s) of "
@@ -182,8 +204,7 @@ def read_ahead(future, series: list[SeriesData], spec: CovariateSpec, horizon: i
                            f"{list(spec.future)}")
     groups = dict(tuple(future.groupby(future["unique_id"].astype(str), sort=False)))
     out = []
-    for s in series:
-        want = s.future_index(horizon)  # (H,) the dates after the history
+    for s, want, c in zip(series, dates, cal):
         g = groups.get(s.uid)
         ds = pd.Index([]) if g is None else pd.Index(g["ds"])
         if g is not None and s.freq is not None:
@@ -196,8 +217,8 @@ def read_ahead(future, series: list[SeriesData], spec: CovariateSpec, horizon: i
             raise LstmlabError(f"future covariates {list(spec.future)} are missing for series {s.uid!r} from "
                                f"{want[given]} on: future must hold the next {steps} step(s) of every series")
         rows = np.concatenate([pos[:given], np.full(horizon - given, pos[given - 1])])  # (H,) later ones repeat
-        vals = np.stack([_numeric(g[c].to_numpy()[rows], c, s.uid, want) for c in spec.future], axis=-1)
-        out.append(vals)  # (H, Cf)
+        vals = [_numeric(g[col].to_numpy()[rows], col, s.uid, want)[:, None] for col in spec.future]
+        out.append(np.concatenate(vals + [c], axis=-1))  # (H, Cf)
     return out
 
 
@@ -255,7 +276,7 @@ class CovariatePanel:
         self.fstarts = np.concatenate([[0], np.cumsum(extent)[:-1]]).astype(np.int64)
         self.fend = self.fstarts + extent
         fut = [np.concatenate([c.steps[:, Cp:], c.ahead]) for c in covs]  # (T_i + E_i, Cf) each
-        self.future = std(np.concatenate(fut).reshape(-1, len(spec.future)), scaling.step_loc[Cp:],
+        self.future = std(np.concatenate(fut).reshape(-1, spec.n_future), scaling.step_loc[Cp:],
                           scaling.step_scale[Cp:])  # (Σ(T + E), Cf)
         self.static = std(np.stack([c.static for c in covs]).reshape(len(covs), -1), scaling.static_loc,
                           scaling.static_scale)  # (N, Cs)

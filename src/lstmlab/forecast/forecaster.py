@@ -51,7 +51,7 @@ SAMPLES = ("series", "window")
 # pre-trained ensemble for a single series; set any of them and the fit trains, as asked.
 NETWORK_SETTINGS = ("input_size", "cell", "hidden_size", "num_layers", "dropout", "patch_len", "scaler", "loss",
                     "steps", "batch_size", "learning_rate", "n_models", "sample", "quantiles",
-                    "past_covariates", "future_covariates", "static_covariates")
+                    "past_covariates", "future_covariates", "static_covariates", "calendar")
 MAX_VALIDATION = 20_000  # validation windows scored at most (a seeded sample of them beyond that)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
@@ -95,16 +95,17 @@ class ResolvedConfig:
     future_covariates: tuple = ()
     static_covariates: tuple = ()
     covariate_scaling: dict | None = None
+    calendar: tuple = ()
 
     @property
     def covariates(self) -> CovariateSpec:
         """The covariate columns, by kind."""
-        return CovariateSpec(self.past_covariates, self.future_covariates, self.static_covariates)
+        return CovariateSpec(self.past_covariates, self.future_covariates, self.static_covariates, self.calendar)
 
     def net_kwargs(self) -> dict:
         """The covariate widths every member's ForecastNet is built with (empty without covariates)."""
         c = self.covariates
-        return {"n_step": c.n_step, "n_ahead": len(c.future), "n_static": len(c.static)} if c else {}
+        return {"n_step": c.n_step, "n_ahead": c.n_future, "n_static": len(c.static)} if c else {}
 
     @property
     def member_horizon(self) -> int:
@@ -218,6 +219,9 @@ class LSTMForecaster(BaseForecaster):
         history and the horizon (``predict(future=...)`` gives them); static ones are constant per
         series. Default None: none. With any of them the fit trains (never a pre-trained ensemble)
         with the panel recipe (:func:`auto_recipe`), even for one series.
+    calendar : calendar features made from the dates, e.g. ["month"] or ["dayofweek", "hour"] (see
+        :data:`lstmlab.forecast.calendar.FEATURES`): each a sine and cosine pair, read as future-known
+        covariates (the horizon's dates are known, so ``future`` is not needed for them). Default None.
 
     Attributes
     ----------
@@ -240,7 +244,7 @@ class LSTMForecaster(BaseForecaster):
                  progress: bool = False, quantiles: Sequence[float] | None = None,
                  pretrained: str | None = "auto", past_covariates: Sequence[str] | None = None,
                  future_covariates: Sequence[str] | None = None,
-                 static_covariates: Sequence[str] | None = None) -> None:
+                 static_covariates: Sequence[str] | None = None, calendar: Sequence[str] | None = None) -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
         self.patch_len, self.scaler, self.steps, self.batch_size = patch_len, scaler, steps, batch_size
@@ -249,7 +253,7 @@ class LSTMForecaster(BaseForecaster):
         self.sample, self.fallback, self.seed, self.progress = sample, fallback, seed, progress
         self.device, self.quantiles, self.pretrained = device, quantiles, pretrained
         self.past_covariates, self.future_covariates = past_covariates, future_covariates
-        self.static_covariates = static_covariates
+        self.static_covariates, self.calendar = static_covariates, calendar
 
     @property
     def min_history(self) -> int:
@@ -317,10 +321,12 @@ class LSTMForecaster(BaseForecaster):
                               float(self.dropout), scaler, loss, 0.0, 1.0, self.steps or 0, self.batch_size,
                               float(lr), float(self.val_fraction), self.sample, bool(self.fallback),
                               int(self.seed), taus, past_covariates=spec.past,
-                              future_covariates=spec.future, static_covariates=spec.static)
+                              future_covariates=spec.future, static_covariates=spec.static,
+                              calendar=spec.calendar)
 
     def _spec(self) -> CovariateSpec:
-        return CovariateSpec.from_params(self.past_covariates, self.future_covariates, self.static_covariates)
+        return CovariateSpec.from_params(self.past_covariates, self.future_covariates, self.static_covariates,
+                                         self.calendar)
 
     # ---- covariates ----
     def fit(self, y: SeriesInput) -> "LSTMForecaster":
@@ -375,7 +381,7 @@ class LSTMForecaster(BaseForecaster):
             return None
         covs = getattr(self, "_covariates_now", None)
         if covs is None:
-            raise LstmlabError(f"this model reads covariates ({', '.join(spec.past + spec.future + spec.static)}): "
+            raise LstmlabError(f"this model reads covariates ({', '.join(spec.columns + spec.calendar)}): "
                                "forecast with predict(future=...) or predict_quantiles(future=...)")
         scaling = CovariateScaling.from_dict(self.config_.covariate_scaling)
         return CovariatePanel(covs, spec, scaling, panel.starts, panel.lengths)

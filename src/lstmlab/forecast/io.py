@@ -36,7 +36,8 @@ FORMAT, VERSION = "lstmlab-forecaster", 5  # 2: an ensemble of members with thei
 READS = (2, 3, 4, 5)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
 BEFORE = {2: {"quantiles": []}, 3: {"net_horizon": 0, "pretrained": ""}}  # settings a version predates, with
 BEFORE[2] |= BEFORE[3]  # their values then
-BEFORE[4] = {"past_covariates": [], "future_covariates": [], "static_covariates": [], "covariate_scaling": None}
+BEFORE[4] = {"past_covariates": [], "future_covariates": [], "static_covariates": [], "covariate_scaling": None,
+             "calendar": []}
 BEFORE = {v: extra | BEFORE[4] for v, extra in BEFORE.items()}
 FILES = ("config.json", "state.json", "model.safetensors")
 
@@ -76,7 +77,7 @@ def _covariates_from_json(d: list | None, series: list[SeriesData], cfg) -> list
         static = np.asarray(c["static"], dtype=np.float64).reshape(len(spec.static))  # (Cs,)
         if not (np.all(np.isfinite(steps)) and np.all(np.isfinite(static))):
             raise LstmlabError(f"covariates of series {s.uid!r} are not finite")
-        out.append(SeriesCovariates(steps, np.zeros((0, len(spec.future))), static))
+        out.append(SeriesCovariates(steps, np.zeros((0, spec.n_future)), static))
     return out
 
 
