@@ -195,7 +195,7 @@ def test_gatherer_reads_past_columns_only_before_the_origin(data):
     spec = CovariateSpec(("footfall",), ("promo",), ("size",))
     sidx, origin, L = np.array([0, 1, 1]), np.array([30, 5, 40]), 12  # one window padded (origin 5 < L)
     ref = gathered(hist, spec, sidx, origin, L)
-    assert [a.shape for a in ref] == [(3, L, 2), (3, H * 1), (3, 1)]
+    assert [a.shape for a in ref] == [(3, L, 2), (3, H * 1), (3, 1), (3, 0)]
     assert np.all(ref[0][1, :L - 5] == 0)  # padding
     for k, (i, t) in enumerate(zip(sidx, origin)):
         moved = gathered(after_origin(hist, "footfall", f"s{i}", t), spec, sidx, origin, L)
@@ -319,3 +319,39 @@ def test_calendar_model_round_trip(data, tmp_path):
     back = load(save(f, tmp_path / "cal"))
     assert back.config_ == f.config_
     pd.testing.assert_frame_equal(back.predict(future=future), f.predict(future=future))
+
+
+# ---- categorical static covariates ----
+def with_region(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(region=frame["unique_id"].map({"s0": "north", "s1": "south", "s2": "north"}))
+
+
+def test_categorical_static_covariate_is_embedded_and_saved(data, tmp_path):
+    hist, future = data
+    f = forecaster(static_covariates=["size", "region"]).fit(with_region(hist))
+    assert f.config_.categories == {"region": ["north", "south"]}
+    assert f.config_.covariates.numeric_static == ("size",)
+    assert [c.codes.tolist() for c in f.covariates_] == [[0], [1], [0]]
+    assert "embeddings.0.weight" in dict(f.model_[0].named_parameters())
+    out = f.predict(future=future)
+    other = f.predict(y=with_region(hist).assign(region="south"), future=future)
+    assert not np.array_equal(out["y_hat"].to_numpy(), other["y_hat"].to_numpy())  # the category is read
+    back = load(save(f, tmp_path / "cat"))
+    assert back.config_ == f.config_
+    pd.testing.assert_frame_equal(back.predict(future=future), out)
+
+
+def test_unseen_category_and_varying_category_are_clear_errors(data):
+    hist, future = data
+    f = forecaster(static_covariates=["region"], past_covariates=None).fit(with_region(hist))
+    with pytest.raises(LstmlabError, match=r"static covariate 'region' of series 's0' is 'east', a category fit "
+                                           r"never saw: expected one of \['north', 'south'\]"):
+        f.predict(y=with_region(hist).assign(region="east"), future=future)
+    bad = with_region(hist)
+    bad.loc[bad.index[bad.unique_id == "s2"][3], "region"] = "south"
+    with pytest.raises(LstmlabError, match=r"static covariate 'region' varies within series 's2' \('north' and 'south'\)"):
+        forecaster(static_covariates=["region"]).fit(bad)
+    bad = with_region(hist)
+    bad.loc[bad.index[bad.unique_id == "s1"][0], "region"] = None
+    with pytest.raises(LstmlabError, match=r"covariate 'region' of series 's1' is missing at 2000-01-01"):
+        forecaster(static_covariates=["region"]).fit(bad)

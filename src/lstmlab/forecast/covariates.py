@@ -6,7 +6,9 @@ Three kinds, named as darts and neuralforecast name them:
   origin, so a window reads them at its history steps only, positions ``< origin``;
 - **future** (known ahead: prices, promotions, holidays, calendar): read at the history steps and at
   the H steps forecast; ``predict`` needs them for the horizon (``future=`` frame);
-- **static** (one value per series: a store's size): constant within a series;
+- **static** (one value per series: a store's size, its region): constant within a series; a
+  numeric column is standardised, any other (strings, a pandas category) is categorical: its values
+  seen by ``fit`` form a vocabulary, and the network reads each through an embedding;
 - **calendar** features made from the dates (:mod:`lstmlab.forecast.calendar`): future-known columns
   that nobody has to supply, since the horizon's dates are known.
 
@@ -22,7 +24,7 @@ positions t - L .. t - 1 and nothing else; only future columns are read at t .. 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -43,6 +45,7 @@ class CovariateSpec:
     future: tuple = ()
     static: tuple = ()
     calendar: tuple = ()
+    categories: tuple = ()  # (column, (value, ...)) per categorical static column, set by fit
 
     def __bool__(self) -> bool:
         return bool(self.past or self.future or self.static or self.calendar)
@@ -51,6 +54,19 @@ class CovariateSpec:
     def columns(self) -> tuple:
         """The columns the user supplies (every kind but the calendar's)."""
         return self.past + self.future + self.static
+
+    @property
+    def categorical(self) -> tuple:
+        """The categorical static columns, in the order of ``static``."""
+        return tuple(c for c, _ in self.categories)
+
+    @property
+    def numeric_static(self) -> tuple:
+        """The numeric static columns (C_s)."""
+        return tuple(c for c in self.static if c not in self.categorical)
+
+    def vocabulary(self, column: str) -> tuple:
+        return dict(self.categories)[column]
 
     @property
     def n_future(self) -> int:
@@ -90,15 +106,17 @@ class SeriesCovariates:
 
     steps (T, Cp + Cf): past then future-known columns (the calendar's last) at the T history steps;
     ahead (E, Cf): future-known columns at the E steps after the last observation (E = 0 when
-    fitting); static (Cs,).
+    fitting); static (Cs,) the numeric static values; codes (Ck,) int64 each categorical one's
+    position in its vocabulary.
     """
 
     steps: np.ndarray
     ahead: np.ndarray
     static: np.ndarray
+    codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def with_ahead(self, ahead: np.ndarray) -> "SeriesCovariates":
-        return SeriesCovariates(self.steps, ahead, self.static)
+        return replace(self, ahead=ahead)
 
 
 def _numeric(values: np.ndarray, column: str, uid: str, dates: pd.Index) -> np.ndarray:
@@ -132,6 +150,33 @@ def check_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> Non
                            f"its columns are {list(frame.columns)}")
 
 
+def with_categories(frame, spec: CovariateSpec) -> CovariateSpec:
+    """``spec`` with the vocabulary of each static column of ``frame`` that is not numeric (sorted values as
+    strings): what ``fit`` learns about categorical columns."""
+    if not isinstance(frame, pd.DataFrame):
+        return spec
+    check_columns(frame, spec.columns, "the long frame")
+    cats = [(c, tuple(sorted(frame[c].dropna().astype(str).unique()))) for c in spec.static
+            if not pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c])]
+    return replace(spec, categories=tuple(cats))
+
+
+def _code(values: pd.Series, column: str, uid: str, dates: pd.Index, vocabulary: tuple) -> int:
+    """The vocabulary position of a categorical static column's one value in a series."""
+    missing = np.flatnonzero(values.isna().to_numpy())
+    if missing.size:
+        raise LstmlabError(f"covariate {column!r} of series {uid!r} is missing at {dates[missing[0]]}: "
+                           "expected a category on every row")
+    text = values.astype(str).to_numpy()
+    if (text != text[0]).any():
+        raise LstmlabError(f"static covariate {column!r} varies within series {uid!r} ({text[0]!r} and "
+                           f"{text[text != text[0]][0]!r}): expected one value per series")
+    if text[0] not in vocabulary:
+        raise LstmlabError(f"static covariate {column!r} of series {uid!r} is {text[0]!r}, a category fit never "
+                           f"saw: expected one of {list(vocabulary)}")
+    return vocabulary.index(text[0])
+
+
 def read_history(frame, series: list[SeriesData], spec: CovariateSpec) -> list[SeriesCovariates]:
     """Each series' covariates at its history steps, from the long frame the series were read from.
 
@@ -143,7 +188,7 @@ def read_history(frame, series: list[SeriesData], spec: CovariateSpec) -> list[S
 
     Returns
     -------
-    One :class:`SeriesCovariates` per series: steps (T, Cp + Cf), ahead (0, Cf), static (Cs,).
+    One :class:`SeriesCovariates` per series: steps (T, Cp + Cf), ahead (0, Cf), static (Cs,), codes (Ck,).
     """
     if not isinstance(frame, pd.DataFrame):
         if spec.columns:
@@ -157,15 +202,17 @@ def read_history(frame, series: list[SeriesData], spec: CovariateSpec) -> list[S
         given = [_numeric(g[c].to_numpy(), c, s.uid, s.index)[:, None] for c in spec.past + spec.future]
         steps = np.concatenate(given + [calendar_features(s.index, spec.calendar, s.uid)], axis=-1) \
             if spec.n_step else np.zeros((len(s.values), 0))  # (T, Cp + Cf)
+        codes = np.array([_code(g[c], c, s.uid, s.index, spec.vocabulary(c)) for c in spec.categorical],
+                         dtype=np.int64)  # (Ck,)
         static = []
-        for c in spec.static:
+        for c in spec.numeric_static:
             v = _numeric(g[c].to_numpy(), c, s.uid, s.index)
             if np.ptp(v) > 0:
                 other = v[np.flatnonzero(v != v[0])[0]]
                 raise LstmlabError(f"static covariate {c!r} varies within series {s.uid!r} ({v[0]:g} and "
                                    f"{other:g}): expected one value per series")
             static.append(v[0])
-        out.append(SeriesCovariates(steps, np.zeros((0, spec.n_future)), np.asarray(static, dtype=np.float64)))
+        out.append(SeriesCovariates(steps, np.zeros((0, spec.n_future)), np.asarray(static, dtype=np.float64), codes))
     return out
 
 
@@ -280,9 +327,10 @@ class CovariatePanel:
                           scaling.step_scale[Cp:])  # (Σ(T + E), Cf)
         self.static = std(np.stack([c.static for c in covs]).reshape(len(covs), -1), scaling.static_loc,
                           scaling.static_scale)  # (N, Cs)
+        self.codes = np.stack([c.codes for c in covs]).reshape(len(covs), -1).astype(np.int64)  # (N, Ck)
 
     def gather(self, sidx: np.ndarray, origin: np.ndarray, input_size: int,
-               horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The covariates of the windows (series ``sidx``, origin ``origin``), each (B,), as the network reads them.
 
         Returns
@@ -290,7 +338,8 @@ class CovariatePanel:
         steps : (B, L, Cp + Cf) past and future columns at the L history steps ``origin - L .. origin - 1``
             (0 where the history is padded). Past columns are read nowhere else.
         ahead : (B, H * Cf) future columns at steps ``origin .. origin + H - 1``, step-major.
-        static : (B, Cs).
+        static : (B, Cs) numeric static columns.
+        codes : (B, Ck) int64, the categorical static columns' vocabulary positions.
         """
         sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
         L, H = input_size, horizon
@@ -303,4 +352,4 @@ class CovariatePanel:
         rows = np.minimum(self.fstarts[sidx][:, None] + origin[:, None] + np.arange(H),
                           self.fend[sidx][:, None] - 1)  # (B, H), clipped to the rows given
         ahead = self.future[rows].reshape(len(sidx), -1)  # (B, H, Cf) -> (B, H * Cf)
-        return steps, ahead, self.static[sidx]
+        return steps, ahead, self.static[sidx], self.codes[sidx]

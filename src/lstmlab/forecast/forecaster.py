@@ -39,7 +39,8 @@ import pandas as pd
 
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast._base import BaseForecaster
-from lstmlab.forecast.covariates import CovariatePanel, CovariateScaling, CovariateSpec, read_ahead, read_history
+from lstmlab.forecast.covariates import (CovariatePanel, CovariateScaling, CovariateSpec, read_ahead, read_history,
+                                         with_categories)
 from lstmlab.forecast.data import SeriesData, SeriesInput, seasonal_period_from_freq, to_output, to_series_list
 from lstmlab.forecast.intervals import check_quantiles, conformal_quantiles
 from lstmlab.forecast.panel import SCALERS, Batch, Panel, all_windows, sample_windows, split_origins
@@ -96,16 +97,20 @@ class ResolvedConfig:
     static_covariates: tuple = ()
     covariate_scaling: dict | None = None
     calendar: tuple = ()
+    categories: dict | None = None  # {column: [value, ...]}, the vocabulary of each categorical static column
 
     @property
     def covariates(self) -> CovariateSpec:
         """The covariate columns, by kind."""
-        return CovariateSpec(self.past_covariates, self.future_covariates, self.static_covariates, self.calendar)
+        return CovariateSpec(self.past_covariates, self.future_covariates, self.static_covariates, self.calendar,
+                             tuple((c, tuple(v)) for c, v in (self.categories or {}).items()))
 
     def net_kwargs(self) -> dict:
         """The covariate widths every member's ForecastNet is built with (empty without covariates)."""
         c = self.covariates
-        return {"n_step": c.n_step, "n_ahead": c.n_future, "n_static": len(c.static)} if c else {}
+        sizes = tuple(len(v) for _, v in c.categories)
+        return {"n_step": c.n_step, "n_ahead": c.n_future, "n_static": len(c.numeric_static),
+                "n_categories": sizes} if c else {}
 
     @property
     def member_horizon(self) -> int:
@@ -217,7 +222,8 @@ class LSTMForecaster(BaseForecaster):
     past_covariates, future_covariates, static_covariates : names of numeric columns of the long frame
         given to ``fit``: past ones are read only up to each window's origin; future ones for the
         history and the horizon (``predict(future=...)`` gives them); static ones are constant per
-        series. Default None: none. With any of them the fit trains (never a pre-trained ensemble)
+        series (numeric ones standardised; any other, strings or a pandas category, categorical: read
+        through an embedding of the values ``fit`` saw). Default None: none. With any of them the fit trains (never a pre-trained ensemble)
         with the panel recipe (:func:`auto_recipe`), even for one series.
     calendar : calendar features made from the dates, e.g. ["month"] or ["dayofweek", "hour"] (see
         :data:`lstmlab.forecast.calendar.FEATURES`): each a sine and cosine pair, read as future-known
@@ -322,7 +328,7 @@ class LSTMForecaster(BaseForecaster):
                               float(lr), float(self.val_fraction), self.sample, bool(self.fallback),
                               int(self.seed), taus, past_covariates=spec.past,
                               future_covariates=spec.future, static_covariates=spec.static,
-                              calendar=spec.calendar)
+                              calendar=spec.calendar, categories=getattr(self, "_fit_categories", None))
 
     def _spec(self) -> CovariateSpec:
         return CovariateSpec.from_params(self.past_covariates, self.future_covariates, self.static_covariates,
@@ -333,12 +339,13 @@ class LSTMForecaster(BaseForecaster):
         """Fit on a 1-D array (T,), a pandas Series (T,), or a long DataFrame (``unique_id, ds, y``, plus
         the covariate columns when the forecaster reads any). Returns self. Bad covariates raise before
         anything fitted before is touched."""
-        spec = self._spec()
+        spec = with_categories(y, self._spec())
         self._fit_covariates = read_history(y, to_series_list(y)[0], spec) if spec else None  # (read by _fit)
+        self._fit_categories = {c: list(v) for c, v in spec.categories} or None
         try:
             return super().fit(y)
         finally:
-            del self._fit_covariates
+            del self._fit_covariates, self._fit_categories
 
     def predict(self, horizon: int | None = None, y: SeriesInput | None = None, level: float | None = None,
                 quantiles: Sequence[float] | None = None, future: pd.DataFrame | None = None):

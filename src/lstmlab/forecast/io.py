@@ -37,7 +37,7 @@ READS = (2, 3, 4, 5)  # a version 2 directory is a point forecaster (no quantile
 BEFORE = {2: {"quantiles": []}, 3: {"net_horizon": 0, "pretrained": ""}}  # settings a version predates, with
 BEFORE[2] |= BEFORE[3]  # their values then
 BEFORE[4] = {"past_covariates": [], "future_covariates": [], "static_covariates": [], "covariate_scaling": None,
-             "calendar": []}
+             "calendar": [], "categories": None}
 BEFORE = {v: extra | BEFORE[4] for v, extra in BEFORE.items()}
 FILES = ("config.json", "state.json", "model.safetensors")
 
@@ -74,10 +74,13 @@ def _covariates_from_json(d: list | None, series: list[SeriesData], cfg) -> list
     out = []
     for c, s in zip(d, series):
         steps = np.asarray(c["steps"], dtype=np.float64).reshape(len(s.values), spec.n_step)  # (T, Cp + Cf)
-        static = np.asarray(c["static"], dtype=np.float64).reshape(len(spec.static))  # (Cs,)
+        static = np.asarray(c["static"], dtype=np.float64).reshape(len(spec.numeric_static))  # (Cs,)
+        codes = np.asarray(c["codes"], dtype=np.int64).reshape(len(spec.categorical))  # (Ck,)
+        if np.any(codes < 0) or np.any(codes >= [len(v) for _, v in spec.categories]):
+            raise LstmlabError(f"category codes of series {s.uid!r} are outside their vocabularies")
         if not (np.all(np.isfinite(steps)) and np.all(np.isfinite(static))):
             raise LstmlabError(f"covariates of series {s.uid!r} are not finite")
-        out.append(SeriesCovariates(steps, np.zeros((0, spec.n_future)), static))
+        out.append(SeriesCovariates(steps, np.zeros((0, spec.n_future)), static, codes))
     return out
 
 
@@ -103,8 +106,8 @@ def save(model, path: str | Path) -> Path:
         h = model.history_
         covs = getattr(model, "covariates_", None)
         state = {"series": [_series_to_json(s) for s in model.series_], "kind": model.kind_,
-                 "covariates": None if covs is None else [{"steps": c.steps.tolist(), "static": c.static.tolist()}
-                                                          for c in covs],
+                 "covariates": None if covs is None else [{"steps": c.steps.tolist(), "static": c.static.tolist(),
+                                                           "codes": c.codes.tolist()} for c in covs],
                  "calibration_scores": model.calibration_scores_.tolist(), "choice": model.choice_,
                  "cqr_scores": None if model.cqr_scores_ is None else model.cqr_scores_.tolist(),
                  "validation": model.validation_,
