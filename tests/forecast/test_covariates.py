@@ -355,3 +355,21 @@ def test_unseen_category_and_varying_category_are_clear_errors(data):
     bad.loc[bad.index[bad.unique_id == "s1"][0], "region"] = None
     with pytest.raises(LstmlabError, match=r"covariate 'region' of series 's1' is missing at 2000-01-01"):
         forecaster(static_covariates=["region"]).fit(bad)
+
+
+@pytest.mark.parametrize("kinds", [{"past_covariates": ["footfall"]}, {"static_covariates": ["size"]},
+                                   {"future_covariates": ["promo"]}])
+def test_each_kind_alone(data, kinds):
+    hist, future = data
+    f = forecaster(**({"past_covariates": None, "future_covariates": None, "static_covariates": None} | kinds))
+    f.fit(hist)
+    out = f.predict(future=future if "future_covariates" in kinds else None)
+    assert len(out) == 3 * H and np.all(np.isfinite(out["y_hat"]))
+
+
+def test_backtest_says_it_does_not_take_covariates_yet(data):
+    from lstmlab.forecast import backtest
+
+    hist, _ = data
+    with pytest.raises(LstmlabError, match=r"backtest does not take covariates yet \(footfall, promo, size\)"):
+        backtest(forecaster(), hist, n_windows=1)

@@ -314,7 +314,7 @@ class CovariatePanel:
         if [len(c.steps) for c in covs] != list(lengths):
             raise LstmlabError("covariates and series disagree in length")
         std = lambda a, loc, sc: ((a - np.asarray(loc)) / np.asarray(sc)).astype(np.float32)  # noqa: E731
-        steps = np.concatenate([c.steps for c in covs]).reshape(-1, spec.n_step)  # (ΣT, Cp + Cf)
+        steps = np.concatenate([c.steps for c in covs])  # (ΣT, Cp + Cf)
         steps = std(steps, scaling.step_loc, scaling.step_scale)
         self.past = steps[:, :Cp]  # (ΣT, Cp), aligned with the panel's flat values
         self.starts, self.lengths = np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
@@ -323,11 +323,11 @@ class CovariatePanel:
         self.fstarts = np.concatenate([[0], np.cumsum(extent)[:-1]]).astype(np.int64)
         self.fend = self.fstarts + extent
         fut = [np.concatenate([c.steps[:, Cp:], c.ahead]) for c in covs]  # (T_i + E_i, Cf) each
-        self.future = std(np.concatenate(fut).reshape(-1, spec.n_future), scaling.step_loc[Cp:],
+        self.future = std(np.concatenate(fut), scaling.step_loc[Cp:],
                           scaling.step_scale[Cp:])  # (Σ(T + E), Cf)
-        self.static = std(np.stack([c.static for c in covs]).reshape(len(covs), -1), scaling.static_loc,
+        self.static = std(np.stack([c.static for c in covs]), scaling.static_loc,
                           scaling.static_scale)  # (N, Cs)
-        self.codes = np.stack([c.codes for c in covs]).reshape(len(covs), -1).astype(np.int64)  # (N, Ck)
+        self.codes = np.stack([c.codes for c in covs]).astype(np.int64)  # (N, Ck)
 
     def gather(self, sidx: np.ndarray, origin: np.ndarray, input_size: int,
                horizon: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -351,5 +351,5 @@ class CovariatePanel:
         steps = np.where(pad, 0.0, np.concatenate([past, fut], axis=-1)).astype(np.float32)  # (B, L, Cp + Cf)
         rows = np.minimum(self.fstarts[sidx][:, None] + origin[:, None] + np.arange(H),
                           self.fend[sidx][:, None] - 1)  # (B, H), clipped to the rows given
-        ahead = self.future[rows].reshape(len(sidx), -1)  # (B, H, Cf) -> (B, H * Cf)
+        ahead = self.future[rows].reshape(len(sidx), H * self.future.shape[1])  # (B, H, Cf) -> (B, H * Cf)
         return steps, ahead, self.static[sidx], self.codes[sidx]
