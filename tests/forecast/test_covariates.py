@@ -349,7 +349,8 @@ def test_unseen_category_and_varying_category_are_clear_errors(data):
         f.predict(y=with_region(hist).assign(region="east"), future=future)
     bad = with_region(hist)
     bad.loc[bad.index[bad.unique_id == "s2"][3], "region"] = "south"
-    with pytest.raises(LstmlabError, match=r"static covariate 'region' varies within series 's2' \('north' and 'south'\)"):
+    with pytest.raises(LstmlabError,
+                       match=r"static covariate 'region' varies within series 's2' \('north' and 'south'\)"):
         forecaster(static_covariates=["region"]).fit(bad)
     bad = with_region(hist)
     bad.loc[bad.index[bad.unique_id == "s1"][0], "region"] = None
@@ -373,3 +374,19 @@ def test_backtest_says_it_does_not_take_covariates_yet(data):
     hist, _ = data
     with pytest.raises(LstmlabError, match=r"backtest does not take covariates yet \(footfall, promo, size\)"):
         backtest(forecaster(), hist, n_windows=1)
+
+
+def test_the_network_learns_from_a_future_covariate():
+    """Sales jump by 5 in promotion weeks (noise 0.2): with the promotion column the forecasts of held-out
+    steps are clearly better than the same recipe's without it (seeded; measured 1.11 against 1.85)."""
+    full = make_frame(n_series=3, n=60, extra=H, seed=5)
+    hist, future = split(full, 60)
+    actual = full.groupby("unique_id").tail(H)["y"].to_numpy()
+    common = dict(horizon=H, seasonal_period=12, steps=150, seed=0, n_models=2, hidden_size=16, fallback=False,
+                  device="cpu")
+    with_promo = LSTMForecaster(future_covariates=["promo"], **common).fit(hist).predict(future=future)
+    without = LSTMForecaster(scaler="history", loss="mae", learning_rate=3e-3, pretrained=None, **common)
+    without = without.fit(hist[["unique_id", "ds", "y"]]).predict()
+    err_with = np.abs(with_promo["y_hat"].to_numpy() - actual).mean()
+    err_without = np.abs(without["y_hat"].to_numpy() - actual).mean()
+    assert err_with < 0.75 * err_without

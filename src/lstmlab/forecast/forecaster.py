@@ -66,8 +66,10 @@ class ResolvedConfig:
     pre-trained ensemble, whose forecasts are cut to ``horizon``; 0: ``horizon``), and ``pretrained``
     the file the members came from ("" when they were trained in this fit).
     ``past_covariates``, ``future_covariates``, ``static_covariates`` name the covariate columns (empty:
-    none) and ``covariate_scaling`` holds their means and spreads (a
-    :class:`~lstmlab.forecast.covariates.CovariateScaling` as a dict; None without covariates)."""
+    none), ``calendar`` the calendar features, ``categories`` the vocabulary of each categorical static
+    column ({column: [value, ...]}; None without), and ``covariate_scaling`` the means and spreads of
+    the numeric ones (a :class:`~lstmlab.forecast.covariates.CovariateScaling` as a dict; None without
+    covariates)."""
 
     horizon: int
     seasonal_period: int
@@ -219,12 +221,13 @@ class LSTMForecaster(BaseForecaster):
         whole history is out of sample, so every window of it with all ``horizon`` targets (not
         only the last ``val_fraction``) scores it against seasonal naive (the fallback) and
         calibrates the intervals.
-    past_covariates, future_covariates, static_covariates : names of numeric columns of the long frame
-        given to ``fit``: past ones are read only up to each window's origin; future ones for the
-        history and the horizon (``predict(future=...)`` gives them); static ones are constant per
-        series (numeric ones standardised; any other, strings or a pandas category, categorical: read
-        through an embedding of the values ``fit`` saw). Default None: none. With any of them the fit trains (never a pre-trained ensemble)
-        with the panel recipe (:func:`auto_recipe`), even for one series.
+    past_covariates, future_covariates, static_covariates : names of columns of the long frame given
+        to ``fit``: past ones (numeric) are read only up to each window's origin; future ones (numeric)
+        for the history and the horizon (``predict(future=...)`` gives them); static ones are constant
+        per series (numeric ones standardised; any other, strings or a pandas category, categorical:
+        read through an embedding of the values ``fit`` saw). Default None: none. With any of them
+        the fit trains (never a pre-trained ensemble) with the panel recipe (:func:`auto_recipe`),
+        even for one series.
     calendar : calendar features made from the dates, e.g. ["month"] or ["dayofweek", "hour"] (see
         :data:`lstmlab.forecast.calendar.FEATURES`): each a sine and cosine pair, read as future-known
         covariates (the horizon's dates are known, so ``future`` is not needed for them). Default None.
