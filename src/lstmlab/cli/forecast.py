@@ -109,11 +109,14 @@ EXAMPLES = {
     "fit": """\
   lstmlab forecast fit --dataset airpassengers --horizon 12 --out fit-air
   lstmlab forecast fit --csv sales.csv --horizon 6 --dayfirst --out fit-sales
-  lstmlab forecast fit --csv stores.csv --id-col store --horizon 8 --plot-all --out fit-stores""",
+  lstmlab forecast fit --csv stores.csv --id-col store --horizon 8 --plot-all --out fit-stores
+  lstmlab forecast fit --csv sales.csv --horizon 8 --future-covariates price,promo --past-covariates visits \\
+      --static-covariates region --calendar month --future future.csv --out fit-sales""",
     "predict": """\
   lstmlab forecast predict --model fit-air
   lstmlab forecast predict --model fit-air --csv newer.csv --horizon 6 --out pred-air
-  lstmlab forecast predict --model fit-air --quantiles 0.05,0.5,0.95""",
+  lstmlab forecast predict --model fit-air --quantiles 0.05,0.5,0.95
+  lstmlab forecast predict --model fit-sales --future future.csv --out pred-sales""",
     "evaluate": """\
   lstmlab forecast evaluate --dataset airpassengers --horizon 12 --out eval-air
   lstmlab forecast evaluate --csv stores.csv --id-col store --horizon 8 --out eval-stores""",
@@ -132,6 +135,36 @@ def _levels(text: str) -> list[float]:
         return [float(v) for v in text.split(",")]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected comma-separated numbers such as 0.1,0.5,0.9, got {text!r}")
+
+
+def _names(text: str) -> list[str]:
+    """argparse type: comma-separated column names, e.g. 'price,promo'."""
+    names = [v.strip() for v in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected comma-separated column names such as price,promo, got {text!r}")
+    return names
+
+
+COVARIATE_FLAGS = ("past_covariates", "future_covariates", "static_covariates", "calendar")
+
+
+def _covariate_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("covariates (columns of the --csv/--parquet file beside the series)")
+    g.add_argument("--future-covariates", type=_names, metavar="COLS",
+                   help="columns known ahead (prices, promotions): read for the history and the horizon; the "
+                        "forecast needs them for the horizon (--future FILE)")
+    g.add_argument("--past-covariates", type=_names, metavar="COLS",
+                   help="columns observed with the series: read only up to each forecast's origin")
+    g.add_argument("--static-covariates", type=_names, metavar="COLS",
+                   help="one value per series: numbers, or categories (text) read through an embedding")
+    g.add_argument("--calendar", type=_names, metavar="FEATURES",
+                   help="calendar features from the dates, e.g. month or dayofweek,hour (sine and cosine pairs)")
+
+
+def _future_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--future", metavar="FILE",
+                   help="CSV of the future covariates for the horizon: ds, unique_id (with many series) and "
+                        "the --future-covariates columns")
 
 
 def _quantile_arg(p: argparse.ArgumentParser) -> None:
@@ -155,6 +188,8 @@ def register(subparsers) -> None:
         "training curves (loss.png); with many series, also series.csv: one line per series."))
     _data_args(fit)
     _model_args(fit)
+    _covariate_args(fit)
+    _future_arg(fit)
     _common(fit, "the model (DIR/model), forecast.csv, series.csv and the plots")
     _quantile_arg(fit)
     pred = _sub(sub, "predict", "forecast with a saved model", (
@@ -164,6 +199,7 @@ def register(subparsers) -> None:
                       help="the folder given to `fit --out` (or the model folder inside it)")
     pred.add_argument("--horizon", type=int, help="steps ahead (at most the model's horizon)")
     _data_args(pred)
+    _future_arg(pred)
     _common(pred, "forecast.csv, series.csv and forecast.png; no model files")
     _quantile_arg(pred)
     ev = _sub(sub, "evaluate", "hold out the last horizon, score model and baselines", (
@@ -205,10 +241,10 @@ def register(subparsers) -> None:
         p.set_defaults(func=run)
 
 
-def _load_data(args, required: bool = True):
+def _load_data(args, required: bool = True, keep: tuple = ()):
     """The data named on the command line (None, when not ``required``, if none is named); a long frame
     comes back with only the series that pass their checks, and ``args.left_out`` / ``args.points`` say
-    what happened to each series."""
+    what happened to each series. ``keep``: covariate columns to keep beside the series."""
     import pandas as pd
 
     from lstmlab.forecast.csvfile import read_csv, read_parquet
@@ -217,10 +253,13 @@ def _load_data(args, required: bool = True):
 
     args.left_out, args.points = {}, None
     if args.csv:
-        y = read_csv(args.csv, args.date_col, args.value_col, args.id_col, args.dayfirst, args.date_format)
+        y = read_csv(args.csv, args.date_col, args.value_col, args.id_col, args.dayfirst, args.date_format, keep)
     elif args.parquet:
-        y = read_parquet(args.parquet, args.date_col, args.value_col, args.id_col)
+        y = read_parquet(args.parquet, args.date_col, args.value_col, args.id_col, keep)
     elif args.dataset:
+        if keep:
+            raise LstmlabError(f"covariates ({', '.join(keep)}) are columns of a --csv or --parquet file, and a "
+                               "built-in --dataset has none")
         y = load_dataset(args.dataset)
     elif required:
         raise LstmlabError("no data: give --csv PATH or --dataset NAME (see `lstmlab datasets`)")
@@ -264,7 +303,27 @@ def _model(args):
         params["fallback"] = False
     if args.pretrained is not None:
         params["pretrained"] = None if args.pretrained == "none" else args.pretrained
+    params |= {k: getattr(args, k) for k in COVARIATE_FLAGS if getattr(args, k, None) is not None}
     return LSTMForecaster(**params)
+
+
+def _covariate_columns(params: dict) -> tuple:
+    """The file columns a model with these parameters reads beside the series."""
+    return tuple(c for k in ("past_covariates", "future_covariates", "static_covariates") for c in params.get(k) or ())
+
+
+def _future(args):
+    """The --future file's frame (None without one), read before anything is trained or written."""
+    from lstmlab.forecast.csvfile import read_future
+
+    return read_future(args.future, args.dayfirst, args.date_format) if getattr(args, "future", None) else None
+
+
+def _for_model(future, model):
+    """A one-series model's future file may leave unique_id out."""
+    if future is not None and "unique_id" not in future.columns and len(model.series_) == 1:
+        future = future.assign(unique_id=model.series_[0].uid)
+    return future
 
 
 def run_tune(args) -> int:
@@ -308,7 +367,8 @@ def run(args) -> int:
     args.out = None
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
         if args.action == "fit":  # train with the others, write nothing
-            _model(args).fit(_load_data(args))
+            model = _model(args)
+            model.fit(_load_data(args, keep=_covariate_columns(model.get_params())))
             return 0
         return _run(args)
 
@@ -317,25 +377,28 @@ def _run(args) -> int:
     from lstmlab.cli import forecast_output as output
     from lstmlab.forecast.backtesting import backtest
     from lstmlab.forecast.data import to_series_list
-    from lstmlab.forecast.io import load, save
+    from lstmlab.forecast.io import load
     from lstmlab.viz.forecast import plot_error_by_series, plot_error_by_step, plot_loss
 
-    y = _load_data(args, required=args.action != "predict")
+    model = _model(args) if args.action != "predict" else load(_model_dir(args.model))
+    y = _load_data(args, required=args.action != "predict", keep=_covariate_columns(model.get_params()))
     out = _out(args)
     report = output.SeriesReport(args.points, args.left_out)
     report.print_left_out()
 
     if args.action in ("fit", "predict"):
-        if args.action == "fit":
-            model = _model(args).fit(y)
-            out.mkdir(parents=True, exist_ok=True)
-            save(model, out / "model")
-            print(f"saved model to {out / 'model'} (settings: {model.get_config()})")
-            print(_choice_line(model))
-        else:
-            model = load(_model_dir(args.model))
+        future = _future(args)  # a bad file fails before training
+        if args.action == "fit":  # the forecast is made before anything is written: an error leaves nothing
+            model.fit(y)
+            if model.config_.future_covariates and future is None:
+                _save(model, out)
+                print("no forecast: the model reads future covariates; give --future FILE here, or to "
+                      "`lstmlab forecast predict --model DIR --future FILE`")
+                return 0
         fc = model.predict(horizon=args.horizon if args.action == "predict" else None, y=y, level=args.level,
-                           quantiles=args.quantiles)
+                           quantiles=args.quantiles, future=_for_model(future, model))
+        if args.action == "fit":
+            _save(model, out)
         frame = fc.reset_index(names="ds") if "unique_id" not in fc.columns else fc
         print(output.table(frame))
         if out is not None:
@@ -348,7 +411,6 @@ def _run(args) -> int:
                 output.save_figure(plot_loss(model.history_), out / "loss.png")
         return 0
 
-    model = _model(args)
     if args.action == "evaluate":
         result = backtest(model, y, n_windows=1, level=args.level)
         print(f"hold-out of the last {args.horizon} points, fitted on the rest:")
@@ -374,6 +436,15 @@ def _run(args) -> int:
         report.write(out, "evaluated", errors)
         print(f"wrote {out / 'backtest.csv'} and plots in {out}")
     return 0
+
+
+def _save(model, out: Path) -> None:
+    from lstmlab.forecast.io import save
+
+    out.mkdir(parents=True, exist_ok=True)
+    save(model, out / "model")
+    print(f"saved model to {out / 'model'} (settings: {model.get_config()})")
+    print(_choice_line(model))
 
 
 def _model_dir(path: str) -> Path:

@@ -170,6 +170,11 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
     -------
     BacktestResult
     """
+    named = [c for k in ("past_covariates", "future_covariates", "static_covariates", "calendar")
+             for c in getattr(model, k, None) or ()]
+    if named:  # each origin would need the future covariates of its horizon: not built yet
+        raise LstmlabError(f"backtest does not take covariates yet ({', '.join(named)}): backtest the model "
+                           "without them, or score forecasts made with predict(future=...) yourself")
     series, kind = to_series_list(y)
     h = int(horizon or model.horizon)
     BaseForecaster._check_positive(h, "horizon")

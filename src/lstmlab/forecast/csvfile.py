@@ -9,6 +9,7 @@ reported in one sentence that names the file and, where it can, the fix.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +23,8 @@ DECIMAL_COMMA = re.compile(r"^\s*[-+]?(\d{1,3}(\.\d{3})+|\d*),\d+\s*$")
 
 
 def read_csv(path: str | Path, date_col: str | None = None, value_col: str | None = None,
-             id_col: str | None = None, dayfirst: bool = False, date_format: str | None = None):
+             id_col: str | None = None, dayfirst: bool = False, date_format: str | None = None,
+             keep: Sequence[str] = ()):
     """Read one series, or many, from a CSV file.
 
     Parameters
@@ -35,16 +37,18 @@ def read_csv(path: str | Path, date_col: str | None = None, value_col: str | Non
         "unique_id" if present.
     dayfirst : read 01/02/2020 as 1 February.
     date_format : an explicit format such as "%d.%m.%Y" (overrides ``dayfirst``).
+    keep : more columns to keep (covariates): then the result is always a long frame, ``unique_id``
+        being the value column's name for one series; decimal commas in them are read too.
 
     Returns
     -------
     pandas Series with a DatetimeIndex (one series), or a DataFrame ``unique_id, ds, y`` (many).
     """
-    return from_frame(_read_table(Path(path)), path, date_col, value_col, id_col, dayfirst, date_format)
+    return from_frame(_read_table(Path(path)), path, date_col, value_col, id_col, dayfirst, date_format, keep)
 
 
 def read_parquet(path: str | Path, date_col: str | None = None, value_col: str | None = None,
-                 id_col: str | None = None):
+                 id_col: str | None = None, keep: Sequence[str] = ()):
     """Read one series, or many, from a Parquet file (needs pyarrow: ``pip install 'lstmlab[parquet]'``);
     columns as in :func:`read_csv`. Returns the same kinds."""
     try:
@@ -57,13 +61,17 @@ def read_parquet(path: str | Path, date_col: str | None = None, value_col: str |
         raise LstmlabError(f"{path} is not a readable Parquet file: {exc}") from None
     if frame.empty:
         raise LstmlabError(f"{path} has columns {list(frame.columns)} but no rows of data")
-    return from_frame(frame.reset_index(drop=True), path, date_col, value_col, id_col)
+    return from_frame(frame.reset_index(drop=True), path, date_col, value_col, id_col, keep=keep)
 
 
 def from_frame(frame: pd.DataFrame, path, date_col: str | None = None, value_col: str | None = None,
-               id_col: str | None = None, dayfirst: bool = False, date_format: str | None = None):
+               id_col: str | None = None, dayfirst: bool = False, date_format: str | None = None,
+               keep: Sequence[str] = ()):
     """The columns of a table read from ``path`` as one series or a long frame (see :func:`read_csv`)."""
     cols = list(frame.columns)
+    missing = [c for c in keep if c not in cols]
+    if missing:
+        raise LstmlabError(f"{path}: no covariate column {missing[0]!r}; columns are {cols}")
     id_col = id_col or ("unique_id" if "unique_id" in cols and "unique_id" not in (date_col, value_col) else None)
     date_col = date_col or ("ds" if "ds" in cols else _guess_date_col(frame, id_col))
     value_col = value_col or ("y" if "y" in cols else _guess_value_col(frame, (date_col, id_col)))
@@ -79,11 +87,27 @@ def from_frame(frame: pd.DataFrame, path, date_col: str | None = None, value_col
     if not dayfirst and date_format is None and not pd.api.types.is_numeric_dtype(frame[date_col]):
         _suggest_dayfirst(frame[date_col], ids, where, ds)
     values = _numbers(frame[value_col])
+    if keep:
+        ids = ids if ids is not None else pd.Series(str(value_col), index=frame.index)
+        extra = {c: _numbers(frame[c]).to_numpy() for c in keep}
+        return pd.DataFrame({"unique_id": ids.to_numpy(), "ds": ds, "y": values.to_numpy(), **extra})
     if ids is not None:
         return pd.DataFrame({"unique_id": ids.to_numpy(), "ds": ds, "y": values.to_numpy()})[list(LONG_COLUMNS)]
     if not ds.is_unique:
         _explain_duplicates(frame, ds, date_col, value_col, path)
     return pd.Series(values.to_numpy(), index=ds, name=str(value_col))
+
+
+def read_future(path: str | Path, dayfirst: bool = False, date_format: str | None = None) -> pd.DataFrame:
+    """The future covariates of a horizon from a CSV file: ``ds`` (dates), ``unique_id`` (optional for
+    one series) and the future columns, numbers with decimal commas read."""
+    frame = _read_table(Path(path))
+    if "ds" not in frame.columns:
+        raise LstmlabError(f"{path}: a future file needs a 'ds' column of dates; columns are {list(frame.columns)}")
+    out = frame.assign(ds=parse_dates(frame["ds"], f"column 'ds' of {path}", dayfirst, date_format))
+    if "unique_id" in out.columns:
+        out["unique_id"] = out["unique_id"].astype(str)
+    return out.assign(**{c: _numbers(out[c]) for c in out.columns if c not in ("unique_id", "ds")})
 
 
 def _read_table(path: Path) -> pd.DataFrame:

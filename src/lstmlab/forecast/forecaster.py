@@ -17,6 +17,10 @@ series or on thousands (a long frame), of any lengths, flat ones included:
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
   (:meth:`LSTMForecaster.predict_quantiles`);
+- with ``past_covariates``, ``future_covariates`` and ``static_covariates`` (columns of the long
+  frame) the network also reads them (:mod:`lstmlab.forecast.covariates`: past ones only before
+  each window's origin), ``predict(future=...)`` takes the future ones for the horizon, and the fit
+  always trains with the panel recipe;
 - torch is imported on first use; training is seeded and reproducible on CPU.
 """
 
@@ -26,7 +30,8 @@ import inspect
 import logging
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -34,6 +39,8 @@ import pandas as pd
 
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast._base import BaseForecaster
+from lstmlab.forecast.covariates import (CovariatePanel, CovariateScaling, CovariateSpec, read_ahead, read_history,
+                                         with_categories)
 from lstmlab.forecast.data import SeriesData, SeriesInput, seasonal_period_from_freq, to_output, to_series_list
 from lstmlab.forecast.intervals import check_quantiles, conformal_quantiles
 from lstmlab.forecast.panel import SCALERS, Batch, Panel, all_windows, sample_windows, split_origins
@@ -44,7 +51,8 @@ SAMPLES = ("series", "window")
 # The settings that shape or train a network: left at their defaults, pretrained="auto" may use a
 # pre-trained ensemble for a single series; set any of them and the fit trains, as asked.
 NETWORK_SETTINGS = ("input_size", "cell", "hidden_size", "num_layers", "dropout", "patch_len", "scaler", "loss",
-                    "steps", "batch_size", "learning_rate", "n_models", "sample", "quantiles")
+                    "steps", "batch_size", "learning_rate", "n_models", "sample", "quantiles",
+                    "past_covariates", "future_covariates", "static_covariates", "calendar")
 MAX_VALIDATION = 20_000  # validation windows scored at most (a seeded sample of them beyond that)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
@@ -56,7 +64,12 @@ class ResolvedConfig:
     ``quantiles`` the levels of the quantile head (0.5 included), empty for a point forecaster.
     ``net_horizon`` is the number of steps the members forecast when it exceeds ``horizon`` (a
     pre-trained ensemble, whose forecasts are cut to ``horizon``; 0: ``horizon``), and ``pretrained``
-    the file the members came from ("" when they were trained in this fit)."""
+    the file the members came from ("" when they were trained in this fit).
+    ``past_covariates``, ``future_covariates``, ``static_covariates`` name the covariate columns (empty:
+    none), ``calendar`` the calendar features, ``categories`` the vocabulary of each categorical static
+    column ({column: [value, ...]}; None without), and ``covariate_scaling`` the means and spreads of
+    the numeric ones (a :class:`~lstmlab.forecast.covariates.CovariateScaling` as a dict; None without
+    covariates)."""
 
     horizon: int
     seasonal_period: int
@@ -81,6 +94,25 @@ class ResolvedConfig:
     quantiles: tuple = ()
     net_horizon: int = 0
     pretrained: str = ""
+    past_covariates: tuple = ()
+    future_covariates: tuple = ()
+    static_covariates: tuple = ()
+    covariate_scaling: dict | None = None
+    calendar: tuple = ()
+    categories: dict | None = None  # {column: [value, ...]}, the vocabulary of each categorical static column
+
+    @property
+    def covariates(self) -> CovariateSpec:
+        """The covariate columns, by kind."""
+        return CovariateSpec(self.past_covariates, self.future_covariates, self.static_covariates, self.calendar,
+                             tuple((c, tuple(v)) for c, v in (self.categories or {}).items()))
+
+    def net_kwargs(self) -> dict:
+        """The covariate widths every member's ForecastNet is built with (empty without covariates)."""
+        c = self.covariates
+        sizes = tuple(len(v) for _, v in c.categories)
+        return {"n_step": c.n_step, "n_ahead": c.n_future, "n_static": len(c.numeric_static),
+                "n_categories": sizes} if c else {}
 
     @property
     def member_horizon(self) -> int:
@@ -125,7 +157,7 @@ def auto_steps(n_windows: int, batch_size: int) -> int:
     return int(np.clip(math.ceil(30 * n_windows / batch_size), 500, 800))
 
 
-def auto_recipe(n_series: int) -> dict:
+def auto_recipe(n_series: int, covariates: bool = False) -> dict:
     """The defaults that depend on the data: one series ("local": per-window RevIN scaling, MSE loss,
     one network, learning rate 5e-3, as chosen on AirPassengers and the seed task) or a panel of
     several ("global": each window's history MASE scale, MAE loss, an ensemble of 4, learning rate
@@ -133,8 +165,9 @@ def auto_recipe(n_series: int) -> dict:
     the local one 14.0-15.1 (3 seeds); on M1 quarterly RevIN gives MASE 1.83, the history scale 1.73.
     History against series scale ("mase"), one seed: M1 yearly 3.33 / 3.69, quarterly 1.73 / 1.71,
     monthly 1.13 / 1.13, Tourism yearly 2.71 / 2.70, quarterly 1.49 / 1.70 (the series scale lost to
-    seasonal naive on validation there; docs/benchmarks.md)."""
-    if n_series == 1:
+    seasonal naive on validation there; docs/benchmarks.md). With ``covariates``, the panel recipe
+    always (not measured against the local one)."""
+    if n_series == 1 and not covariates:
         return {"scaler": "revin", "loss": "mse", "n_models": 1, "learning_rate": 5e-3}
     return {"scaler": "history", "loss": "mae", "n_models": 4, "learning_rate": 3e-3}
 
@@ -188,6 +221,16 @@ class LSTMForecaster(BaseForecaster):
         whole history is out of sample, so every window of it with all ``horizon`` targets (not
         only the last ``val_fraction``) scores it against seasonal naive (the fallback) and
         calibrates the intervals.
+    past_covariates, future_covariates, static_covariates : names of columns of the long frame given
+        to ``fit``: past ones (numeric) are read only up to each window's origin; future ones (numeric)
+        for the history and the horizon (``predict(future=...)`` gives them); static ones are constant
+        per series (numeric ones standardised; any other, strings or a pandas category, categorical:
+        read through an embedding of the values ``fit`` saw). Default None: none. With any of them
+        the fit trains (never a pre-trained ensemble) with the panel recipe (:func:`auto_recipe`),
+        even for one series.
+    calendar : calendar features made from the dates, e.g. ["month"] or ["dayofweek", "hour"] (see
+        :data:`lstmlab.forecast.calendar.FEATURES`): each a sine and cosine pair, read as future-known
+        covariates (the horizon's dates are known, so ``future`` is not needed for them). Default None.
 
     Attributes
     ----------
@@ -198,7 +241,8 @@ class LSTMForecaster(BaseForecaster):
     percentage errors, as fractions). history_ : the validation run's TrainResult
     (None without validation windows). calibration_scores_ : (n_val, H) conformal scores of the
     forecast that ships. cqr_scores_ : (P, n_val, H) CQR scores of the P quantile pairs, outermost
-    first (None without ``quantiles``). series_ : the fitted series.
+    first (None without ``quantiles``). series_ : the fitted series. covariates_ : their covariates,
+    one :class:`~lstmlab.forecast.covariates.SeriesCovariates` each (None without covariates).
     """
 
     def __init__(self, horizon: int = 1, seasonal_period: int | None = None, input_size: int | None = None,
@@ -208,7 +252,9 @@ class LSTMForecaster(BaseForecaster):
                  val_fraction: float = 0.2, n_models: int | None = None, sample: str = "series",
                  fallback: bool = True, seed: int = 0, device: str = "auto",
                  progress: bool = False, quantiles: Sequence[float] | None = None,
-                 pretrained: str | None = "auto") -> None:
+                 pretrained: str | None = "auto", past_covariates: Sequence[str] | None = None,
+                 future_covariates: Sequence[str] | None = None,
+                 static_covariates: Sequence[str] | None = None, calendar: Sequence[str] | None = None) -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
         self.patch_len, self.scaler, self.steps, self.batch_size = patch_len, scaler, steps, batch_size
@@ -216,6 +262,8 @@ class LSTMForecaster(BaseForecaster):
         self.learning_rate, self.val_fraction, self.n_models = learning_rate, val_fraction, n_models
         self.sample, self.fallback, self.seed, self.progress = sample, fallback, seed, progress
         self.device, self.quantiles, self.pretrained = device, quantiles, pretrained
+        self.past_covariates, self.future_covariates = past_covariates, future_covariates
+        self.static_covariates, self.calendar = static_covariates, calendar
 
     @property
     def min_history(self) -> int:
@@ -231,7 +279,8 @@ class LSTMForecaster(BaseForecaster):
         check_cell(self.cell)
         resolve_device(self.device)
 
-        auto = auto_recipe(len(series))
+        spec = self._spec()
+        auto = auto_recipe(len(series), bool(spec))
         scaler, loss, n_models, lr = (auto[k] if getattr(self, k) is None else getattr(self, k)
                                       for k in ("scaler", "loss", "n_models", "learning_rate"))
         if scaler not in SCALERS:
@@ -281,7 +330,72 @@ class LSTMForecaster(BaseForecaster):
         return ResolvedConfig(H, int(m), lengths, patches, residuals, self.cell, self.hidden_size, self.num_layers,
                               float(self.dropout), scaler, loss, 0.0, 1.0, self.steps or 0, self.batch_size,
                               float(lr), float(self.val_fraction), self.sample, bool(self.fallback),
-                              int(self.seed), taus)
+                              int(self.seed), taus, past_covariates=spec.past,
+                              future_covariates=spec.future, static_covariates=spec.static,
+                              calendar=spec.calendar, categories=getattr(self, "_fit_categories", None))
+
+    def _spec(self) -> CovariateSpec:
+        return CovariateSpec.from_params(self.past_covariates, self.future_covariates, self.static_covariates,
+                                         self.calendar)
+
+    # ---- covariates ----
+    def fit(self, y: SeriesInput) -> "LSTMForecaster":
+        """Fit on a 1-D array (T,), a pandas Series (T,), or a long DataFrame (``unique_id, ds, y``, plus
+        the covariate columns when the forecaster reads any). Returns self. Bad covariates raise before
+        anything fitted before is touched."""
+        spec = with_categories(y, self._spec())
+        self._fit_covariates = read_history(y, to_series_list(y)[0], spec) if spec else None  # (read by _fit)
+        self._fit_categories = {c: list(v) for c, v in spec.categories} or None
+        try:
+            return super().fit(y)
+        finally:
+            del self._fit_covariates, self._fit_categories
+
+    def predict(self, horizon: int | None = None, y: SeriesInput | None = None, level: float | None = None,
+                quantiles: Sequence[float] | None = None, future: pd.DataFrame | None = None):
+        """Forecast as :meth:`BaseForecaster.predict` does; with future covariates, ``future`` is a DataFrame
+        with ``unique_id, ds`` and those columns for at least the next ``horizon`` steps of each series
+        (a step the network reads beyond those repeats the last one given). With ``y``, its
+        covariate columns give the new histories' covariates."""
+        with self._covariates_for(horizon, y, future):
+            return super().predict(horizon, y, level, quantiles)
+
+    @contextmanager
+    def _covariates_for(self, horizon: int | None, y, future) -> Iterator[None]:
+        """Read (and check) the covariates of a predict call before anything is computed; the forecasting
+        methods find them in ``_covariates_now``."""
+        self._check_fitted()
+        spec = self.config_.covariates
+        if not spec:
+            if future is not None:
+                raise LstmlabError("future= was given, but this model was fitted without covariates")
+            yield
+            return
+        H = self.config_.horizon
+        h = H if horizon is None else self._check_positive(horizon, "horizon", H)
+        if y is None:
+            series, covs = self.series_, self.covariates_
+        else:
+            series = to_series_list(y)[0]
+            covs = read_history(y, series, spec)
+        ahead = read_ahead(future, series, spec, H, h)  # (H, Cf) each
+        self._covariates_now = [c.with_ahead(a) for c, a in zip(covs, ahead)]
+        try:
+            yield
+        finally:
+            del self._covariates_now
+
+    def _covariate_panel(self, panel: Panel) -> CovariatePanel | None:
+        """The covariates of the series being forecast (set by :meth:`_covariates_for`), aligned with ``panel``."""
+        spec = self.config_.covariates
+        if not spec:
+            return None
+        covs = getattr(self, "_covariates_now", None)
+        if covs is None:
+            raise LstmlabError(f"this model reads covariates ({', '.join(spec.columns + spec.calendar)}): "
+                               "forecast with predict(future=...) or predict_quantiles(future=...)")
+        scaling = CovariateScaling.from_dict(self.config_.covariate_scaling)
+        return CovariatePanel(covs, spec, scaling, panel.starts, panel.lengths)
 
     def _fit(self, series: list[SeriesData]) -> None:
         import torch
@@ -290,6 +404,8 @@ class LSTMForecaster(BaseForecaster):
         from lstmlab.nn.train import TrainConfig, fit, predict, resolve_device
 
         cfg = self._resolve(series)
+        spec = cfg.covariates
+        covs = self.covariates_ = self._fit_covariates
         pre = self._pretrained_for(len(series), cfg)
         if pre is not None:
             self._fit_pretrained(series, cfg, pre)
@@ -310,8 +426,13 @@ class LSTMForecaster(BaseForecaster):
         val_panel = panel.with_scale_end(origins.val_lo)  # the same arrays, scales from before validation
         batch_size = min(cfg.batch_size, n_train)
         steps = cfg.steps or auto_steps(n_train, batch_size)
+        cov = scaling = None
+        if spec:  # standardised by the training part of every series, as the "standard" scaler is
+            scaling = CovariateScaling.fit(covs, np.maximum(origins.train_hi + H - 1, 1))
+            cov = CovariatePanel(covs, spec, scaling, panel.starts, panel.lengths)
         self.config_ = cfg = ResolvedConfig.from_dict(
-            asdict(cfg) | {"loc": loc or 0.0, "scale": scale or 1.0, "steps": steps, "batch_size": batch_size})
+            asdict(cfg) | {"loc": loc or 0.0, "scale": scale or 1.0, "steps": steps, "batch_size": batch_size,
+                           "covariate_scaling": scaling.to_dict() if scaling else None})
 
         device = resolve_device(self.device)
         # torch.manual_seed reseeds every device: fork the RNG of the one we train on, so the global
@@ -329,22 +450,23 @@ class LSTMForecaster(BaseForecaster):
             with torch.random.fork_rng(**fork):  # weights drawn from the seed; global RNG untouched
                 torch.manual_seed(seed_of(k))
                 return ForecastNet(cfg.input_sizes[k], H, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout,
-                                   cfg.patch_lens[k], cfg.residuals[k], len(cfg.quantiles))
+                                   cfg.patch_lens[k], cfg.residuals[k], len(cfg.quantiles), **cfg.net_kwargs())
 
         if cfg.quantiles:
             criterion = lambda pred, batch: masked_pinball(pred, batch, cfg.quantiles)  # noqa: E731
         else:
             criterion = LOSSES[cfg.loss]
 
-        def inputs(b: Batch) -> tuple:
-            return (b.z, b.mask, b.base), (b.y, b.percentage_weights() if cfg.loss == "mape" else b.y_mask)
+        def inputs(b: Batch, sidx: np.ndarray, t: np.ndarray, L: int) -> tuple:
+            x = (b.z, b.mask, b.base) + (cov.gather(sidx, t, L, H) if cov is not None else ())
+            return x, (b.y, b.percentage_weights() if cfg.loss == "mape" else b.y_mask)
 
         def train(k: int, panel: Panel, hi: np.ndarray, val: Batch | None):
             L, rng = cfg.input_sizes[k], np.random.default_rng([cfg.seed, k, 0 if val is None else 1])
 
             def sampler(size: int):
                 sidx, t = sample_windows(origins.lo, hi, size, rng, cfg.sample)
-                return inputs(panel.batch(sidx, t, L, H))
+                return inputs(panel.batch(sidx, t, L, H), sidx, t, L)
 
             # The validation run records 20 points of its curve but keeps its last weights, like the
             # ensemble: picking a checkpoint on the windows its errors are then reported and calibrated
@@ -357,7 +479,7 @@ class LSTMForecaster(BaseForecaster):
             with torch.random.fork_rng(**fork):  # dropout draws from the seed; global RNG untouched
                 torch.manual_seed(seed_of(k))
                 result = fit(model, criterion, lambda p, y: float("nan"), sampler,
-                             None if val is None else _thin(inputs(val), CURVE_WINDOWS), tc,
+                             None if val is None else _thin(inputs(val, vs, vt, L), CURVE_WINDOWS), tc,
                              torch.Generator().manual_seed(seed_of(k)),
                              progress=self.progress)
             return model, result
@@ -376,7 +498,7 @@ class LSTMForecaster(BaseForecaster):
                 val = val_panel.batch(vs, vt, L, H)
                 model, history = train(k, val_panel, origins.train_hi, val)
                 self.history_ = history if k == 0 else self.history_
-                preds.append(_decode(val, predict(model, inputs(val)[0])))  # (n_val, H) or (n_val, H, Q)
+                preds.append(_decode(val, predict(model, inputs(val, vs, vt, L)[0])))  # (n_val, H[, Q])
             val = val_panel.batch(vs, vt, cfg.input_sizes[0], H)  # its scale is the intervals' scale
             actual = val.decode(val.y.astype(np.float64))
             point = np.median(np.stack(preds), axis=0)  # (K, n_val, H[, Q]) -> (n_val, H[, Q])
@@ -419,6 +541,9 @@ class LSTMForecaster(BaseForecaster):
 
         if self.pretrained is None:
             return None
+        if cfg.covariates and self.pretrained != "auto":
+            raise LstmlabError(f"pretrained={self.pretrained!r} with covariates: a pre-trained ensemble reads no "
+                               "covariates; use pretrained=None (or 'auto', which then trains)")
         m, H = cfg.seasonal_period, cfg.horizon
         if self.pretrained == "auto":
             defaults = inspect.signature(type(self).__init__).parameters
@@ -464,14 +589,17 @@ class LSTMForecaster(BaseForecaster):
         self._choose(point, panel.batch(vs, vt, self.config_.input_sizes[0], H))
 
     # ---- forecasting ----
-    def _members_forecast(self, panel: Panel, sidx: np.ndarray, origin: np.ndarray) -> np.ndarray:
+    def _members_forecast(self, panel: Panel, sidx: np.ndarray, origin: np.ndarray,
+                          cov: CovariatePanel | None = None) -> np.ndarray:
         """Each member's forecasts of the windows (sidx, origin), in the series' units: (K, n, H[, Q])."""
         from lstmlab.nn.train import predict
 
         cfg, outs = self.config_, []
         for k, member in enumerate(self.model_):
-            b = panel.batch(sidx, origin, cfg.input_sizes[k], cfg.member_horizon)
-            outs.append(_decode(b, predict(member, (b.z, b.mask, b.base)))[:, :cfg.horizon])  # (n, H[, Q])
+            L, Hm = cfg.input_sizes[k], cfg.member_horizon
+            b = panel.batch(sidx, origin, L, Hm)
+            x = (b.z, b.mask, b.base) + (cov.gather(sidx, origin, L, Hm) if cov is not None else ())
+            outs.append(_decode(b, predict(member, x))[:, :cfg.horizon])  # (n, H[, Q])
         return np.stack(outs)
 
     def _forecast_many(self, histories: list[np.ndarray]) -> np.ndarray:
@@ -487,7 +615,8 @@ class LSTMForecaster(BaseForecaster):
         """The members' median forecast from N histories: (N, H), or (N, H, Q) sorted quantiles."""
         cfg = self.config_
         panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
-        outs = self._members_forecast(panel, np.arange(len(panel)), panel.lengths)  # (K, N, H[, Q])
+        cov = self._covariate_panel(panel)
+        outs = self._members_forecast(panel, np.arange(len(panel)), panel.lengths, cov)  # (K, N, H[, Q])
         out = np.median(outs, axis=0)  # (N, H[, Q])
         if cfg.quantiles:
             out = np.sort(out, axis=-1)  # monotone rearrangement (Chernozhukov et al. 2010)
@@ -495,7 +624,8 @@ class LSTMForecaster(BaseForecaster):
         out[flat] = np.array([h[-1] for h in histories])[flat].reshape((-1,) + (1,) * (out.ndim - 1))
         return out
 
-    def predict_quantiles(self, horizon: int | None = None, y: SeriesInput | None = None) -> pd.DataFrame:
+    def predict_quantiles(self, horizon: int | None = None, y: SeriesInput | None = None,
+                          future: pd.DataFrame | None = None) -> pd.DataFrame:
         """The quantile head's forecasts, calibrated by conformalized quantile regression (CQR).
 
         CQR (Romano, Patterson & Candès 2019), per pair of levels (τ, 1 - τ) with τ < 0.5 and per step
@@ -519,6 +649,7 @@ class LSTMForecaster(BaseForecaster):
         ----------
         horizon : steps ahead, at most the fitted ``horizon`` (default: that).
         y : optional new history, of the same kind as in ``fit``.
+        future : the future covariates of the horizon, as for :meth:`predict`.
 
         Returns
         -------
@@ -531,10 +662,11 @@ class LSTMForecaster(BaseForecaster):
             raise LstmlabError("this LSTMForecaster has no quantile head: fit it with quantiles=[0.1, 0.5, 0.9], "
                                "or use predict(quantiles=...) for symmetric conformal quantiles")
         if self.choice_ == "seasonal_naive":
-            return self.predict(horizon, y, quantiles=list(taus)).drop(columns="y_hat")
+            return self.predict(horizon, y, quantiles=list(taus), future=future).drop(columns="y_hat")
         h = self.horizon if horizon is None else self._check_positive(horizon, "horizon", self.horizon)
         series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
-        q = self._quantiles_many([s.values for s in series])[:, :h]  # (N, h, Q)
+        with self._covariates_for(horizon, y, future):
+            q = self._quantiles_many([s.values for s in series])[:, :h]  # (N, h, Q)
         cols = {f"q{t:g}": list(q[..., j]) for j, t in enumerate(taus)}
         return to_output(kind, series, list(q[..., len(taus) // 2]), cols).drop(columns="y_hat")
 

@@ -3,7 +3,8 @@
 Layout of a model directory::
 
     config.json        format, version, constructor parameters, resolved settings, SHA-256 of the weights
-    state.json         fitted series (values, dates, frequency), conformal (and CQR) scores, loss history
+    state.json         fitted series (values, dates, frequency), their covariates, conformal (and CQR) scores,
+                       loss history
     model.safetensors  the network's weights (safetensors: tensors only, no code)
 
 The directory is written next to its destination under a temporary name and renamed into place,
@@ -26,13 +27,18 @@ import pandas as pd
 
 from lstmlab.atomic import apply_umask
 from lstmlab.errors import LstmlabError, LstmlabTypeError
+from lstmlab.forecast.covariates import SeriesCovariates
 from lstmlab.forecast.data import SeriesData
 
-FORMAT, VERSION = "lstmlab-forecaster", 4  # 2: an ensemble of members with their own input sizes; 3: quantile
-# heads; 4: members that may forecast further than the horizon (a pre-trained ensemble) and their source
-READS = (2, 3, 4)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
-BEFORE = {2: {"quantiles": []}, 3: {}}  # settings a directory of that version predates, with their values then
-BEFORE = {v: extra | {"net_horizon": 0, "pretrained": ""} for v, extra in BEFORE.items()}
+FORMAT, VERSION = "lstmlab-forecaster", 5  # 2: an ensemble of members with their own input sizes; 3: quantile
+# heads; 4: members that may forecast further than the horizon (a pre-trained ensemble) and their source;
+# 5: covariates (their names and scalings in the settings, the fitted series' covariates in state.json)
+READS = (2, 3, 4, 5)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
+BEFORE = {2: {"quantiles": []}, 3: {"net_horizon": 0, "pretrained": ""}}  # settings a version predates, with
+BEFORE[2] |= BEFORE[3]  # their values then
+BEFORE[4] = {"past_covariates": [], "future_covariates": [], "static_covariates": [], "covariate_scaling": None,
+             "calendar": [], "categories": None}
+BEFORE = {v: extra | BEFORE[4] for v, extra in BEFORE.items()}
 FILES = ("config.json", "state.json", "model.safetensors")
 
 
@@ -56,6 +62,28 @@ def _series_from_json(d: dict) -> SeriesData:
     return SeriesData(str(d["uid"]), values, index, d["freq"])
 
 
+def _covariates_from_json(d: list | None, series: list[SeriesData], cfg) -> list[SeriesCovariates] | None:
+    """The fitted series' covariates (None without covariates), checked against the series and settings."""
+    spec = cfg.covariates
+    if (d is None) != (not spec):
+        raise LstmlabError(f"covariates {'missing' if d is None else 'present'} with covariate columns {spec}")
+    if d is None:
+        return None
+    if len(d) != len(series):
+        raise LstmlabError(f"covariates of {len(d)} series for {len(series)} series")
+    out = []
+    for c, s in zip(d, series):
+        steps = np.asarray(c["steps"], dtype=np.float64).reshape(len(s.values), spec.n_step)  # (T, Cp + Cf)
+        static = np.asarray(c["static"], dtype=np.float64).reshape(len(spec.numeric_static))  # (Cs,)
+        codes = np.asarray(c["codes"], dtype=np.int64).reshape(len(spec.categorical))  # (Ck,)
+        if np.any(codes < 0) or np.any(codes >= [len(v) for _, v in spec.categories]):
+            raise LstmlabError(f"category codes of series {s.uid!r} are outside their vocabularies")
+        if not (np.all(np.isfinite(steps)) and np.all(np.isfinite(static))):
+            raise LstmlabError(f"covariates of series {s.uid!r} are not finite")
+        out.append(SeriesCovariates(steps, np.zeros((0, spec.n_future)), static, codes))
+    return out
+
+
 def save(model, path: str | Path) -> Path:
     """Write a fitted :class:`~lstmlab.forecast.forecaster.LSTMForecaster` to directory ``path``
     (replacing an existing model directory there). Returns the path."""
@@ -76,7 +104,10 @@ def save(model, path: str | Path) -> Path:
         weights = tmp / "model.safetensors"
         save_file({k: v.detach().cpu().contiguous() for k, v in model.model_.state_dict().items()}, str(weights))
         h = model.history_
+        covs = getattr(model, "covariates_", None)
         state = {"series": [_series_to_json(s) for s in model.series_], "kind": model.kind_,
+                 "covariates": None if covs is None else [{"steps": c.steps.tolist(), "static": c.static.tolist(),
+                                                           "codes": c.codes.tolist()} for c in covs],
                  "calibration_scores": model.calibration_scores_.tolist(), "choice": model.choice_,
                  "cqr_scores": None if model.cqr_scores_ is None else model.cqr_scores_.tolist(),
                  "validation": model.validation_,
@@ -151,10 +182,11 @@ def load(path: str | Path):
             raise LstmlabError(f"settings {sorted(set(config['config']) ^ names)} unexpected or missing")
         cfg = ResolvedConfig.from_dict(config["config"])
         net = torch.nn.ModuleList([ForecastNet(L, cfg.member_horizon, cfg.cell, cfg.hidden_size, cfg.num_layers, cfg.dropout,
-                                               p, r, len(cfg.quantiles))
+                                               p, r, len(cfg.quantiles), **cfg.net_kwargs())
                                    for L, p, r in zip(cfg.input_sizes, cfg.patch_lens, cfg.residuals)])
         net.load_state_dict(load_file(str(path / "model.safetensors")), strict=True)
         series = [_series_from_json(d) for d in state["series"]]
+        covs = _covariates_from_json(state.get("covariates"), series, cfg)
         scores = np.asarray(state["calibration_scores"], dtype=np.float64)
         if scores.ndim != 2 or scores.shape[1] != cfg.horizon:
             raise LstmlabError(f"calibration scores of shape {scores.shape}, expected (n, {cfg.horizon})")
@@ -171,6 +203,7 @@ def load(path: str | Path):
         raise LstmlabError(f"model directory {path} is inconsistent: {exc}") from None
     net.eval()
     model.model_, model.config_, model.series_, model.kind_ = net, cfg, series, state.get("kind", "series")
+    model.covariates_ = covs
     model.calibration_scores_, model.cqr_scores_ = scores, cqr
     model.history_, model.choice_, model.validation_ = history, choice, validation
     return model

@@ -12,6 +12,16 @@ transformers) shortens the recurrence L/p-fold.
 
 With ``quantiles`` (Q levels) the head outputs H x Q values, (B, H, Q), trained with
 :func:`masked_pinball`, the pinball loss averaged over the levels.
+
+With covariates (:mod:`lstmlab.forecast.covariates`) each history step also reads its C past and future
+columns, in the same patches, and the horizon's future columns (H x C_f) and the static ones (C_s) join
+the last hidden state before the head, with an embedding of each categorical static column, then a
+one-hidden-layer head::
+
+    [z, mask, steps] (B, L, 2 + C) -> (B, L/p, (2 + C) p) -> LSTM -> h (B, hidden)
+    [h, ahead, static, embeddings] (B, hidden + H C_f + C_s + E) -> Linear -> ReLU -> Linear -> (B, H[*Q])
+
+Without covariates the network is exactly the plain one (same parameters, same names).
 """
 
 from __future__ import annotations
@@ -35,27 +45,55 @@ class ForecastNet(nn.Module):
     patch_len : p, history steps read per recurrent step; must divide L.
     residual : add the network's output to the seasonal naive forecast (to every quantile).
     n_quantiles : Q; 0 (the default) for a point forecast (B, H), else quantiles (B, H, Q).
+    n_step : C, covariate columns read at every history step (past, then future).
+    n_ahead : future columns read at each of the H forecast steps (C_f).
+    n_static : numeric static columns (C_s).
+    n_categories : the vocabulary size of each categorical static column; each gets an embedding of
+        :func:`embedding_size` values.
     """
 
     def __init__(self, input_size: int, horizon: int, cell: str = "lstm", hidden_size: int = 64,
                  num_layers: int = 1, dropout: float = 0.0, patch_len: int = 1, residual: bool = False,
-                 n_quantiles: int = 0) -> None:
+                 n_quantiles: int = 0, n_step: int = 0, n_ahead: int = 0, n_static: int = 0,
+                 n_categories: Sequence[int] = ()) -> None:
         super().__init__()
         if input_size % patch_len:
             raise LstmlabError(f"patch_len={patch_len} does not divide input_size={input_size}")
         self.input_size, self.horizon, self.patch_len, self.residual = input_size, horizon, patch_len, residual
-        self.n_quantiles = n_quantiles
-        self.net = SequenceModel(2 * patch_len, hidden_size, horizon * max(1, n_quantiles), cell=cell,
+        self.n_quantiles, self.n_step = n_quantiles, n_step
+        out = horizon * max(1, n_quantiles)
+        self.net = SequenceModel((2 + n_step) * patch_len, hidden_size, out, cell=cell,
                                  num_layers=num_layers, dropout=dropout, head="last")
+        if n_categories:
+            self.embeddings = nn.ModuleList([nn.Embedding(n, embedding_size(n)) for n in n_categories])
+        self.n_extra = horizon * n_ahead + n_static + sum(map(embedding_size, n_categories))  # join h
+        if self.n_extra:  # the head reads [h, ahead, static]: one hidden layer, so the covariates can interact with h
+            self.net.head = nn.Sequential(nn.Linear(hidden_size + self.n_extra, hidden_size), nn.ReLU(),
+                                          nn.Linear(hidden_size, out))
 
-    def forward(self, z: torch.Tensor, mask: torch.Tensor, base: torch.Tensor) -> torch.Tensor:
+    def forward(self, z: torch.Tensor, mask: torch.Tensor, base: torch.Tensor, steps: torch.Tensor | None = None,
+                ahead: torch.Tensor | None = None, static: torch.Tensor | None = None,
+                codes: torch.Tensor | None = None) -> torch.Tensor:
         B = len(z)
-        x = torch.stack([z, mask], dim=-1).reshape(B, -1, 2 * self.patch_len)  # (B, L, 2) -> (B, L/p, 2p)
-        out = self.net(x)  # (B, H) or (B, H*Q)
+        x = torch.stack([z, mask], dim=-1)  # (B, L, 2)
+        if self.n_step:
+            x = torch.cat([x, steps], dim=-1)  # (B, L, 2) + (B, L, C) -> (B, L, 2 + C)
+        x = x.reshape(B, -1, x.shape[-1] * self.patch_len)  # (B, L/p, (2 + C) p)
+        if self.n_extra:
+            h = self.net.rnn(x)[0][:, -1]  # (B, hidden), the last step's top layer
+            emb = [e(codes[:, j]) for j, e in enumerate(self.embeddings)] if hasattr(self, "embeddings") else []
+            out = self.net.head(torch.cat([h, ahead, static, *emb], dim=-1))  # (B, hidden + extra) -> (B, H[*Q])
+        else:
+            out = self.net(x)  # (B, H) or (B, H*Q)
         if self.n_quantiles:
             out = out.reshape(B, self.horizon, self.n_quantiles)  # (B, H, Q)
             base = base[..., None]  # (B, H, 1)
         return out + base if self.residual else out
+
+
+def embedding_size(n_categories: int) -> int:
+    """Values in a categorical column's embedding: half its vocabulary, rounded up, at most 8."""
+    return min(8, (n_categories + 1) // 2)
 
 
 def masked_l1(pred: torch.Tensor, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
