@@ -58,7 +58,7 @@ class SeriesReport:
             return
         frame = pd.DataFrame({"unique_id": self.points.index.astype(str), "points": self.points.to_numpy()})
         frame["status"] = np.where(frame["unique_id"].isin(list(self.left_out)), "left out", done)
-        frame["reason"] = frame["unique_id"].map(self.left_out).fillna("")
+        frame["reason"] = frame["unique_id"].map(lambda uid: self.left_out.get(uid, ""))
         if errors is not None:
             mase = errors.rename(columns=lambda c: f"mase_{c}").rename_axis(None, axis=1).round(4)
             frame = frame.merge(mase, left_on="unique_id", right_index=True, how="left")
