@@ -3,7 +3,8 @@
 Each library runs in its own environment and process, on the same seeded panel as
 benchmarks/bench_scale.py (``make_panel``: level, trend, a 24-step season, noise; 10 % short series,
 2 % constant). The last ``horizon`` points of every series are held out; each library fits on the rest
-with its defaults (neuralforecast: ``LSTM(h, input_size=2h)``, its default steps and batch) and
+with its defaults (neuralforecast: ``LSTM(h, input_size=2h, start_padding_enabled=True)``, its
+default steps and batch) and
 forecasts them. One thread each:
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_scale_peers.py --library lstmlab --series 10000
@@ -58,8 +59,10 @@ def run_neuralforecast(train: pd.DataFrame, h: int, seed: int) -> pd.DataFrame:
 
     logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
     logging.getLogger("lightning").setLevel(logging.ERROR)
-    model = LSTM(h=h, input_size=2 * h, random_seed=seed, enable_progress_bar=False, accelerator="cpu", devices=1,
-                 logger=False, enable_model_summary=False)
+    # start_padding_enabled: without it neuralforecast refuses a panel whose shortest series is shorter than
+    # input_size (bench_scale's short series are); lstmlab pads and masks by default.
+    model = LSTM(h=h, input_size=2 * h, random_seed=seed, start_padding_enabled=True, enable_progress_bar=False,
+                 accelerator="cpu", devices=1, logger=False, enable_model_summary=False)
     nf = NeuralForecast(models=[model], freq=1)
     nf.fit(df=train)
     return nf.predict().rename(columns={"LSTM": "forecast"})
