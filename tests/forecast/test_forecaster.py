@@ -257,3 +257,16 @@ def test_a_percentage_loss_is_validated_on_percentage_errors(seasonal):
     assert v["windows"] == len(vs)
     assert v["seasonal_naive"] == pytest.approx(np.mean(np.abs(naive - actual) / np.abs(actual)), rel=1e-5)
     assert 0 < v["lstm"] < 1
+
+
+def test_mixed_precision_is_refused_before_training_off_cuda(seasonal):
+    with pytest.raises(ValueError, match="mixed_precision=True needs a CUDA device .* resolves to 'cpu'"):
+        LSTMForecaster(horizon=3, device="cpu", mixed_precision=True).fit(seasonal)
+    with pytest.raises(ValueError, match="mixed_precision='yes': expected True or False"):
+        LSTMForecaster(horizon=3, mixed_precision="yes").fit(seasonal)
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+def test_trains_in_mixed_precision_on_cuda(seasonal):
+    f = LSTMForecaster(horizon=3, device="cuda", mixed_precision=True, **TINY).fit(seasonal)
+    assert f.config_.mixed_precision and np.all(np.isfinite(f.predict(level=0.9).to_numpy()))

@@ -174,3 +174,19 @@ def test_a_large_batch_built_in_blocks_equals_one_built_at_once(scaler, monkeypa
     for name in ("z", "mask", "base", "y", "y_mask", "level", "scale"):
         got, want = getattr(blocks, name), getattr(whole, name)
         assert got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want), name
+
+
+def test_some_windows_is_the_seeded_sample_of_all_windows():
+    from lstmlab.forecast.panel import some_windows
+
+    rng = np.random.default_rng(7)
+    lo = rng.integers(1, 5, 300)
+    hi = lo + rng.integers(-2, 40, 300)  # some series without windows
+    sidx, origin = all_windows(lo, hi)
+    keep = np.sort(np.random.default_rng([3, 2]).choice(len(sidx), 500, replace=False))
+    s2, o2 = some_windows(lo, hi, 500, [3, 2])
+    np.testing.assert_array_equal(s2, sidx[keep])
+    np.testing.assert_array_equal(o2, origin[keep])
+    s3, o3 = some_windows(lo, hi, len(sidx), [3, 2])  # as many as there are: every window
+    np.testing.assert_array_equal(s3, sidx)
+    np.testing.assert_array_equal(o3, origin)

@@ -87,6 +87,8 @@ def _model_args(p: argparse.ArgumentParser) -> None:
                         "(always, for one series or many), a folder of your own pre-trained files, or none "
                         "(always train)")
     g.add_argument("--seed", type=int, help="random seed (default 0)")
+    g.add_argument("--mixed-precision", action="store_true",
+                   help="train in float16 autocast with a gradient scaler (CUDA only)")
     g.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
                    help="where to train: auto (default: CUDA, else MPS, else CPU), cpu, cuda or mps")
     g.add_argument("--config", metavar="JSON",
@@ -301,6 +303,8 @@ def _model(args):
     params |= {"horizon": args.horizon, "progress": not args.quiet}
     if args.no_fallback:
         params["fallback"] = False
+    if args.mixed_precision:
+        params["mixed_precision"] = True
     if args.pretrained is not None:
         params["pretrained"] = None if args.pretrained == "none" else args.pretrained
     params |= {k: getattr(args, k) for k in COVARIATE_FLAGS if getattr(args, k, None) is not None}

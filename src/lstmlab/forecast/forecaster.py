@@ -43,7 +43,7 @@ from lstmlab.forecast.covariates import (CovariatePanel, CovariateScaling, Covar
                                          with_categories)
 from lstmlab.forecast.data import SeriesData, SeriesInput, seasonal_period_from_freq, to_output, to_series_list
 from lstmlab.forecast.intervals import check_quantiles, conformal_quantiles
-from lstmlab.forecast.panel import SCALERS, Batch, Panel, all_windows, sample_windows, split_origins
+from lstmlab.forecast.panel import SCALERS, Batch, Panel, sample_windows, some_windows, split_origins
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ SAMPLES = ("series", "window")
 # pre-trained ensemble for a single series; set any of them and the fit trains, as asked.
 NETWORK_SETTINGS = ("input_size", "cell", "hidden_size", "num_layers", "dropout", "patch_len", "scaler", "loss",
                     "steps", "batch_size", "learning_rate", "n_models", "sample", "quantiles",
-                    "past_covariates", "future_covariates", "static_covariates", "calendar")
+                    "past_covariates", "future_covariates", "static_covariates", "calendar", "mixed_precision")
 MAX_VALIDATION = 20_000  # validation windows scored at most (a seeded sample of them beyond that)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
@@ -99,6 +99,7 @@ class ResolvedConfig:
     static_covariates: tuple = ()
     covariate_scaling: dict | None = None
     calendar: tuple = ()
+    mixed_precision: bool = False
     categories: dict | None = None  # {column: [value, ...]}, the vocabulary of each categorical static column
 
     @property
@@ -205,6 +206,8 @@ class LSTMForecaster(BaseForecaster):
     seed : seeds initialisation, dropout and sampling (the global RNG is left untouched).
     device : "auto" (CUDA, else MPS, else CPU), "cpu", "cuda" or "mps": where the networks train and
         forecast; forecasts come back to the CPU. Reproducible on the CPU.
+    mixed_precision : train in float16 autocast with a gradient scaler (CUDA only: an error on other
+        devices); weights stay float32. Default False.
     progress : show a progress bar on stderr while training.
     quantiles : levels of a quantile head, e.g. [0.1, 0.5, 0.9]: increasing, in (0, 1), in symmetric
         pairs (τ, 1 - τ); 0.5 is added if missing and its quantile is the point forecast. Each network
@@ -254,7 +257,8 @@ class LSTMForecaster(BaseForecaster):
                  progress: bool = False, quantiles: Sequence[float] | None = None,
                  pretrained: str | None = "auto", past_covariates: Sequence[str] | None = None,
                  future_covariates: Sequence[str] | None = None,
-                 static_covariates: Sequence[str] | None = None, calendar: Sequence[str] | None = None) -> None:
+                 static_covariates: Sequence[str] | None = None, calendar: Sequence[str] | None = None,
+                 mixed_precision: bool = False) -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
         self.patch_len, self.scaler, self.steps, self.batch_size = patch_len, scaler, steps, batch_size
@@ -264,6 +268,7 @@ class LSTMForecaster(BaseForecaster):
         self.device, self.quantiles, self.pretrained = device, quantiles, pretrained
         self.past_covariates, self.future_covariates = past_covariates, future_covariates
         self.static_covariates, self.calendar = static_covariates, calendar
+        self.mixed_precision = mixed_precision
 
     @property
     def min_history(self) -> int:
@@ -277,7 +282,12 @@ class LSTMForecaster(BaseForecaster):
         from lstmlab.nn.train import resolve_device
 
         check_cell(self.cell)
-        resolve_device(self.device)
+        device = resolve_device(self.device)
+        if self.mixed_precision not in (True, False):
+            raise LstmlabError(f"mixed_precision={self.mixed_precision!r}: expected True or False")
+        if self.mixed_precision and device.type != "cuda":
+            raise LstmlabError(f"mixed_precision=True needs a CUDA device (device={self.device!r} resolves to "
+                               f"{device.type!r}): leave it off on a CPU")
 
         spec = self._spec()
         auto = auto_recipe(len(series), bool(spec))
@@ -332,7 +342,8 @@ class LSTMForecaster(BaseForecaster):
                               float(lr), float(self.val_fraction), self.sample, bool(self.fallback),
                               int(self.seed), taus, past_covariates=spec.past,
                               future_covariates=spec.future, static_covariates=spec.static,
-                              calendar=spec.calendar, categories=getattr(self, "_fit_categories", None))
+                              calendar=spec.calendar, categories=getattr(self, "_fit_categories", None),
+                              mixed_precision=bool(self.mixed_precision))
 
     def _spec(self) -> CovariateSpec:
         return CovariateSpec.from_params(self.past_covariates, self.future_covariates, self.static_covariates,
@@ -474,7 +485,7 @@ class LSTMForecaster(BaseForecaster):
             evals = 20 if val is not None else 1
             tc = TrainConfig(learning_rate=cfg.learning_rate, batch_size=batch_size, max_epochs=evals,
                              steps_per_epoch=max(1, steps // evals), patience=evals, schedule="onecycle",
-                             device=self.device, keep_best=False)
+                             device=self.device, keep_best=False, mixed_precision=cfg.mixed_precision)
             model = net(k)
             with torch.random.fork_rng(**fork):  # dropout draws from the seed; global RNG untouched
                 torch.manual_seed(seed_of(k))
@@ -487,10 +498,8 @@ class LSTMForecaster(BaseForecaster):
         # 1. Validation run: the whole ensemble, trained before each series' validation windows, so that
         #    the errors that choose between the LSTM and seasonal naive (and calibrate the intervals)
         #    are those of the median forecast that ships, not of one member.
-        vs, vt = all_windows(origins.val_lo, origins.hi)
-        if len(vs) > MAX_VALIDATION:  # thousands of long series: score a seeded sample, not every window
-            keep = np.sort(np.random.default_rng([cfg.seed, 2]).choice(len(vs), MAX_VALIDATION, replace=False))
-            vs, vt = vs[keep], vt[keep]
+        vs, vt = some_windows(origins.val_lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])  # thousands of long
+        # series: a seeded sample, not every window
         self.validation_, self.choice_ = {"windows": int(len(vs))}, "lstm"
         if len(vs):
             preds = []
@@ -576,10 +585,7 @@ class LSTMForecaster(BaseForecaster):
         self.model_, self.history_, self.cqr_scores_ = pre.members, None, None
         lengths = np.array([len(s.values) for s in series])
         origins = split_origins(lengths, H, min_origin=m + 1 if m > 1 else 2, val_fraction=cfg.val_fraction)
-        vs, vt = all_windows(origins.lo, origins.hi)
-        if len(vs) > MAX_VALIDATION:
-            keep = np.sort(np.random.default_rng([cfg.seed, 2]).choice(len(vs), MAX_VALIDATION, replace=False))
-            vs, vt = vs[keep], vt[keep]
+        vs, vt = some_windows(origins.lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])
         self.validation_, self.choice_ = {"windows": int(len(vs))}, "lstm"
         if not len(vs):
             self.calibration_scores_ = np.zeros((0, H))

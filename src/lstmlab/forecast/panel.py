@@ -300,6 +300,20 @@ def sample_windows(lo: np.ndarray, hi: np.ndarray, size: int, rng: np.random.Gen
     return sidx, lo[sidx] + (rng.random(size) * count[sidx]).astype(np.int64)
 
 
+def some_windows(lo: np.ndarray, hi: np.ndarray, most: int, seed) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``most`` of the (series, origin) pairs with origin in ``[lo, hi)``: all of them when there
+    are that few, else a seeded sample without replacement, in the order of :func:`all_windows`, found
+    from their numbers without listing every window (100,000 series hold millions). Returns (sidx, origin)."""
+    count = np.maximum(hi - lo, 0)
+    total = int(count.sum())
+    if total <= most:
+        return all_windows(lo, hi)
+    number = np.sort(np.random.default_rng(seed).choice(total, most, replace=False))  # (most,) window numbers
+    ends = np.cumsum(count)  # (N,) one past each series' last window number
+    sidx = np.searchsorted(ends, number, side="right")  # (most,)
+    return sidx, lo[sidx] + number - (ends[sidx] - count[sidx])
+
+
 def all_windows(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every (series, origin) pair with origin in ``[lo, hi)``: for validation and calibration."""
     count = np.maximum(hi - lo, 0)
