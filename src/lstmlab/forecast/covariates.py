@@ -31,7 +31,7 @@ import pandas as pd
 
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast.calendar import calendar_features, check_calendar
-from lstmlab.forecast.data import LONG_COLUMNS, SeriesData
+from lstmlab.forecast.data import LONG_COLUMNS, SeriesData, parses_as_float
 
 KINDS = ("past", "future", "static")
 
@@ -124,7 +124,7 @@ def _numeric(values: np.ndarray, column: str, uid: str, dates: pd.Index) -> np.n
     try:
         arr = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        bad = next(v for v in values if not _is_number(v))
+        bad = next(v for v in values if not parses_as_float(v))
         raise LstmlabError(f"covariate {column!r} of series {uid!r} has a non-numeric value {bad!r}: "
                            "expected numbers") from None
     bad = np.flatnonzero(~np.isfinite(arr))
@@ -132,14 +132,6 @@ def _numeric(values: np.ndarray, column: str, uid: str, dates: pd.Index) -> np.n
         raise LstmlabError(f"covariate {column!r} of series {uid!r} is NaN or infinite at {dates[bad[0]]} "
                            f"({bad.size} value(s)): fill or drop them before forecasting")
     return arr
-
-
-def _is_number(v) -> bool:
-    try:
-        float(v)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def check_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:

@@ -53,7 +53,8 @@ class SeriesData:
         return pd.date_range(self.index[-1], periods=horizon + 1, freq=self.freq)[1:]
 
 
-def _parses_as_float(v) -> bool:
+def parses_as_float(v) -> bool:
+    """Whether ``float(v)`` works (for naming the first value that is not a number)."""
     try:
         float(v)
     except (TypeError, ValueError):
@@ -66,7 +67,7 @@ def _check_values(values, name: str) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         flat = arr.ravel()
-        bad = next((v for v in flat if not _parses_as_float(v)),
+        bad = next((v for v in flat if not parses_as_float(v)),
                    next((v for v in flat if not isinstance(v, (int, float, np.number))), arr.dtype))
         raise LstmlabTypeError(f"series {name!r} has non-numeric values (e.g. {bad!r}): expected numbers")
     arr = arr.astype(np.float64)
