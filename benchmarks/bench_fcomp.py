@@ -82,8 +82,9 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_stats(dataset: str, group: str, name: str) -> dict:
-    """One statsforecast model over a group, in this (child) process: forecasts (N, h) and costs."""
+def run_stats(dataset: str, group: str, name: str, levels: tuple = ()) -> dict:
+    """One statsforecast model over a group, in this (child) process: forecasts (N, h), with ``levels``
+    (per cent) their intervals' bounds, and costs."""
     import statsforecast.models as models
     from statsforecast import StatsForecast
 
@@ -93,14 +94,18 @@ def run_stats(dataset: str, group: str, name: str) -> dict:
         part = [s for s in series if (s["h"], s["m"]) == (h, m)]
         model = getattr(models, name)() if name == "Naive" else getattr(models, name)(season_length=m)
         start = time.perf_counter()
-        out = StatsForecast(models=[model], freq=1, n_jobs=1).forecast(df=long_frame(part), h=h)
+        out = StatsForecast(models=[model], freq=1, n_jobs=1).forecast(df=long_frame(part), h=h,
+                                                                       level=list(levels) or None)
         seconds += time.perf_counter() - start
-        col = [c for c in out.columns if c not in ("unique_id", "ds")][0]
-        by_id |= {uid: g[col].to_numpy() for uid, g in out.groupby("unique_id", sort=False)}
-    return {"forecasts": [by_id[s["uid"]] for s in series], "seconds": seconds, "peak_mib": peak_mib()}
+        col = [c for c in out.columns if c not in ("unique_id", "ds") and "-lo-" not in c and "-hi-" not in c][0]
+        for uid, g in out.groupby("unique_id", sort=False):
+            by_id[uid] = (g[col].to_numpy(), {lv: (g[f"{col}-lo-{lv}"].to_numpy(), g[f"{col}-hi-{lv}"].to_numpy())
+                                              for lv in levels})
+    return {"forecasts": [by_id[s["uid"]][0] for s in series], "bounds": [by_id[s["uid"]][1] for s in series],
+            "seconds": seconds, "peak_mib": peak_mib()}
 
 
-def run_lstm(dataset: str, group: str, seed: int, settings: dict) -> dict:
+def run_lstm(dataset: str, group: str, seed: int, settings: dict, levels: tuple = ()) -> dict:
     """lstmlab's forecaster fitted globally on a group, in this (child) process."""
     import torch
 
@@ -110,13 +115,15 @@ def run_lstm(dataset: str, group: str, seed: int, settings: dict) -> dict:
     series = load(dataset, group)
     start = time.perf_counter()
     if dataset.startswith("single:"):  # each series alone, as a user with one CSV would fit it
-        forecasts, choices = [], []
+        forecasts, choices, bounds = [], [], []
         cross = settings.pop("cross", None)  # --cross DIR: each series uses the ensemble of the other data set
         for s in series:
             if cross:
                 settings["pretrained"] = f"{cross}/{'Tourism' if s['dataset'] == 'M1' else 'M1'}"
             model = LSTMForecaster(horizon=s["h"], seasonal_period=s["m"], seed=seed, **settings).fit(s["x"])
             forecasts.append(model.predict())
+            bounds.append({lv: tuple(np.asarray(model.predict(level=lv / 100)[k]) for k in ("lo", "hi"))
+                           for lv in levels})
             choices.append(model.choice_)
     else:
         h, m = series[0]["h"], series[0]["m"]
@@ -124,15 +131,30 @@ def run_lstm(dataset: str, group: str, seed: int, settings: dict) -> dict:
         pred = model.predict()
         by_id = {uid: g["y_hat"].to_numpy() for uid, g in pred.groupby("unique_id", sort=False)}
         forecasts, choices = [by_id[s["uid"]] for s in series], [model.choice_]
+        per_level = {}
+        for lv in levels:
+            out = model.predict(level=lv / 100)
+            per_level[lv] = {uid: (g["lo"].to_numpy(), g["hi"].to_numpy()) for uid, g in out.groupby("unique_id")}
+        bounds = [{lv: per_level[lv][s["uid"]] for lv in levels} for s in series]
     seconds = time.perf_counter() - start
-    return {"forecasts": forecasts, "seconds": seconds, "peak_mib": peak_mib(),
+    return {"forecasts": forecasts, "bounds": bounds, "seconds": seconds, "peak_mib": peak_mib(),
             "choices": {c: choices.count(c) for c in set(choices)}}
 
 
-def scores(series: list[dict], forecasts: np.ndarray) -> dict[str, np.ndarray]:
-    """Per-series MASE, sMAPE and MAPE (NaN where MAPE is undefined), each (N,)."""
+def scores(series: list[dict], forecasts: np.ndarray, bounds: list[dict] | None = None) -> dict[str, np.ndarray]:
+    """Per-series MASE, sMAPE and MAPE (NaN where MAPE is undefined), each (N,); with ``bounds`` (per
+    series, {level: (lo, hi)}) also each level's coverage ("cov80"), MSIS ("msis80", M4's, on the MASE
+    scale) and a scaled CRPS ("crps": :func:`lstmlab.forecast.scoring.crps_from_quantiles` of the bounds as
+    quantiles and the point forecast as the median, over the MASE scale)."""
+    from lstmlab.forecast.scoring import crps_from_quantiles
+
     out = {"mase": [], "smape": [], "mape": []}
-    for s, f in zip(series, forecasts):
+    levels = sorted(bounds[0]) if bounds and bounds[0] else []
+    for lv in levels:
+        out[f"cov{lv}"], out[f"msis{lv}"], out[f"inf{lv}"] = [], [], []
+    if levels:
+        out["crps"] = []
+    for i, (s, f) in enumerate(zip(series, forecasts)):
         x, y, m = s["x"], s["xx"], s["m"]
         lag = m if len(x) > m else 1
         scale = np.mean(np.abs(x[lag:] - x[:-lag]))
@@ -141,6 +163,23 @@ def scores(series: list[dict], forecasts: np.ndarray) -> dict[str, np.ndarray]:
         den = np.abs(y) + np.abs(f)
         out["smape"].append(100 * np.mean(np.divide(2 * err, den, out=np.zeros_like(den), where=den > 0)))
         out["mape"].append(100 * np.mean(err / np.abs(y)) if np.all(y != 0) else np.nan)
+        for lv in levels:
+            lo, hi = bounds[i][lv]
+            a = 1 - lv / 100
+            score = (hi - lo) + 2 / a * (lo - y) * (y < lo) + 2 / a * (y - hi) * (y > hi)
+            out[f"cov{lv}"].append(float(np.mean((y >= lo) & (y <= hi))))
+            # a conformal bound is infinite when the series had too few windows to calibrate that level:
+            # counted apart ("inf80"), and MSIS and CRPS are averaged over the finite ones
+            finite = bool(np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)))
+            out[f"inf{lv}"].append(float(not finite))
+            out[f"msis{lv}"].append(score.mean() / scale if scale > 0 and finite else np.nan)
+        if levels:
+            taus = sorted([(1 - lv / 100) / 2 for lv in levels] + [0.5] + [1 - (1 - lv / 100) / 2 for lv in levels])
+            q = np.stack([bounds[i][lv][0] for lv in sorted(levels, reverse=True)] + [f] +
+                         [bounds[i][lv][1] for lv in levels], axis=-1)  # (h, Q), levels outermost first
+            q = np.sort(q, axis=-1)
+            ok = scale > 0 and np.all(np.isfinite(q))
+            out["crps"].append(crps_from_quantiles(y, q, taus) / scale if ok else np.nan)
     return {k: np.asarray(v) for k, v in out.items()}
 
 
@@ -162,14 +201,18 @@ def main() -> None:
                              "never saw, not even their training parts")
     parser.add_argument("--jobs", type=int, default=1, help="jobs run at once, each on one thread (default 1)")
     parser.add_argument("--out", type=Path, help="write every per-series score to this JSON file")
+    parser.add_argument("--levels", type=int, nargs="*", default=[], metavar="PCT",
+                        help="also score intervals at these levels (per cent, e.g. 80 95): coverage, MSIS, and a "
+                             "scaled CRPS from the bounds")
     args = parser.parse_args()
 
     tasks = [(d, g) for d in args.datasets for g in args.groups]
     if args.single:
         tasks = [(f"single:{args.single}:{','.join(args.datasets)}:{','.join(args.groups)}", "single")]
-    jobs = [(d, g, name, run_stats, (d, g, name)) for d, g in tasks for name in args.stats]
+    levels = tuple(args.levels)
+    jobs = [(d, g, name, run_stats, (d, g, name, levels)) for d, g in tasks for name in args.stats]
     settings = args.settings | ({"cross": args.cross} if args.cross else {})
-    jobs += [(d, g, f"{LSTM}#{seed}", run_lstm, (d, g, seed, settings)) for d, g in tasks
+    jobs += [(d, g, f"{LSTM}#{seed}", run_lstm, (d, g, seed, settings, levels)) for d, g in tasks
              for seed in range(args.seeds)]
     # A fresh single-threaded process per job (max_tasks_per_child=1), so each peak RSS is the job's own;
     # --jobs 2 runs two at once on a 2-core machine (each job's seconds then include some contention).
@@ -178,7 +221,7 @@ def main() -> None:
         rows, dump = [], {}
         for dataset, group, name, fut in futures:
             res, series = fut.result(), load(dataset, group)
-            sc = scores(series, res["forecasts"])
+            sc = scores(series, res["forecasts"], res.get("bounds"))
             label = "sample" if dataset.startswith("single:") else dataset
             rows.append({"dataset": label, "group": group, "method": name, "n": len(series),
                          **{k: float(np.nanmean(v)) for k, v in sc.items()},
@@ -199,8 +242,8 @@ def whole(frame: pd.DataFrame, dump: dict) -> pd.DataFrame:
     for (dataset, method), g in frame.groupby(["dataset", "method"], sort=False):
         if g["group"].nunique() < 2:
             continue
-        per = {k: np.concatenate([dump[f"{dataset}/{grp}/{method}"][k] for grp in g["group"]])
-               for k in ("mase", "smape", "mape")}
+        keys = [k for k in dump[f"{dataset}/{g['group'].iloc[0]}/{method}"] if k != "choices"]
+        per = {k: np.concatenate([dump[f"{dataset}/{grp}/{method}"][k] for grp in g["group"]]) for k in keys}
         out.append({"dataset": dataset, "group": "all", "method": method, "n": int(g["n"].sum()),
                     **{k: float(np.nanmean(v)) for k, v in per.items()},
                     "seconds": float(g["seconds"].sum()), "peak_mib": float(g["peak_mib"].max())})
@@ -215,15 +258,21 @@ def report(frame: pd.DataFrame, dump: dict) -> None:
     lines = []
     for (dataset, group), g in frame.groupby(["dataset", "group"], sort=False):
         lines.append(f"\n{dataset} {group} ({int(g['n'].iloc[0])} series)\n")
-        lines.append("| method | MASE | sMAPE | MAPE | seconds | peak MiB |\n|---|---|---|---|---|---|")
+        extra = [c for c in frame.columns if c.startswith(("cov", "msis", "inf", "crps")) and g[c].notna().any()]
+        names = {"crps": "scaled CRPS"} | {c: f"coverage {c[3:]} %" for c in extra if c.startswith("cov")} | {
+            c: f"MSIS {c[4:]} %" for c in extra if c.startswith("msis")} | {
+            c: f"infinite {c[3:]} %" for c in extra if c.startswith("inf")}
+        head = ["MASE", "sMAPE", "MAPE", *[names[c] for c in extra], "seconds", "peak MiB"]
+        lines.append("| method | " + " | ".join(head) + " |\n|---" + "|---" * len(head) + "|")
         for model, r in g.groupby("model", sort=False):
             def cell(col, fmt):
                 v = r[col].tolist()
                 if len(v) == 1:
                     return format(v[0], fmt)
                 return f"{statistics.median(v):{fmt}} [{min(v):{fmt}}..{max(v):{fmt}}]"
-            lines.append(f"| {model} | {cell('mase', '.3f')} | {cell('smape', '.2f')} | {cell('mape', '.2f')} | "
-                         f"{cell('seconds', '.1f')} | {cell('peak_mib', '.0f')} |")
+            cells = [cell("mase", ".3f"), cell("smape", ".2f"), cell("mape", ".2f"),
+                     *[cell(c, ".3f") for c in extra], cell("seconds", ".1f"), cell("peak_mib", ".0f")]
+            lines.append(f"| {model} | " + " | ".join(cells) + " |")
     print("\n".join(lines))
     sys.stdout.flush()
 
