@@ -166,3 +166,25 @@ def test_quantiles_are_the_conformal_bounds_on_their_side():
 def test_bad_quantile_levels_are_refused(quantiles, message):
     with pytest.raises(ValueError, match=message):
         SeasonalNaive(3, 12).fit(np.arange(40.0)).predict(quantiles=quantiles)
+
+
+def test_backtest_scores_quantiles_by_crps_and_weighted_quantile_loss():
+    from lstmlab.forecast.baselines import SeasonalNaive
+    from lstmlab.forecast.scoring import crps_from_quantiles, weighted_quantile_loss
+
+    t = np.arange(120)
+    y = 10 + np.sin(2 * np.pi * t / 12) + np.random.default_rng(0).normal(0, 0.2, 120)
+    taus = [0.1, 0.5, 0.9]
+    result = backtest(SeasonalNaive(6, 12), y, n_windows=2, quantiles=taus, baselines={"naive": Naive(6)})
+    f = result.frame
+    assert [c for c in f.columns if c.startswith("q")] == ["q0.1", "q0.5", "q0.9"]
+    table = result.summary()
+    for name, g in f.groupby("model"):
+        q = g[["q0.1", "q0.5", "q0.9"]].to_numpy()
+        expected = np.mean(crps_from_quantiles(g["y"].to_numpy(), q, taus, axis=()) / g["scale"].to_numpy())
+        assert table.loc[name, "crps"] == pytest.approx(expected)
+        assert table.loc[name, "wql"] == pytest.approx(weighted_quantile_loss(g["y"].to_numpy(), q, taus))
+    assert np.all(f["q0.1"] <= f["q0.5"]) and np.all(f["q0.5"] <= f["q0.9"])
+    assert "scaled CRPS" in result.verdict("SeasonalNaive")
+    with pytest.raises(ValueError, match="quantile"):
+        backtest(SeasonalNaive(6, 12), y, quantiles=[0.5, 1.5])

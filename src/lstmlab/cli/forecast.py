@@ -124,7 +124,8 @@ EXAMPLES = {
   lstmlab forecast evaluate --csv stores.csv --id-col store --horizon 8 --out eval-stores""",
     "backtest": """\
   lstmlab forecast backtest --dataset co2 --horizon 12 --n-windows 4 --out bt-co2
-  lstmlab forecast backtest --dataset nile --horizon 10 --n-windows 3 --no-refit""",
+  lstmlab forecast backtest --dataset nile --horizon 10 --n-windows 3 --no-refit
+  lstmlab forecast backtest --dataset co2 --horizon 12 --quantiles 0.1,0.5,0.9""",
     "tune": """\
   lstmlab forecast tune --dataset airpassengers --horizon 12 --time-budget 120 --out air.json
   lstmlab forecast fit --dataset airpassengers --horizon 12 --config air.json --out fit-air""",
@@ -175,6 +176,12 @@ def _quantile_arg(p: argparse.ArgumentParser) -> None:
                         "intervals, each with its coverage guarantee)")
 
 
+def _score_quantiles_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quantiles", type=_levels, metavar="LIST",
+                   help="also forecast these quantiles, e.g. 0.1,0.5,0.9, and score them: CRPS (scaled like "
+                        "MASE) and weighted quantile loss per model")
+
+
 def _sub(sub, name: str, help: str, description: str) -> argparse.ArgumentParser:
     return sub.add_parser(name, help=help, description=description, epilog="Examples:\n" + EXAMPLES[name],
                           formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -211,6 +218,7 @@ def register(subparsers) -> None:
     _data_args(ev)
     _model_args(ev)
     _common(ev, "backtest.csv, series.csv and the plots")
+    _score_quantiles_arg(ev)
     bt = _sub(sub, "backtest", "rolling-origin evaluation, model beside baselines", (
         "Forecast from --n-windows origins, --stride points apart, ending --horizon points before "
         "the end of the series; print errors of the model beside the baselines, and write every "
@@ -219,6 +227,7 @@ def register(subparsers) -> None:
     _data_args(bt)
     _model_args(bt)
     _common(bt, "backtest.csv, series.csv and the plots")
+    _score_quantiles_arg(bt)
     bt.add_argument("--n-windows", type=int, default=3, help="number of forecast origins (default 3)")
     bt.add_argument("--stride", type=int, help="points between origins (default: the horizon)")
     bt.add_argument("--window", choices=("expanding", "sliding"), default="expanding",
@@ -416,11 +425,12 @@ def _run(args) -> int:
         return 0
 
     if args.action == "evaluate":
-        result = backtest(model, y, n_windows=1, level=args.level)
+        result = backtest(model, y, n_windows=1, level=args.level, quantiles=args.quantiles)
         print(f"hold-out of the last {args.horizon} points, fitted on the rest:")
     else:
         result = backtest(model, y, n_windows=args.n_windows, stride=args.stride, window=args.window,
-                          window_size=args.window_size, refit=not args.no_refit, level=args.level)
+                          window_size=args.window_size, refit=not args.no_refit, level=args.level,
+                          quantiles=args.quantiles)
         print(f"backtest: {args.n_windows} origin(s), horizon {args.horizon}, {args.window} window")
     report.skip(result.skipped)
     report.print_left_out(result.skipped, "too short for the origins")

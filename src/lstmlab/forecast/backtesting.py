@@ -19,7 +19,8 @@ from lstmlab.errors import LstmlabError
 from lstmlab.forecast._base import BaseForecaster
 from lstmlab.forecast.baselines import make_baselines
 from lstmlab.forecast.data import SeriesData, seasonal_period_from_freq, to_series_list
-from lstmlab.forecast.scoring import interval_score
+from lstmlab.forecast.intervals import check_quantiles
+from lstmlab.forecast.scoring import crps_from_quantiles, interval_score, weighted_quantile_loss
 
 
 @dataclass
@@ -27,17 +28,22 @@ class BacktestResult:
     """Every forecast of a backtest, one row per (model, series, origin, step).
 
     ``frame`` columns: model, unique_id, origin (points seen), ds, step (1..H), y, y_hat, lo, hi
-    (NaN without a level), scale (in-sample seasonal-naive MAE of the history, for MASE).
+    (NaN without a level), scale (in-sample seasonal-naive MAE of the history, for MASE) and, with
+    ``quantiles``, one column per level (``q0.1``, ...).
     """
 
     frame: pd.DataFrame
     level: float | None
     seasonal_period: int
     skipped: dict[str, str] = field(default_factory=dict)  # unique_id -> why it has no forecasts
+    quantiles: tuple = ()
 
     def summary(self) -> pd.DataFrame:
-        """Per model: MAE, RMSE, MASE, sMAPE and, with a level, coverage and MSIS (the interval score scaled
-        like MASE, :func:`~lstmlab.forecast.scoring.msis`), and the number of forecasts."""
+        """Per model: MAE, RMSE, MASE, sMAPE; with a level, coverage and MSIS (the interval score scaled
+        like MASE, :func:`~lstmlab.forecast.scoring.msis`); with quantiles, the CRPS from them scaled like
+        MASE ("crps": :func:`~lstmlab.forecast.scoring.crps_from_quantiles` of each forecast over its
+        history's scale) and the weighted quantile loss ("wql",
+        :func:`~lstmlab.forecast.scoring.weighted_quantile_loss`); and the number of forecasts."""
         f = self.frame
         err = f["y"] - f["y_hat"]
         den = f["y"].abs() + f["y_hat"].abs()
@@ -54,6 +60,13 @@ class BacktestResult:
             with_bounds = f.dropna(subset=["lo", "hi"])
             score = interval_score(with_bounds["y"], with_bounds["lo"], with_bounds["hi"], self.level)
             out["msis"] = (score / with_bounds["scale"]).groupby(with_bounds["model"], sort=False).mean()
+        if self.quantiles:
+            q = f[[f"q{t:g}" for t in self.quantiles]].to_numpy(np.float64)  # (rows, Q)
+            y = f["y"].to_numpy(np.float64)
+            crps = crps_from_quantiles(y, q, self.quantiles, axis=(), crossing="sort")  # (rows,): one per forecast
+            out["crps"] = pd.Series(crps / f["scale"].to_numpy(), index=f.index).groupby(f["model"], sort=False).mean()
+            out["wql"] = pd.Series({name: weighted_quantile_loss(y[rows], q[rows], self.quantiles, crossing="sort")
+                                    for name, rows in f.groupby("model", sort=False).indices.items()})
         out["n"] = g.size()
         return out.sort_values("mae")
 
@@ -86,6 +99,11 @@ class BacktestResult:
         if self.level is not None:
             out += (f" Its {self.level:.0%} intervals covered {table.loc[model, 'coverage']:.0%} of "
                     f"{int(table.loc[model, 'n'])} points.")
+        if self.quantiles:
+            crps = table["crps"]
+            rest = crps.drop(index=model).dropna()
+            out += (f" Its quantiles' scaled CRPS: {crps[model]:.3g}" +
+                    (f" (best baseline {rest.idxmin()}: {rest.min():.3g})." if len(rest) else "."))
         if self.skipped:
             out += f" {len(self.skipped)} series too short for these origins had no forecasts."
         return out
@@ -148,7 +166,7 @@ def _as_input(hist: list[SeriesData], kind: str):
 def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: int = 1,
              stride: int | None = None, window: str = "expanding", window_size: int | None = None,
              refit: bool | int = True, level: float | None = 0.9, baselines: bool | dict = True,
-             seasonal_period: int | None = None) -> BacktestResult:
+             seasonal_period: int | None = None, quantiles: list[float] | None = None) -> BacktestResult:
     """Rolling-origin backtest of ``model`` (and baselines) on ``y``.
 
     Parameters
@@ -165,6 +183,8 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
     baselines : True for :func:`~lstmlab.forecast.baselines.make_baselines`, a dict name ->
         forecaster, or False.
     seasonal_period : for MASE and the baselines (default: the model's, else from the dates).
+    quantiles : levels in (0, 1), e.g. [0.1, 0.5, 0.9]: every model also forecasts these quantiles
+        (``predict(quantiles=...)``), scored by CRPS and weighted quantile loss in ``summary()``.
 
     Returns
     -------
@@ -175,6 +195,7 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
     if named:  # each origin would need the future covariates of its horizon: not built yet
         raise LstmlabError(f"backtest does not take covariates yet ({', '.join(named)}): backtest the model "
                            "without them, or score forecasts made with predict(future=...) yourself")
+    taus = tuple(check_quantiles(quantiles)) if quantiles is not None else ()
     series, kind = to_series_list(y)
     h = int(horizon or model.horizon)
     BaseForecaster._check_positive(h, "horizon")
@@ -205,15 +226,16 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
             hist = [_history(s, c, window, window_size) for s, c in zip(series, cuts)]
             if fitted is None or (every and k % every == 0):
                 fitted = _fit_at(proto.clone().set_params(horizon=h), hist, kind, series)
-            out = fitted.predict(horizon=h, y=_as_input(hist, kind), level=level)
+            out = fitted.predict(horizon=h, y=_as_input(hist, kind), level=level, quantiles=list(taus) or None)
+            qs = _per_series_quantiles(out, kind, taus)
             out = _per_series(out, kind, len(series))
-            for s, c, hs, f in zip(series, cuts, hist, out):
+            for s, c, hs, f, q in zip(series, cuts, hist, out, qs):
                 scale = _mase_scale(hs.values, m)
                 rows.append(pd.DataFrame({
                     "model": name, "unique_id": s.uid, "origin": c, "ds": s.index[c:c + h],
                     "step": np.arange(1, h + 1), "y": s.values[c:c + h], "y_hat": f[0],
-                    "lo": f[1], "hi": f[2], "scale": scale}))
-    return BacktestResult(pd.concat(rows, ignore_index=True), level, int(m), skipped)
+                    "lo": f[1], "hi": f[2], "scale": scale, **q}))
+    return BacktestResult(pd.concat(rows, ignore_index=True), level, int(m), skipped, taus)
 
 
 def _fit_at(model: BaseForecaster, hist: list[SeriesData], kind: str, series: list[SeriesData]) -> BaseForecaster:
@@ -241,6 +263,15 @@ def _per_series(out, kind: str, n: int) -> list[tuple[np.ndarray, np.ndarray, np
         hi = g["hi"].to_numpy(np.float64) if "hi" in g else np.full(len(yh), np.nan)
         res.append((yh, lo, hi))
     return res
+
+
+def _per_series_quantiles(out, kind: str, taus: tuple) -> list[dict[str, np.ndarray]]:
+    """The quantile columns ``q0.1``, ... of each series' forecasts ({} per series without quantiles)."""
+    if not taus:
+        return [{}] * (out["unique_id"].nunique() if kind == "long" else 1)
+    cols = [f"q{t:g}" for t in taus]
+    groups = [g for _, g in out.groupby("unique_id", sort=False)] if kind == "long" else [out]
+    return [{c: g[c].to_numpy(np.float64) for c in cols} for g in groups]
 
 
 def _mase_scale(history: np.ndarray, m: int) -> float:
