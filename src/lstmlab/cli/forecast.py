@@ -457,7 +457,10 @@ def _save(model, out: Path) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     save(model, out / "model")
-    print(f"saved model to {out / 'model'} (settings: {model.get_config()})")
+    cfg = model.config_
+    what = (f"the pre-trained {Path(cfg.pretrained.split(': ')[0]).name}" if cfg.pretrained else
+            f"{len(cfg.input_sizes)} {cfg.cell.upper()} network(s) of {cfg.hidden_size} units, {cfg.steps} steps each")
+    print(f"saved model to {out / 'model'} ({what}; every setting in {out / 'model' / 'config.json'})")
     print(_choice_line(model))
 
 
