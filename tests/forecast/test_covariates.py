@@ -368,14 +368,6 @@ def test_each_kind_alone(data, kinds):
     assert len(out) == 3 * H and np.all(np.isfinite(out["y_hat"]))
 
 
-def test_backtest_says_it_does_not_take_covariates_yet(data):
-    from lstmlab.forecast import backtest
-
-    hist, _ = data
-    with pytest.raises(LstmlabError, match=r"backtest does not take covariates yet \(footfall, promo, size\)"):
-        backtest(forecaster(), hist, n_windows=1)
-
-
 def test_the_network_learns_from_a_future_covariate():
     """Sales jump by 5 in promotion weeks (noise 0.2): with the promotion column the forecasts of held-out
     steps are clearly better than the same recipe's without it (seeded; measured 1.11 against 1.85)."""
@@ -390,3 +382,25 @@ def test_the_network_learns_from_a_future_covariate():
     err_with = np.abs(with_promo["y_hat"].to_numpy() - actual).mean()
     err_without = np.abs(without["y_hat"].to_numpy() - actual).mean()
     assert err_with < 0.75 * err_without
+
+
+def test_backtest_cuts_the_covariates_at_each_origin():
+    from lstmlab.forecast.backtesting import backtest
+
+    frame = make_frame(n=60)
+    result = backtest(forecaster(steps=10), frame, n_windows=2, stride=H, level=None)
+    lstm = result.frame[result.frame["model"] == "LSTMForecaster"]
+    pos = frame.groupby("unique_id").cumcount()
+    for cut in (60 - 2 * H, 60 - H):  # the two origins: fitted on the rows before, promo given for the horizon
+        past, ahead = frame[pos < cut], frame[(pos >= cut) & (pos < cut + H)][["unique_id", "ds", "promo"]]
+        direct = forecaster(steps=10).fit(past).predict(future=ahead)
+        got = lstm[lstm["origin"] == cut]
+        np.testing.assert_array_equal(got["y_hat"].to_numpy(), direct["y_hat"].to_numpy())
+    assert set(result.frame["model"]) >= {"LSTMForecaster", "seasonal_naive"}
+    # what comes after an origin never reaches its forecast: change every past covariate after the last cut
+    later = frame.copy()
+    later.loc[pos >= 60 - H, "footfall"] += 1000.0
+    again = backtest(forecaster(steps=10), later, n_windows=2, stride=H, level=None)
+    np.testing.assert_array_equal(again.frame["y_hat"].to_numpy(), result.frame["y_hat"].to_numpy())
+    with pytest.raises(ValueError, match="backtested on a long DataFrame that holds them"):
+        backtest(forecaster(), frame["y"].to_numpy()[:60])

@@ -125,7 +125,8 @@ EXAMPLES = {
     "backtest": """\
   lstmlab forecast backtest --dataset co2 --horizon 12 --n-windows 4 --out bt-co2
   lstmlab forecast backtest --dataset nile --horizon 10 --n-windows 3 --no-refit
-  lstmlab forecast backtest --dataset co2 --horizon 12 --quantiles 0.1,0.5,0.9""",
+  lstmlab forecast backtest --dataset co2 --horizon 12 --quantiles 0.1,0.5,0.9
+  lstmlab forecast backtest --csv sales.csv --horizon 8 --future-covariates price,promo --n-windows 3""",
     "tune": """\
   lstmlab forecast tune --dataset airpassengers --horizon 12 --time-budget 120 --out air.json
   lstmlab forecast fit --dataset airpassengers --horizon 12 --config air.json --out fit-air""",
@@ -219,6 +220,7 @@ def register(subparsers) -> None:
     _model_args(ev)
     _common(ev, "backtest.csv, series.csv and the plots")
     _score_quantiles_arg(ev)
+    _covariate_args(ev)
     bt = _sub(sub, "backtest", "rolling-origin evaluation, model beside baselines", (
         "Forecast from --n-windows origins, --stride points apart, ending --horizon points before "
         "the end of the series; print errors of the model beside the baselines, and write every "
@@ -228,6 +230,7 @@ def register(subparsers) -> None:
     _model_args(bt)
     _common(bt, "backtest.csv, series.csv and the plots")
     _score_quantiles_arg(bt)
+    _covariate_args(bt)
     bt.add_argument("--n-windows", type=int, default=3, help="number of forecast origins (default 3)")
     bt.add_argument("--stride", type=int, help="points between origins (default: the horizon)")
     bt.add_argument("--window", choices=("expanding", "sliding"), default="expanding",

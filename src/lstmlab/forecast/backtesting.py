@@ -190,11 +190,11 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
     -------
     BacktestResult
     """
-    named = [c for k in ("past_covariates", "future_covariates", "static_covariates", "calendar")
+    named = [c for k in ("past_covariates", "future_covariates", "static_covariates")
              for c in getattr(model, k, None) or ()]
-    if named:  # each origin would need the future covariates of its horizon: not built yet
-        raise LstmlabError(f"backtest does not take covariates yet ({', '.join(named)}): backtest the model "
-                           "without them, or score forecasts made with predict(future=...) yourself")
+    if named and not isinstance(y, pd.DataFrame):
+        raise LstmlabError(f"a model with covariates ({', '.join(named)}) is backtested on a long DataFrame that "
+                           f"holds them (unique_id, ds, y, {', '.join(named)}), not a {type(y).__name__}")
     taus = tuple(check_quantiles(quantiles)) if quantiles is not None else ()
     series, kind = to_series_list(y)
     h = int(horizon or model.horizon)
@@ -219,14 +219,18 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
     if baselines is True:
         baselines = make_baselines(h, m)
     models.update(baselines or {})
+    covariates = _Covariates(y, series, getattr(model, "future_covariates", None) or ()) if named else None
     rows = []
     for name, proto in models.items():
         fitted = None
+        reads = covariates if name == type(model).__name__ else None  # the baselines read y alone
         for k, cuts in enumerate(origins):
             hist = [_history(s, c, window, window_size) for s, c in zip(series, cuts)]
+            given = _as_input(hist, kind) if reads is None else reads.history(hist, cuts)
             if fitted is None or (every and k % every == 0):
-                fitted = _fit_at(proto.clone().set_params(horizon=h), hist, kind, series)
-            out = fitted.predict(horizon=h, y=_as_input(hist, kind), level=level, quantiles=list(taus) or None)
+                fitted = _fit_at(proto.clone().set_params(horizon=h), given, series, len(hist[0].values))
+            extra = {} if reads is None else {"future": reads.ahead(cuts, h)}
+            out = fitted.predict(horizon=h, y=given, level=level, quantiles=list(taus) or None, **extra)
             qs = _per_series_quantiles(out, kind, taus)
             out = _per_series(out, kind, len(series))
             for s, c, hs, f, q in zip(series, cuts, hist, out, qs):
@@ -238,12 +242,39 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
     return BacktestResult(pd.concat(rows, ignore_index=True), level, int(m), skipped, taus)
 
 
-def _fit_at(model: BaseForecaster, hist: list[SeriesData], kind: str, series: list[SeriesData]) -> BaseForecaster:
+class _Covariates:
+    """The long frame of a model with covariates, cut at each origin: the rows before it (every column,
+    past covariates included) to fit and forecast from, and the future columns of the horizon after it
+    (never a past one: those stay behind the origin)."""
+
+    def __init__(self, frame: pd.DataFrame, series: list[SeriesData], future: tuple) -> None:
+        kept = {s.uid for s in series}
+        self.frame = frame[frame["unique_id"].astype(str).isin(kept)].reset_index(drop=True)
+        self.uid = self.frame["unique_id"].astype(str).to_numpy()
+        self.pos = self.frame.groupby("unique_id", sort=False).cumcount().to_numpy()  # position within its series
+        self.order, self.future = [s.uid for s in series], tuple(future)
+
+    def _cut(self, cuts: list[int]) -> np.ndarray:
+        return pd.Series(dict(zip(self.order, cuts))).reindex(self.uid).to_numpy()  # each row's origin
+
+    def history(self, hist: list[SeriesData], cuts: list[int]) -> pd.DataFrame:
+        start = pd.Series({h.uid: c - len(h.values) for h, c in zip(hist, cuts)}).reindex(self.uid).to_numpy()
+        return self.frame[(self.pos >= start) & (self.pos < self._cut(cuts))].reset_index(drop=True)
+
+    def ahead(self, cuts: list[int], h: int) -> pd.DataFrame | None:
+        if not self.future:
+            return None
+        cut = self._cut(cuts)
+        rows = (self.pos >= cut) & (self.pos < cut + h)
+        return self.frame.loc[rows, ["unique_id", "ds", *self.future]].reset_index(drop=True)
+
+
+def _fit_at(model: BaseForecaster, given, series: list[SeriesData], cut: int) -> BaseForecaster:
     """Fit on the histories before an origin; an error names the origin, in the series' own point counts."""
     try:
-        return model.fit(_as_input(hist, kind))
+        return model.fit(given)
     except LstmlabError as exc:
-        cut, total = len(hist[0].values), len(series[0].values)
+        total = len(series[0].values)
         where = f"the first {cut} of {total} points" if len(series) == 1 else "the points before each origin"
         raise LstmlabError(f"{type(model).__name__} could not be fitted on {where}: {exc}") from None
 
