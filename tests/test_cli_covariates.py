@@ -75,3 +75,25 @@ def test_covariate_errors_name_the_column(files, tmp_path, capsys):
     assert main(["forecast", "fit", "--dataset", "airpassengers", "--horizon", "3", "--past-covariates", "x",
                  "--out", str(tmp_path / "y")] + TINY) == 2
     assert "a built-in --dataset has none" in capsys.readouterr().err
+
+
+def test_tune_holds_the_covariates_fixed_and_reads_their_columns(tmp_path, monkeypatch):
+    import lstmlab.forecast.tune as tuning
+    from lstmlab.cli.main import main
+
+    seen = {}
+
+    def fake_tune(y, horizon, seasonal_period, n_folds, time_budget, n_trials, seed, fixed):
+        seen.update(columns=list(y.columns), fixed=fixed)
+        return tuning.TuneResult({"horizon": horizon, **fixed}, 0.5, [({}, 0.5)], 0.1)
+
+    monkeypatch.setattr(tuning, "tune", fake_tune)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"ds": pd.date_range("2000-01-01", periods=40, freq="MS"), "y": rng.normal(10, 1, 40),
+                          "promo": rng.integers(0, 2, 40), "other": 1.0})
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    out = tmp_path / "best.json"
+    assert main(["forecast", "tune", "--csv", str(tmp_path / "s.csv"), "--horizon", "4",
+                 "--future-covariates", "promo", "--out", str(out)]) == 0
+    assert seen["fixed"] == {"future_covariates": ["promo"]} and "promo" in seen["columns"]
+    assert "other" not in seen["columns"]

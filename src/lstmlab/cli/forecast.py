@@ -250,6 +250,7 @@ def register(subparsers) -> None:
     tn.add_argument("--n-trials", type=int, help="stop after this many trials (default: the time budget only)")
     tn.add_argument("--seed", type=int, default=0, help="seeds the search and every trial (default 0)")
     tn.add_argument("--out", metavar="FILE", required=True, help="JSON file for the best settings")
+    _covariate_args(tn)
     tn.set_defaults(func=run_tune)
     for p in (fit, pred, ev, bt):
         p.set_defaults(func=run)
@@ -348,9 +349,10 @@ def run_tune(args) -> int:
     from lstmlab.atomic import write_text_atomic
     from lstmlab.forecast.tune import tune
 
-    y = _load_data(args)
+    fixed = {k: getattr(args, k) for k in COVARIATE_FLAGS if getattr(args, k, None) is not None}
+    y = _load_data(args, keep=_covariate_columns(fixed))
     result = tune(y, args.horizon, args.seasonal_period, n_folds=args.n_folds, time_budget=args.time_budget,
-                  n_trials=args.n_trials, seed=args.seed)
+                  n_trials=args.n_trials, seed=args.seed, fixed=fixed)
     write_text_atomic(args.out, json.dumps(result.params, indent=2) + "\n")
     failed = sum(score is None for _, score in result.trials)
     print(f"{len(result.trials)} trials in {result.seconds:.0f} s ({failed} failed); best mean validation MASE "
