@@ -85,7 +85,10 @@ class BaseForecaster:
     def fit(self, y: SeriesInput) -> "BaseForecaster":
         """Fit on a 1-D array (T,), a pandas Series (T,), or a long DataFrame (``unique_id, ds, y``). Returns self."""
         self._check_positive(self.horizon, "horizon")
-        series, kind = to_series_list(y)
+        return self._fit_series(*to_series_list(y))
+
+    def _fit_series(self, series: list[SeriesData], kind: str) -> "BaseForecaster":
+        """``fit`` on series already validated by :func:`~lstmlab.forecast.data.to_series_list`."""
         self.__dict__.pop("calibration_scores_", None)  # a refit must not keep the old calibration
         self._fit(series)
         self.series_, self.kind_ = series, kind

@@ -355,10 +355,12 @@ class LSTMForecaster(BaseForecaster):
         the covariate columns when the forecaster reads any). Returns self. Bad covariates raise before
         anything fitted before is touched."""
         spec = with_categories(y, self._spec())
-        self._fit_covariates = read_history(y, to_series_list(y)[0], spec) if spec else None  # (read by _fit)
+        self._check_positive(self.horizon, "horizon")
+        series, kind = to_series_list(y)  # validated once, for the covariates and the fit
+        self._fit_covariates = read_history(y, series, spec) if spec else None  # (read by _fit)
         self._fit_categories = {c: list(v) for c, v in spec.categories} or None
         try:
-            return super().fit(y)
+            return self._fit_series(series, kind)
         finally:
             del self._fit_covariates, self._fit_categories
 
