@@ -165,7 +165,7 @@ def test_cli_terminated_by_sigterm_cleans_up(tmp_path):
     time.sleep(0.5)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err[-2000:]  # once (1 in ~60 runs) -6: abort at exit, not yet understood
     assert "interrupted; nothing was written" in err
     assert not out.exists() and leftovers(tmp_path) == []
 
