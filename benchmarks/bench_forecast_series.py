@@ -25,8 +25,8 @@ seeds). MASE divides by the in-sample seasonal-naive MAE of each origin's histor
 Ends with a Markdown table. ``--per-origin`` adds, for the LSTM at each origin (median over seeds),
 the share of the h actuals inside the interval, the mean error y - ŷ (its bias) and the MAE.
 
-``--steps`` runs a variant of the default LSTMForecaster (optimiser steps per network): for
-comparisons after the fact, not a tuned default.
+``--steps`` runs a variant of the default LSTMForecaster (optimiser steps per network), and
+``--settings`` one with any other arguments (JSON): for comparisons after the fact, not tuned defaults.
 
 ``--quick`` is a smoke run (2 origins, 1 seed by default, 20 steps): its numbers mean nothing.
 """
@@ -34,6 +34,7 @@ comparisons after the fact, not a tuned default.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 
@@ -124,6 +125,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 origins, 20 steps")
     parser.add_argument("--per-origin", action="store_true", help="LSTM coverage, bias and MAE at each origin")
     parser.add_argument("--steps", type=int, help="LSTMForecaster steps per network (default automatic)")
+    parser.add_argument("--settings", type=json.loads, default={},
+                        help='other LSTMForecaster arguments as JSON, e.g. \'{"pretrained": "/tmp/pre/x"}\'')
     args = parser.parse_args()
     names = [s.strip() for s in args.series.split(",") if s.strip()]
     unknown = [s for s in names if s not in SERIES]
@@ -138,7 +141,7 @@ def main() -> None:
     table = ["| series | model | MAE | MASE | 90 % coverage | s per origin |", "|---|---|---|---|---|---|"]
     start = time.perf_counter()
     for name in names:
-        settings = {"steps": args.steps} if args.steps is not None else {}
+        settings = args.settings | ({"steps": args.steps} if args.steps is not None else {})
         table += report(run_series(name, seeds, args.quick, settings), args.per_origin)
     print(f"\ntotal {time.perf_counter() - start:.0f} s; LSTM: median over {seeds} seed(s) [min..max]\n")
     print("\n".join(table))

