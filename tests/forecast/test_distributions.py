@@ -1,0 +1,219 @@
+"""Distribution heads: log-likelihoods against torch.distributions (float64), the special functions and
+quantiles against scipy, parameter constraints, the PIT calibration, refused settings and bad counts,
+and a save/load round trip."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from lstmlab.errors import LstmlabError
+from lstmlab.forecast.distributions import NegativeBinomial, StudentT, betainc, family, masked_nll
+from lstmlab.forecast.forecaster import LSTMForecaster
+from lstmlab.forecast.io import load, save
+from lstmlab.forecast.model import ForecastNet
+from lstmlab.forecast.panel import Panel
+
+TINY = dict(hidden_size=4, steps=30, batch_size=32, n_models=1, fallback=False, device="cpu")
+
+
+@pytest.fixture
+def counts():
+    """200 weekly counts: Poisson around a season of period 12 (mean 3 to 9)."""
+    t = np.arange(200)
+    y = np.random.default_rng(2).poisson(6 + 3 * np.sin(2 * np.pi * t / 12)).astype(float)
+    return pd.Series(y, index=pd.date_range("2000-01-02", periods=200, freq="W"), name="sales")
+
+
+def _raw(*shape, seed=0):
+    return torch.randn(*shape, dtype=torch.float64, generator=torch.Generator().manual_seed(seed)) * 2
+
+
+def test_student_t_log_prob_matches_torch_and_constraints():
+    fam = StudentT()
+    params = fam.constrain(_raw(5, 4, 3), torch.ones(5, dtype=torch.float64))  # (B, H, 3)
+    loc, scale, df = params.unbind(-1)
+    assert (scale > 0).all() and (df > 2).all()
+    torch.testing.assert_close(loc, _raw(5, 4, 3)[..., 0])  # the location is the raw output itself
+    y = _raw(5, 4, seed=1)
+    ref = torch.distributions.StudentT(df, loc, scale).log_prob(y)
+    torch.testing.assert_close(fam.log_prob(params, y), ref, rtol=1e-12, atol=1e-12)
+
+
+def test_negative_binomial_log_prob_matches_torch_and_constraints():
+    fam = NegativeBinomial()
+    w = torch.tensor([1.0, 4.0, 50.0], dtype=torch.float64)
+    params = fam.constrain(_raw(3, 4, 2), w)  # (B, H, 2)
+    mu, alpha = params.unbind(-1)
+    assert (mu > 0).all() and (alpha > 0).all()
+    y = torch.tensor(np.random.default_rng(0).poisson(5, (3, 4)), dtype=torch.float64)
+    r = 1 / alpha
+    ref = torch.distributions.NegativeBinomial(total_count=r, probs=mu / (r + mu)).log_prob(y)
+    torch.testing.assert_close(fam.log_prob(params, y), ref, rtol=1e-10, atol=1e-10)
+    # the mean scales with the window's size w: the same raw output, ten times the size, ten times the mean
+    p10 = fam.constrain(_raw(3, 4, 2), w * 10)
+    torch.testing.assert_close(p10[..., 0] - fam.MU_FLOOR, 10 * (mu - fam.MU_FLOOR))
+
+
+def test_masked_nll_ignores_padded_targets_and_has_the_right_gradient():
+    fam = StudentT()
+    raw = _raw(2, 3, 3).requires_grad_()
+    y = _raw(2, 3, seed=1)
+    mask = torch.tensor([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]], dtype=torch.float64)
+    ctx = torch.ones(2, dtype=torch.float64)
+    loss = masked_nll(fam, raw, (y, mask, ctx))
+    y2 = y.clone()
+    y2[mask == 0] = 1e6  # padding may hold anything
+    assert masked_nll(fam, raw, (y2, mask, ctx)).item() == pytest.approx(loss.item(), abs=1e-12)
+    want = -(fam.log_prob(fam.constrain(raw, ctx), y) * mask).sum() / 3
+    assert loss.item() == pytest.approx(want.item(), abs=1e-12)
+    assert torch.autograd.gradcheck(lambda r: masked_nll(fam, r, (y, mask, ctx)), (raw,), eps=1e-6)
+
+
+def test_betainc_and_quantiles_match_scipy():
+    sp = pytest.importorskip("scipy.special")
+    st = pytest.importorskip("scipy.stats")
+    rng = np.random.default_rng(0)
+    a, b, x = rng.uniform(0.3, 60, 400), rng.uniform(0.3, 60, 400), rng.uniform(0, 1, 400)
+    np.testing.assert_allclose(betainc(a, b, x), sp.betainc(a, b, x), rtol=1e-10, atol=1e-13)
+    assert betainc(2.0, 3.0, 0.0) == 0 and betainc(2.0, 3.0, 1.0) == 1
+    p = rng.uniform(1e-6, 1 - 1e-6, 300)
+    t = np.stack([rng.normal(0, 5, 300), rng.uniform(0.1, 3, 300), 2 + rng.exponential(5, 300)], -1)
+    np.testing.assert_allclose(StudentT.ppf(t, p), st.t.ppf(p, t[:, 2], t[:, 0], t[:, 1]), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(StudentT.cdf(t, t[:, 0] + t[:, 1]), st.t.cdf(1.0, t[:, 2]), rtol=1e-11)
+    nb = np.stack([rng.uniform(0.05, 800, 300), rng.uniform(1e-3, 3, 300)], -1)
+    r = 1 / nb[:, 1]
+    np.testing.assert_array_equal(NegativeBinomial().ppf(nb, p), st.nbinom.ppf(p, r, r / (r + nb[:, 0])))
+    k = rng.integers(0, 900, 300)
+    np.testing.assert_allclose(NegativeBinomial.cdf(nb, k), st.nbinom.cdf(k, r, r / (r + nb[:, 0])), rtol=1e-9,
+                               atol=1e-12)
+
+
+def test_quantile_ends_and_medians():
+    t = np.tile([1.0, 2.0, 5.0], (3, 1))  # (3, 3): one distribution, three probabilities
+    np.testing.assert_array_equal(StudentT.ppf(t, [0.0, 0.5, 1.0]), [-np.inf, 1.0, np.inf])
+    nb = NegativeBinomial()
+    params = np.array([[4.0, 0.5]])
+    assert nb.ppf(params, 0.0)[0] == 0 and nb.ppf(params, 1.0)[0] == np.inf
+    assert nb.median(params)[0] == nb.ppf(params, 0.5)[0]
+    # the p quantile is the smallest count whose CDF reaches p
+    q = nb.ppf(params, 0.7)[0]
+    assert nb.cdf(params, q)[0] >= 0.7 > nb.cdf(params, q - 1)[0]
+
+
+def test_randomised_pit_of_counts_is_uniform():
+    """Counts drawn from the forecast distribution give uniform randomised PIT values (a plain F(y) would
+    pile up at the CDF's steps): 20,000 draws, a Kolmogorov distance well under 0.02."""
+    rng = np.random.default_rng(0)
+    nb = NegativeBinomial()
+    params = np.broadcast_to(np.array([3.0, 0.4]), (20_000, 2))
+    y = nb.ppf(params, rng.random(20_000))
+    u = np.sort(nb.pit(params, y, rng))
+    assert np.abs(u - np.arange(1, 20_001) / 20_000).max() < 0.015
+    plain = np.sort(nb.cdf(params, y))
+    assert np.abs(plain - np.arange(1, 20_001) / 20_000).max() > 0.05
+
+
+def test_net_outputs_raw_parameters_and_residual_location():
+    net = ForecastNet(8, 3, hidden_size=4, n_params=3, residual=True)
+    plain = ForecastNet(8, 3, hidden_size=4, n_params=3)
+    plain.load_state_dict(net.state_dict())
+    z, m, base = torch.zeros(2, 8), torch.ones(2, 8), torch.full((2, 3), 7.0)
+    out, ref = net(z, m, base), plain(z, m, base)
+    assert out.shape == (2, 3, 3)
+    torch.testing.assert_close(out[..., 0], ref[..., 0] + 7.0)  # the base joins the location only
+    torch.testing.assert_close(out[..., 1:], ref[..., 1:])
+
+
+def test_negative_binomial_residual_starts_at_seasonal_naive():
+    """A residual member with raw output 0 forecasts the seasonal naive counts as its mean."""
+    y = np.array([3.0, 5, 8, 2, 3, 6, 9, 1, 4, 5, 7, 2])
+    b = Panel([y], season=4, scaler="history").batch(np.array([0]), np.array([12]), 8, 4)
+    fam = NegativeBinomial()
+    base = torch.as_tensor(fam.net_base(b), dtype=torch.float64)  # (1, 4)
+    ctx = torch.as_tensor(fam.targets(b)[1], dtype=torch.float64)
+    assert ctx.item() == pytest.approx(1 + y[4:].mean(), rel=1e-6)  # w: 1 + the mean of the history read
+    mu = fam.constrain(torch.stack([base, torch.zeros(1, 4, dtype=torch.float64)], -1), ctx)[..., 0]
+    np.testing.assert_allclose(mu.numpy()[0], [4, 5, 7, 2], rtol=1e-5)
+
+
+def test_student_t_fit_quantiles_levels_and_point(seasonal):
+    f = LSTMForecaster(horizon=4, distribution="student_t", **TINY).fit(seasonal)
+    assert f.config_.loss == "nll" and f.config_.distribution == "student_t"
+    assert f.pit_.shape == (f.validation_["windows"], 4) and ((f.pit_ >= 0) & (f.pit_ <= 1)).all()
+    q = f.predict(quantiles=[0.05, 0.25, 0.5, 0.75, 0.95], level=0.9)
+    np.testing.assert_allclose(q["q0.5"], q["y_hat"])  # the point is the median
+    assert (np.diff(q[["q0.05", "q0.25", "q0.5", "q0.75", "q0.95"]].to_numpy(), axis=1) >= 0).all()
+    np.testing.assert_allclose(q["lo"], q["q0.05"])  # the 90 % interval is the calibrated 5 % and 95 % pair
+    np.testing.assert_allclose(q["hi"], q["q0.95"])
+    pq = f.predict_quantiles(quantiles=[0.2, 0.5, 0.8])
+    assert list(pq.columns) == ["q0.2", "q0.5", "q0.8"] and pq.index.equals(f.predict().index)
+    assert list(f.predict_quantiles().columns) == ["q0.1", "q0.5", "q0.9"]
+
+
+def test_calibration_reads_the_validation_pit(seasonal):
+    """The calibrated τ quantile is F^-1(1/2 ± c) with c the conformal quantile of |PIT - 1/2|: with PIT values
+    set by hand the probabilities are known exactly."""
+    f = LSTMForecaster(horizon=2, distribution="student_t", **TINY).fit(seasonal)
+    n = 19
+    f.pit_ = np.tile(np.linspace(0.5 - 0.45, 0.5 + 0.45, n)[:, None], (1, 2))  # |u - 1/2|: 0.45 .. 0 .. 0.45
+    levels = f._calibrated_levels([0.1, 0.5, 0.9])
+    scores = np.sort(np.abs(f.pit_[:, 0] - 0.5))
+    c = scores[int(np.ceil((n + 1) * 0.8)) - 1]  # the 16th smallest of 19
+    np.testing.assert_allclose(levels[0.9], 0.5 + c)
+    np.testing.assert_allclose(levels[0.1], 0.5 - c)
+    np.testing.assert_allclose(levels[0.5], 0.5)
+    params = f._ensemble([seasonal.to_numpy()])
+    np.testing.assert_allclose(f.predict_quantiles()["q0.9"], StudentT.ppf(params, 0.5 + c)[0])
+    f.pit_ = f.pit_[:3]  # too few windows for a 80 % pair: infinite bounds, not too narrow ones
+    assert np.isinf(f.predict_quantiles()["q0.9"]).all()
+
+
+def test_negative_binomial_fit_gives_counts(counts):
+    f = LSTMForecaster(horizon=4, distribution="negative_binomial", **TINY).fit(counts)
+    q = f.predict(quantiles=[0.1, 0.5, 0.9], level=0.8)
+    values = q.to_numpy()
+    assert np.isfinite(values).all() and (values >= 0).all() and (values == np.round(values)).all()
+    assert q.index.equals(f.predict().index)
+
+
+@pytest.mark.parametrize("value, why", [(-1.0, "negative"), (2.5, "not a whole number")])
+def test_negative_binomial_refuses_data_that_are_not_counts(counts, value, why):
+    bad = counts.copy()
+    bad.iloc[7] = value
+    with pytest.raises(LstmlabError, match=f"series 'sales' has the value {value:g} at position 7, which is {why}"):
+        LSTMForecaster(horizon=4, distribution="negative_binomial", **TINY).fit(bad)
+
+
+def test_refused_settings(seasonal):
+    with pytest.raises(LstmlabError, match="distribution='gamma': expected one of student_t, negative_binomial"):
+        LSTMForecaster(horizon=4, distribution="gamma", **TINY).fit(seasonal)
+    with pytest.raises(LstmlabError, match="quantiles=\\[0.1, 0.9\\] with distribution='student_t'"):
+        LSTMForecaster(horizon=4, distribution="student_t", quantiles=[0.1, 0.9], **TINY).fit(seasonal)
+    with pytest.raises(LstmlabError, match="loss='mae' with distribution='student_t'"):
+        LSTMForecaster(horizon=4, distribution="student_t", loss="mae", **TINY).fit(seasonal)
+    with pytest.raises(LstmlabError, match="loss='nll'.*nll needs distribution="):
+        LSTMForecaster(horizon=4, loss="nll", **TINY).fit(seasonal)
+    with pytest.raises(LstmlabError, match="pretrained='shipped' with distribution='student_t'"):
+        LSTMForecaster(horizon=4, distribution="student_t", pretrained="shipped", **TINY).fit(seasonal)
+    with pytest.raises(LstmlabError, match="expected one of"):
+        family("poisson")
+
+
+def test_auto_pretrained_never_serves_a_distribution_head(seasonal):
+    """distribution is a network setting: with it, pretrained='auto' trains (a yearly series with default
+    settings would otherwise take the shipped ensemble)."""
+    yearly = pd.Series(seasonal.to_numpy()[:40], index=pd.date_range("1950", periods=40, freq="YS"))
+    f = LSTMForecaster(horizon=4, distribution="student_t", steps=20, hidden_size=4, device="cpu").fit(yearly)
+    assert f.config_.pretrained == "" and f.config_.distribution == "student_t"
+
+
+def test_save_load_round_trip_and_old_format_defaults(tmp_path, counts):
+    f = LSTMForecaster(horizon=3, distribution="negative_binomial", **TINY).fit(counts)
+    g = load(save(f, tmp_path / "m"))
+    assert g.config_ == f.config_
+    pd.testing.assert_frame_equal(g.predict(quantiles=[0.1, 0.5, 0.9], level=0.8),
+                                  f.predict(quantiles=[0.1, 0.5, 0.9], level=0.8))
+    pd.testing.assert_frame_equal(g.sample_paths(20, seed=3), f.sample_paths(20, seed=3))
+    np.testing.assert_array_equal(g.pit_, f.pit_)
+    np.testing.assert_array_equal(g.signed_errors_, f.signed_errors_)
