@@ -133,6 +133,7 @@ def test_backtest_scores_sample_paths_by_crps(seasonal):
     res = backtest(model, long, n_windows=2, samples=40, quantiles=[0.1, 0.5, 0.9])
     table = res.summary()
     assert "crps_samples" in table and table["crps_samples"].notna().all() and (table["crps_samples"] > 0).all()
+    assert f"sample paths' scaled CRPS: {table.loc['LSTMForecaster', 'crps_samples']:.3g}" in res.verdict("LSTMForecaster")
     # one row recomputed by hand: the second origin's paths of series b, from a refit at that origin
     rows = res.frame[(res.frame["model"] == "LSTMForecaster") & (res.frame["unique_id"] == "b")].iloc[3:]
     hist = pd.concat([g.iloc[:-3] for _, g in long.groupby("unique_id", sort=False)])  # before the last origin

@@ -110,6 +110,11 @@ class BacktestResult:
             rest = crps.drop(index=model).dropna()
             out += (f" Its quantiles' scaled CRPS: {crps[model]:.3g}" +
                     (f" (best baseline {rest.idxmin()}: {rest.min():.3g})." if len(rest) else "."))
+        if self.samples:
+            crps = table["crps_samples"]
+            rest = crps.drop(index=model).dropna()
+            out += (f" Its sample paths' scaled CRPS: {crps[model]:.3g}" +
+                    (f" (best baseline {rest.idxmin()}: {rest.min():.3g})." if len(rest) else "."))
         if self.skipped:
             out += f" {len(self.skipped)} series too short for these origins had no forecasts."
         return out

@@ -250,10 +250,12 @@ class NegativeBinomial:
             if not short.any():
                 break
             hi = np.where(short, 2 * hi, hi)
-        while (hi - lo > 1).any():
+        for _ in range(2100):  # about log2(hi) halvings; the bound keeps a non-finite parameter from looping
+            gap = (hi - lo > 1) & np.isfinite(hi)
+            if not gap.any():
+                break
             mid = np.floor((lo + hi) / 2)
             enough = self.cdf(params, mid) >= p
-            gap = hi - lo > 1
             lo, hi = np.where(gap & ~enough, mid, lo), np.where(gap & enough, mid, hi)
         return np.where(top, np.inf, np.where(p <= 0, 0.0, hi))
 

@@ -19,7 +19,8 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   (:meth:`LSTMForecaster.predict_quantiles`);
 - with ``distribution`` ("student_t" or "negative_binomial") each network forecasts that family's
   parameters per step, trained by the negative log-likelihood (:mod:`lstmlab.forecast.distributions`);
-  the validation run's PIT values calibrate its quantiles and join the steps of its sample paths;
+  the validation run's forecasts calibrate its quantiles (CQR) and its PIT values join the steps of
+  its sample paths;
 - with ``past_covariates``, ``future_covariates`` and ``static_covariates`` (columns of the long
   frame) the network also reads them (:mod:`lstmlab.forecast.covariates`: past ones only before
   each window's origin), ``predict(future=...)`` takes the future ones for the horizon, and the fit
@@ -270,8 +271,10 @@ class LSTMForecaster(BaseForecaster):
     forecast that ships. signed_errors_ : (n_val, H) the same errors with their signs, (y - ŷ) / scale,
     behind the sample paths (None in models saved before format 7). cqr_scores_ : (P, n_val, H) CQR
     scores of the P quantile pairs, outermost first (None without ``quantiles``). pit_ : (n_val, H) the
-    validation windows' PIT values under the distribution head (None without one). series_ : the fitted series. covariates_ : their covariates,
-    one :class:`~lstmlab.forecast.covariates.SeriesCovariates` each (None without covariates).
+    validation windows' PIT values under the distribution head, and dist_validation_ : its validation
+    forecasts, ``{"params": (n_val, H, P), "y": (n_val, H), "scale": (n_val,)}`` (each None without
+    one). series_ : the fitted series. covariates_ : their covariates, one
+    :class:`~lstmlab.forecast.covariates.SeriesCovariates` each (None without covariates).
     """
 
     def __init__(self, horizon: int = 1, seasonal_period: int | None = None, input_size: int | None = None,
@@ -462,7 +465,8 @@ class LSTMForecaster(BaseForecaster):
         fam = cfg.family
         if fam is not None and fam.units == "counts":
             check_counts(series)
-        self.pit_ = None
+        self.pit_ = self.dist_validation_ = None
+        self.__dict__.pop("_margins", None)  # CQR margins of the last fit's head, by level
         spec = cfg.covariates
         covs = self.covariates_ = self._fit_covariates
         pre = self._pretrained_for(len(series), cfg)
@@ -521,7 +525,8 @@ class LSTMForecaster(BaseForecaster):
         def inputs(b: Batch, sidx: np.ndarray, t: np.ndarray, L: int) -> tuple:
             x = self._net_inputs(b, cov.gather(sidx, t, L, H) if cov is not None else ())
             if fam is not None:
-                return x, (*fam.targets(b)[:1], b.y_mask, fam.targets(b)[1])  # (y, y_mask, context)
+                y, ctx = fam.targets(b)  # (B, H) in the head's units, (B,)
+                return x, (y, b.y_mask, ctx)
             return x, (b.y, b.percentage_weights() if cfg.loss == "mape" else b.y_mask)
 
         def train(k: int, panel: Panel, hi: np.ndarray, val: Batch | None):
@@ -564,7 +569,9 @@ class LSTMForecaster(BaseForecaster):
             actual = val.decode(val.y.astype(np.float64))
             point = np.median(np.stack(preds), axis=0)  # (K, n_val, H[, Q]) -> (n_val, H[, Q])
             if fam is not None:  # point: the ensemble's parameters (n_val, H, P), in the series' units
-                self.pit_ = fam.pit(point, actual, np.random.default_rng([cfg.seed, 3]))  # (n_val, H)
+                target = np.round(actual) if fam.units == "counts" else actual  # decoded float32: round counts
+                self.pit_ = fam.pit(point, target, np.random.default_rng([cfg.seed, 3]))  # (n_val, H)
+                self.dist_validation_ = {"params": point, "y": target, "scale": val.scale}
                 point = fam.median(point)  # (n_val, H)
             elif cfg.quantiles:
                 point = np.sort(point, axis=-1)  # (n_val, H, Q), monotone rearrangement
@@ -576,6 +583,8 @@ class LSTMForecaster(BaseForecaster):
             self.signed_errors_ = np.zeros((0, H))
             self.cqr_scores_ = np.zeros((len(cfg.quantiles) // 2, 0, H))
             self.pit_ = None if fam is None else np.zeros((0, H))
+            self.dist_validation_ = None if fam is None else {"params": np.zeros((0, H, fam.n_params)),
+                                                              "y": np.zeros((0, H)), "scale": np.zeros(0)}
         if not cfg.quantiles:
             self.cqr_scores_ = None
         # 2. The ensemble, trained on every window (the validation windows are the most recent data).
@@ -644,7 +653,8 @@ class LSTMForecaster(BaseForecaster):
         self.config_ = ResolvedConfig.from_dict(pre.config | {
             "horizon": H, "net_horizon": pre.config["horizon"], "pretrained": f"{pre.path}: {pre.source}",
             "fallback": cfg.fallback})
-        self.model_, self.history_, self.cqr_scores_, self.pit_ = pre.members, None, None, None
+        self.model_, self.history_, self.cqr_scores_ = pre.members, None, None
+        self.pit_ = self.dist_validation_ = None
         lengths = np.array([len(s.values) for s in series])
         origins = split_origins(lengths, H, min_origin=m + 1 if m > 1 else 2, val_fraction=cfg.val_fraction)
         vs, vt = some_windows(origins.lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])
@@ -739,14 +749,12 @@ class LSTMForecaster(BaseForecaster):
         intervals. After the fallback to seasonal naive, the quantiles are ``predict``'s symmetric
         conformal ones of seasonal naive.
 
-        A distribution head (``distribution=...``) is calibrated the same way, on the probability scale, and
-        at any levels asked for after fit: with u = F(y) the PIT value of each validation target under the
-        ensemble's distribution F (randomised for counts: F(y - 1) + V (F(y) - F(y - 1)), V uniform), the
-        score of a window is |u - 1/2|, and the pair (τ, 1 - τ) is ``[F^-1(1/2 - c_h), F^-1(1/2 + c_h)]``,
-        c_h the ceil((n + 1)(1 - 2τ))-th smallest of step h's n scores (1/2 or more: an infinite bound).
-        A new target lies in that pair whenever its score is at most c_h, so for exchangeable windows
-        the pair covers with probability at least 1 - 2τ, as CQR's does; larger levels give larger
-        c_h, so the quantiles stay monotone and nested. The median (τ = 0.5) is the point forecast.
+        A distribution head (``distribution=...``) is calibrated by the same rule at any levels asked for
+        after fit: the validation run's distributions are kept (``dist_validation_``), so ``q_lo`` and
+        ``q_hi`` of the pair (τ, 1 - τ) are their τ and 1 - τ quantiles, the scores and c_h as above, and
+        the pair is widened or narrowed by c_h s (for counts, then rounded outwards to whole numbers and
+        floored at 0: only wider). The running minimum and maximum outwards from the median keep the
+        levels asked for nested. The median (τ = 0.5) is the point forecast.
 
         Parameters
         ----------
@@ -791,29 +799,46 @@ class LSTMForecaster(BaseForecaster):
         if self.config_.distribution:
             if self.choice_ != "lstm":
                 return None
-            params = self._ensemble(histories)  # (N, H, P)
-            return {t: self.config_.family.ppf(params, p) for t, p in self._calibrated_levels(taus).items()}
+            return self._dist_quantiles(self._ensemble(histories), self._scale_many(histories), taus)
         levels = [round(t, 12) for t in self.config_.quantiles]
         if self.choice_ != "lstm" or not set(round(t, 12) for t in taus) <= set(levels):
             return None
         q = self._quantiles_many(histories)  # (N, H, Q)
         return {t: q[..., levels.index(round(t, 12))] for t in taus}
 
-    def _calibrated_levels(self, taus) -> dict[float, np.ndarray]:
-        """The probability F^-1 is read at for each level τ of a distribution head, (H,) per level, from the
-        validation PIT values (see :meth:`predict_quantiles`)."""
-        if not len(self.pit_):
-            raise LstmlabError("no series was long enough to keep validation windows, so the distribution's "
-                               "quantiles cannot be calibrated: fit on longer series")
-        score = np.abs(self.pit_ - 0.5)  # (n, H)
-        out = {}
+    def _dist_quantiles(self, params: np.ndarray, scale: np.ndarray, taus) -> dict[float, np.ndarray]:
+        """The distribution head's CQR-calibrated quantiles {τ: (N, H)} from the ensemble's parameters (N, H, P)
+        and the windows' scales (N, 1) (see :meth:`predict_quantiles`)."""
+        fam, out = self.config_.family, {}
         for t in taus:
-            if t == 0.5:
-                out[t] = np.full(score.shape[1], 0.5)
-                continue
-            c = conformal_quantiles(score, round(abs(2 * t - 1), 12), pool_steps=False)  # (H,), may be inf
-            out[t] = np.clip(0.5 + np.sign(t - 0.5) * c, 0.0, 1.0)
+            q = fam.ppf(params, t)  # (N, H)
+            if t != 0.5:
+                c = self._margin(round(min(t, 1 - t), 12)) * scale  # (N, H): how far the pair moves out
+                q = q - c if t < 0.5 else q + c
+                if fam.units == "counts":  # whole numbers, outwards (c_h s is whole but for float noise: round
+                    q = np.round(q, 9)  # it off first); no count is below 0
+                    q = np.maximum(np.floor(q), 0.0) if t < 0.5 else np.ceil(q)
+            out[t] = q
+        below, above = sorted(t for t in out if t <= 0.5)[::-1], sorted(t for t in out if t >= 0.5)
+        for side, keep in ((below, np.minimum), (above, np.maximum)):  # nested: only widens a pair
+            for inner, outer in zip(side, side[1:]):
+                out[outer] = keep(out[outer], out[inner])
         return out
+
+    def _margin(self, tau: float) -> np.ndarray:
+        """CQR's c_h (H,) for the pair (τ, 1 - τ), τ < 0.5, from the validation run's distributions: the
+        ceil((n + 1)(1 - 2τ))-th smallest max(q_lo - y, y - q_hi) / s of each step (infinite when n is too
+        small). Cached by level (the validation quantiles take a bisection each)."""
+        cache = self.__dict__.setdefault("_margins", {})
+        if tau not in cache:
+            v, fam = self.dist_validation_, self.config_.family
+            if not len(v["y"]):
+                raise LstmlabError("no series was long enough to keep validation windows, so the distribution's "
+                                   "quantiles cannot be calibrated: fit on longer series")
+            q_lo, q_hi = fam.ppf(v["params"], tau), fam.ppf(v["params"], 1 - tau)  # (n, H) each
+            score = _cqr_scores(np.stack([q_lo, q_hi], axis=-1), v["y"], v["scale"])[0]  # (n, H)
+            cache[tau] = conformal_quantiles(score, round(1 - 2 * tau, 12), pool_steps=False)  # (H,)
+        return cache[tau]
 
     def _head_band(self, histories: list[np.ndarray], level: float) -> tuple[np.ndarray, np.ndarray] | None:
         """A distribution head's calibrated central interval at ``level`` (while the LSTM forecasts)."""

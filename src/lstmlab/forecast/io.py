@@ -34,7 +34,7 @@ FORMAT, VERSION = "lstmlab-forecaster", 7  # 2: an ensemble of members with thei
 # heads; 4: members that may forecast further than the horizon (a pre-trained ensemble) and their source;
 # 5: covariates (their names and scalings in the settings, the fitted series' covariates in state.json);
 # 6: whether training used mixed precision; 7: distribution heads (their family in the settings, the validation
-# PIT values in state.json) and the signed validation errors behind sample paths
+# forecasts and PIT values in state.json) and the signed validation errors behind sample paths
 READS = (2, 3, 4, 5, 6, 7)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
 BEFORE = {2: {"quantiles": []}, 3: {"net_horizon": 0, "pretrained": ""}}  # settings a version predates, with
 BEFORE[2] |= BEFORE[3]  # their values then
@@ -116,6 +116,8 @@ def save(model, path: str | Path) -> Path:
                  "cqr_scores": None if model.cqr_scores_ is None else model.cqr_scores_.tolist(),
                  "signed_errors": None if model.signed_errors_ is None else model.signed_errors_.tolist(),
                  "pit": None if model.pit_ is None else model.pit_.tolist(),
+                 "dist_validation": None if model.dist_validation_ is None else
+                 {k: v.tolist() for k, v in model.dist_validation_.items()},
                  "validation": model.validation_,
                  "history": None if h is None else {"curve": h.curve, "best_epoch": h.best_epoch,
                                                     "stopped": h.stopped, "wall_s": h.wall_s}}
@@ -209,10 +211,16 @@ def load(path: str | Path):
         if (pit is None) != (cfg.distribution is None) and config["version"] >= 7:
             raise LstmlabError(f"PIT values {'missing' if pit is None else 'present'} with distribution "
                                f"{cfg.distribution!r}")
-        if pit is not None:  # (n, H) in [0, 1]
+        dist = None
+        if pit is not None:  # (n, H) in [0, 1], and the validation forecasts: (n, H, P), (n, H), (n,)
             pit = np.asarray(pit, dtype=np.float64).reshape(scores.shape)
             if not np.all((pit >= 0) & (pit <= 1)):
                 raise LstmlabError("PIT values outside [0, 1]")
+            d = state["dist_validation"]
+            n, H = scores.shape
+            dist = {"params": np.asarray(d["params"], dtype=np.float64).reshape(n, H, cfg.family.n_params),
+                    "y": np.asarray(d["y"], dtype=np.float64).reshape(n, H),
+                    "scale": np.asarray(d["scale"], dtype=np.float64).reshape(n)}
         hist = state["history"]
         history = None if hist is None else TrainResult(list(hist["curve"]), int(hist["best_epoch"]),
                                                         str(hist["stopped"]), float(hist["wall_s"]))
@@ -223,6 +231,6 @@ def load(path: str | Path):
     model.model_, model.config_, model.series_, model.kind_ = net, cfg, series, state.get("kind", "series")
     model.covariates_ = covs
     model.calibration_scores_, model.cqr_scores_ = scores, cqr
-    model.signed_errors_, model.pit_ = signed, pit
+    model.signed_errors_, model.pit_, model.dist_validation_ = signed, pit, dist
     model.history_, model.choice_, model.validation_ = history, choice, validation
     return model
