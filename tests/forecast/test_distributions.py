@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from lstmlab.errors import LstmlabError
-from lstmlab.forecast.distributions import NegativeBinomial, StudentT, betainc, family, masked_nll
+from lstmlab.forecast.distributions import NegativeBinomial, StudentT, betainc, betaincinv, family, masked_nll
 from lstmlab.forecast.forecaster import LSTMForecaster
 from lstmlab.forecast.io import load, save
 from lstmlab.forecast.model import ForecastNet
@@ -81,6 +81,15 @@ def test_betainc_and_quantiles_match_scipy():
     t = np.stack([rng.normal(0, 5, 300), rng.uniform(0.1, 3, 300), 2 + rng.exponential(5, 300)], -1)
     np.testing.assert_allclose(StudentT.ppf(t, p), st.t.ppf(p, t[:, 2], t[:, 0], t[:, 1]), rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(StudentT.cdf(t, t[:, 0] + t[:, 1]), st.t.cdf(1.0, t[:, 2]), rtol=1e-11)
+    # far tails and the neighbourhood of the median, where |t| must keep its relative precision
+    std = t.copy()
+    std[:, 0], std[:, 1] = 0.0, 1.0
+    for far in (rng.uniform(1e-15, 1e-10, 300), 1 - rng.uniform(1e-10, 1e-6, 300), 0.5 + rng.uniform(-1e-4, 1e-4, 300)):
+        np.testing.assert_allclose(StudentT.ppf(std, far), st.t.ppf(far, std[:, 2]), rtol=1e-9)
+    target = rng.uniform(1e-3, 1 - 1e-3, 400)  # the inverse, from a poor start: it solves I_w(a, b) = target
+    w = betaincinv(a, b, target, np.full(400, 0.5))
+    np.testing.assert_allclose(sp.betainc(a, b, w), target, rtol=1e-11)
+    np.testing.assert_allclose(w, sp.betaincinv(a, b, target), rtol=1e-8)
     nb = np.stack([rng.uniform(0.05, 800, 300), rng.uniform(1e-3, 3, 300)], -1)
     r = 1 / nb[:, 1]
     np.testing.assert_array_equal(NegativeBinomial().ppf(nb, p), st.nbinom.ppf(p, r, r / (r + nb[:, 0])))
@@ -251,3 +260,28 @@ def test_calibrated_coverage_after_a_fit(name):
         assert covered == pytest.approx(0.8, abs=0.06)
     else:
         assert 0.83 <= covered <= 0.92
+
+
+def test_distribution_heads_read_covariates():
+    """A promotion known ahead moves the counts; the negative binomial head reads it, forecasts and draws paths
+    from predict(future=...) / sample_paths(future=...), and without the future frame says what it needs."""
+    rng = np.random.default_rng(0)
+    H, n = 3, 60
+    frames = []
+    for i in range(2):
+        promo = (rng.random(n + H) < 0.3).astype(float)
+        y = rng.poisson(4 + 6 * promo).astype(float)
+        frames.append(pd.DataFrame({"unique_id": f"s{i}", "ds": pd.date_range("2000-01-01", periods=n + H, freq="MS"),
+                                    "y": y, "promo": promo}))
+    full = pd.concat(frames, ignore_index=True)
+    pos = full.groupby("unique_id").cumcount()
+    hist, future = full[pos < n].reset_index(drop=True), full[pos >= n][["unique_id", "ds", "promo"]]
+    f = LSTMForecaster(horizon=H, seasonal_period=12, future_covariates=["promo"], distribution="negative_binomial",
+                       **TINY).fit(hist)
+    q = f.predict(future=future, quantiles=[0.1, 0.5, 0.9])
+    assert list(q.columns) == ["unique_id", "ds", "y_hat", "q0.1", "q0.5", "q0.9"] and len(q) == 2 * H
+    assert (q["q0.1"] <= q["q0.5"]).all() and (q["q0.5"] <= q["q0.9"]).all()
+    paths = f.sample_paths(8, future=future, seed=1)
+    assert len(paths) == 2 * 8 * H and (paths["y"] >= 0).all()
+    with pytest.raises(LstmlabError, match="reads future covariates \\[.promo.\\]: predict needs future="):
+        f.sample_paths(8)

@@ -92,6 +92,52 @@ def betainc(a, b, x) -> np.ndarray:
     return out
 
 
+def betaincinv(a, b, target, start, max_iter: int = 100) -> np.ndarray:
+    """The w in (0, 1) with I_w(a, b) = target, elementwise (target in (0, 1); broadcast arrays). Above 1/2
+    it solves the mirror problem I_{1-w}(b, a) = 1 - target.
+
+    Newton's method on log I as a function of s = log w (near 0, I grows like w^a, so log I is nearly
+    linear in s), from ``start`` (a guess of w), kept inside a bracket [lo, hi] of s that every step
+    narrows, with a bisection step whenever Newton's would leave it: safe from any start, and a few
+    steps from a good one.
+    """
+    a, b, target, w = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (a, b, target, start)))
+    upper = target > 0.5  # solve I_{1-w}(b, a) = 1 - target there: log I is steep only below 1/2
+    if upper.any():
+        a, b = np.where(upper, b, a), np.where(upper, a, b)
+        target, w = np.where(upper, 1 - target, target), np.where(upper, 1 - w, w)
+        return np.where(upper, 1 - betaincinv(a, b, target, w, max_iter), betaincinv(a, b, target, w, max_iter))
+    top = np.log1p(-1e-16)
+    s = np.log(np.clip(w, 1e-300, 1 - 1e-16))
+    lo, hi = np.full(s.shape, np.log(1e-300)), np.full(s.shape, top)
+    log_target = np.log(np.clip(target, 1e-300, 1.0))
+    log_beta = _lgamma(a) + _lgamma(b) - _lgamma(a + b)
+    live = np.ones(s.shape, dtype=bool)
+    for _ in range(max_iter):
+        x = np.exp(s)
+        value = np.maximum(betainc(a, b, x), 1e-300)
+        h = np.log(value) - log_target  # increases with s
+        live &= (np.abs(h) > 1e-14) & (hi - lo > 1e-15 * np.maximum(1.0, np.abs(s)))  # I right to ~1e-14
+        if not live.any():
+            break
+        hi, lo = np.where(h > 0, s, hi), np.where(h > 0, lo, s)
+        slope = np.exp(a * s + (b - 1) * np.log1p(-x) - log_beta) / value  # d log I / d log w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = s - h / slope
+        step = np.where(np.isfinite(step) & (step >= lo) & (step <= hi), step, 0.5 * (lo + hi))
+        s = np.where(live, step, s)
+    return np.exp(s)
+
+
+def _t_start(tail: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """A first guess of the standard t's |quantile| at the upper tail probability ``tail``: Cornish-Fisher's
+    expansion around the normal quantile, z + (z^3 + z) / (4 df) (Abramowitz & Stegun 26.7.5, first term)."""
+    import torch
+
+    z = -torch.special.ndtri(torch.as_tensor(np.clip(tail, 1e-300, 0.5))).numpy()  # >= 0
+    return np.maximum(z + (z ** 3 + z) / (4 * df), 1e-8)
+
+
 def _softplus_inv(v):
     """softplus^-1(v) = v + log(1 - exp(-v)) for v > 0 (NumPy)."""
     return v + np.log(-np.expm1(-v))
@@ -152,18 +198,20 @@ class StudentT:
     @staticmethod
     def ppf(params: np.ndarray, p) -> np.ndarray:
         """The p quantile (...) from params (..., 3) and probabilities p (broadcast to (...)); p = 0 or 1
-        gives -inf or inf. Solves 0.5 I_x(df/2, 1/2) = min(p, 1 - p) for x = df / (df + t^2) by bisection."""
+        gives -inf or inf. With tail = min(p, 1 - p) and w the share of |t|'s two forms: in the tails
+        (tail < 1/4) it solves I_x(df/2, 1/2) = 2 tail for x = df / (df + t^2), in the body
+        I_y(1/2, df/2) = 1 - 2 tail for y = t^2 / (df + t^2) (which keeps t's relative precision near 0),
+        by :func:`betaincinv`."""
         loc, scale, df = np.moveaxis(params, -1, 0)
         p = np.broadcast_to(np.asarray(p, dtype=np.float64), loc.shape)
         tail = np.minimum(p, 1 - p)
-        lo, hi = np.zeros(loc.shape), np.ones(loc.shape)  # I_x increases with x
-        for _ in range(60):
-            mid = 0.5 * (lo + hi)
-            below = 0.5 * betainc(df / 2, 0.5, mid) < tail
-            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-        x = 0.5 * (lo + hi)
-        with np.errstate(divide="ignore"):
-            t = np.sqrt(df * np.maximum(1 / x - 1, 0.0))
+        a = df / 2
+        outer = tail < 0.25
+        start = _t_start(tail, df)  # (...) |t|, roughly
+        x = betaincinv(np.where(outer, a, 0.5), np.where(outer, 0.5, a), np.where(outer, 2 * tail, 1 - 2 * tail),
+                       np.where(outer, df / (df + start ** 2), start ** 2 / (df + start ** 2)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.sqrt(np.where(outer, df * (1 / x - 1), df * x / (1 - x)))
         t = np.where(tail <= 0, np.inf, np.where(p == 0.5, 0.0, t))
         return loc + scale * np.where(p < 0.5, -t, t)
 
