@@ -143,3 +143,11 @@ def test_backtest_scores_sample_paths_by_crps(seasonal):
     np.testing.assert_allclose(rows["crps_samples"], crps_from_samples(rows["y"].to_numpy(), b.T, axis=()))
     with pytest.raises(LstmlabError, match="n_samples=0"):
         backtest(model, long, samples=0)
+
+
+def test_quantile_head_paths_are_its_median_plus_its_errors(seasonal):
+    f = LSTMForecaster(horizon=3, quantiles=[0.1, 0.9], **TINY).fit(seasonal)
+    paths = f.sample_paths(25, seed=2).pivot(index="sample", columns="ds", values="y").to_numpy()  # (S, H)
+    median = f.predict_quantiles()["q0.5"].to_numpy()
+    steps = (paths - median) / f._scale_many([seasonal.to_numpy()])[0]
+    assert all(np.isclose(f.signed_errors_, s, atol=1e-9).all(axis=1).any() for s in steps)
