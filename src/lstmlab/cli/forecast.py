@@ -87,6 +87,9 @@ def _model_args(p: argparse.ArgumentParser) -> None:
                         "(always, for one series or many), a folder of your own pre-trained files, or none "
                         "(always train)")
     g.add_argument("--seed", type=int, help="random seed (default 0)")
+    g.add_argument("--distribution", choices=("student_t", "negative_binomial"),
+                   help="a distribution head trained by its likelihood: student_t (any values) or "
+                        "negative_binomial (counts); its median is the forecast and --quantiles its quantiles")
     g.add_argument("--mixed-precision", action="store_true",
                    help="train in float16 autocast with a gradient scaler (CUDA only)")
     g.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
@@ -177,6 +180,12 @@ def _quantile_arg(p: argparse.ArgumentParser) -> None:
                         "intervals, each with its coverage guarantee)")
 
 
+def _samples_arg(p: argparse.ArgumentParser, scores: bool) -> None:
+    p.add_argument("--samples", type=int, metavar="N",
+                   help="also draw N sample paths per series and score them by CRPS (scaled like MASE)" if scores
+                   else "also draw N sample paths per series, written to DIR/samples.csv (unique_id, ds, sample, y)")
+
+
 def _score_quantiles_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quantiles", type=_levels, metavar="LIST",
                    help="also forecast these quantiles, e.g. 0.1,0.5,0.9, and score them: CRPS (scaled like "
@@ -202,6 +211,7 @@ def register(subparsers) -> None:
     _future_arg(fit)
     _common(fit, "the model (DIR/model), forecast.csv, series.csv and the plots")
     _quantile_arg(fit)
+    _samples_arg(fit, scores=False)
     pred = _sub(sub, "predict", "forecast with a saved model", (
         "Forecast with a model saved by `lstmlab forecast fit`: after its training data, or after "
         "a new history given with --csv/--dataset."))
@@ -212,6 +222,7 @@ def register(subparsers) -> None:
     _future_arg(pred)
     _common(pred, "forecast.csv, series.csv and forecast.png; no model files")
     _quantile_arg(pred)
+    _samples_arg(pred, scores=False)
     ev = _sub(sub, "evaluate", "hold out the last horizon, score model and baselines", (
         "Fit on all but the last --horizon points, forecast them, and print MAE, RMSE, MASE, sMAPE "
         "and interval coverage of the model beside the baselines; with many series, the error of "
@@ -220,6 +231,7 @@ def register(subparsers) -> None:
     _model_args(ev)
     _common(ev, "backtest.csv, series.csv and the plots")
     _score_quantiles_arg(ev)
+    _samples_arg(ev, scores=True)
     _covariate_args(ev)
     bt = _sub(sub, "backtest", "rolling-origin evaluation, model beside baselines", (
         "Forecast from --n-windows origins, --stride points apart, ending --horizon points before "
@@ -230,6 +242,7 @@ def register(subparsers) -> None:
     _model_args(bt)
     _common(bt, "backtest.csv, series.csv and the plots")
     _score_quantiles_arg(bt)
+    _samples_arg(bt, scores=True)
     _covariate_args(bt)
     bt.add_argument("--n-windows", type=int, default=3, help="number of forecast origins (default 3)")
     bt.add_argument("--stride", type=int, help="points between origins (default: the horizon)")
@@ -318,6 +331,8 @@ def _model(args):
         params["fallback"] = False
     if args.mixed_precision:
         params["mixed_precision"] = True
+    if args.distribution is not None:
+        params["distribution"] = args.distribution
     if args.pretrained is not None:
         params["pretrained"] = None if args.pretrained == "none" else args.pretrained
     params |= {k: getattr(args, k) for k in COVARIATE_FLAGS if getattr(args, k, None) is not None}
@@ -396,8 +411,11 @@ def _run(args) -> int:
     from lstmlab.forecast.backtesting import backtest
     from lstmlab.forecast.data import to_series_list
     from lstmlab.forecast.io import load
+    from lstmlab.forecast.paths import check_samples
     from lstmlab.viz.forecast import plot_error_by_series, plot_error_by_step, plot_loss
 
+    if args.samples is not None:  # before anything is trained
+        check_samples(args.samples)
     model = _model(args) if args.action != "predict" else load(_model_dir(args.model))
     y = _load_data(args, required=args.action != "predict", keep=_covariate_columns(model.get_params()))
     out = _out(args)
@@ -413,8 +431,11 @@ def _run(args) -> int:
                 print("no forecast: the model reads future covariates; give --future FILE here, or to "
                       "`lstmlab forecast predict --model DIR --future FILE`")
                 return 0
-        fc = model.predict(horizon=args.horizon if args.action == "predict" else None, y=y, level=args.level,
-                           quantiles=args.quantiles, future=_for_model(future, model))
+        h = args.horizon if args.action == "predict" else None
+        fc = model.predict(horizon=h, y=y, level=args.level, quantiles=args.quantiles,
+                           future=_for_model(future, model))
+        paths = None if args.samples is None else model.sample_paths(args.samples, horizon=h, y=y,
+                                                                     future=_for_model(future, model))
         if args.action == "fit":
             _save(model, out)
         frame = fc.reset_index(names="ds") if "unique_id" not in fc.columns else fc
@@ -422,6 +443,8 @@ def _run(args) -> int:
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             output.write_csv(frame, out / "forecast.csv")
+            if paths is not None:
+                output.write_csv(paths, out / "samples.csv")
             series = model.series_ if y is None or args.action == "fit" else to_series_list(y)[0]
             output.plots(output.forecast_panels(series, fc), out, "Forecast", args.plot_all, GRID)
             report.write(out, "forecast")
@@ -430,12 +453,12 @@ def _run(args) -> int:
         return 0
 
     if args.action == "evaluate":
-        result = backtest(model, y, n_windows=1, level=args.level, quantiles=args.quantiles)
+        result = backtest(model, y, n_windows=1, level=args.level, quantiles=args.quantiles, samples=args.samples)
         print(f"hold-out of the last {args.horizon} points, fitted on the rest:")
     else:
         result = backtest(model, y, n_windows=args.n_windows, stride=args.stride, window=args.window,
                           window_size=args.window_size, refit=not args.no_refit, level=args.level,
-                          quantiles=args.quantiles)
+                          quantiles=args.quantiles, samples=args.samples)
         print(f"backtest: {args.n_windows} origin(s), horizon {args.horizon}, {args.window} window")
     report.skip(result.skipped)
     report.print_left_out(result.skipped, "too short for the origins")

@@ -15,6 +15,7 @@ import pandas as pd
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast.data import Forecast, SeriesData, SeriesInput, to_output, to_series_list
 from lstmlab.forecast.intervals import check_level, check_quantiles, conformal_quantiles, conformal_scores
+from lstmlab.forecast.paths import check_samples, check_seed, paths_output, resample_errors
 from lstmlab.forecast.windows import sliding_windows
 
 
@@ -90,6 +91,7 @@ class BaseForecaster:
     def _fit_series(self, series: list[SeriesData], kind: str) -> "BaseForecaster":
         """``fit`` on series already validated by :func:`~lstmlab.forecast.data.to_series_list`."""
         self.__dict__.pop("calibration_scores_", None)  # a refit must not keep the old calibration
+        self.__dict__.pop("signed_errors_", None)
         self._fit(series)
         self.series_, self.kind_ = series, kind
         return self
@@ -130,7 +132,10 @@ class BaseForecaster:
             [_central(t) for t in taus if t != 0.5] if taus is not None and head is None else [])
         widths = self._widths(levels, histories, h)  # level -> (N, h)
         extra = {}
-        if level is not None:
+        band = None if level is None else self._head_band(histories, level)  # (lo, hi) each (N, H), or None
+        if band is not None:
+            extra = {"lo": list(band[0][:, :h]), "hi": list(band[1][:, :h])}
+        elif level is not None:
             w = widths[level]
             extra = {"lo": list(preds - w), "hi": list(preds + w)}
         for t in taus if taus is not None else ():
@@ -145,6 +150,53 @@ class BaseForecaster:
         """Quantiles (N, H) per level from a model trained for them, or None (default): then ``predict``
         gives the bounds of symmetric conformal intervals."""
         return None
+
+    def _head_band(self, histories: list[np.ndarray], level: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """The central interval at ``level`` from a model's own predictive distribution, (lo, hi) each (N, H),
+        or None (default): then ``predict`` gives the symmetric conformal interval around the point."""
+        return None
+
+    def sample_paths(self, n_samples: int, horizon: int | None = None, y: SeriesInput | None = None, *,
+                     seed: int = 0):
+        """Draw ``n_samples`` joint paths of the next ``horizon`` values (see :mod:`lstmlab.forecast.paths`).
+
+        Here (every point forecaster): the point forecast plus the history's scale
+        (:meth:`interval_scale`) times whole H-vectors of signed errors y - ŷ, drawn with replacement from
+        the errors that calibrate the intervals, so the dependence between steps is the errors' own.
+
+        Parameters
+        ----------
+        n_samples : S, paths per series.
+        horizon : steps ahead, at most the fitted ``horizon`` (default: that).
+        y : optional new history, of the same kind as in ``fit``.
+        seed : seeds the draws: the same seed gives the same paths.
+
+        Returns
+        -------
+        In the kind of the input: an ndarray (S, h) for an array; a DataFrame ``ds, sample, y`` for a
+        Series; ``unique_id, ds, sample, y`` for a long frame (``sample`` numbers the paths 0..S-1).
+        """
+        self._check_fitted()
+        S, rng = check_samples(n_samples), np.random.default_rng(check_seed(seed))
+        h = self.horizon if horizon is None else self._check_positive(horizon, "horizon", self.horizon)
+        series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
+        for s in series:
+            if len(s.values) < self.min_history:
+                raise LstmlabError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
+                                   f"at least {self.min_history} to forecast")
+        return paths_output(kind, series, self._paths([s.values for s in series], h, S, rng))
+
+    def _paths(self, histories: list[np.ndarray], h: int, n_samples: int, rng: np.random.Generator) -> np.ndarray:
+        """Paths (N, S, h): the point forecast plus resampled signed errors (:func:`resample_errors`)."""
+        point = self._forecast_many(histories)[:, :h]  # (N, h)
+        return resample_errors(point, self._scale_many(histories), self._signed_errors()[:, :h], n_samples, rng)
+
+    def _signed_errors(self) -> np.ndarray:
+        """Signed errors (y - ŷ) / scale (n, H) behind the sample paths: set by fit for learned models, else
+        from rolling forecasts over the fitted history (those of the conformal scores, with their signs)."""
+        if not hasattr(self, "signed_errors_"):
+            self.signed_errors_ = self._insample_scores(self.series_, signed=True)
+        return self.signed_errors_
 
     def _widths(self, levels: list[float], histories: list[np.ndarray], h: int) -> dict[float, np.ndarray]:
         """Half-widths (N, h) of the conformal interval at each level."""
@@ -209,13 +261,16 @@ class BaseForecaster:
             self.calibration_scores_ = self._insample_scores(self.series_)
         return self.calibration_scores_
 
-    def _insample_scores(self, series: list[SeriesData]) -> np.ndarray:
-        """Conformal scores of rolling forecasts over the fitted history (for parameter-free baselines)."""
+    def _insample_scores(self, series: list[SeriesData], signed: bool = False) -> np.ndarray:
+        """Conformal scores of rolling forecasts over the fitted history (for parameter-free baselines);
+        ``signed``: the errors (y - ŷ) / scale instead of their absolute values."""
         blocks = []
         for s in series:
             if len(s.values) >= self.calibration_history + self.horizon:
                 X, Y = sliding_windows(s.values, self.calibration_history, self.horizon)
-                blocks.append(conformal_scores(Y, self._forecast(X), self.interval_scale(X)))
+                pred, scale = self._forecast(X), self.interval_scale(X)
+                blocks.append((Y - pred) / (1.0 if scale is None else scale) if signed
+                              else conformal_scores(Y, pred, scale))
         if not blocks:
             raise LstmlabError(f"series too short for intervals from {type(self).__name__} with horizon="
                                f"{self.horizon}: need at least {self.calibration_history + self.horizon} points")

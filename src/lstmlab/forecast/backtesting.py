@@ -20,7 +20,8 @@ from lstmlab.forecast._base import BaseForecaster
 from lstmlab.forecast.baselines import make_baselines
 from lstmlab.forecast.data import SeriesData, seasonal_period_from_freq, to_series_list
 from lstmlab.forecast.intervals import check_quantiles
-from lstmlab.forecast.scoring import crps_from_quantiles, interval_score, weighted_quantile_loss
+from lstmlab.forecast.paths import check_samples
+from lstmlab.forecast.scoring import crps_from_quantiles, crps_from_samples, interval_score, weighted_quantile_loss
 
 
 @dataclass
@@ -29,7 +30,8 @@ class BacktestResult:
 
     ``frame`` columns: model, unique_id, origin (points seen), ds, step (1..H), y, y_hat, lo, hi
     (NaN without a level), scale (in-sample seasonal-naive MAE of the history, for MASE) and, with
-    ``quantiles``, one column per level (``q0.1``, ...).
+    ``quantiles``, one column per level (``q0.1``, ...); with ``samples``, ``crps_samples``, the CRPS of
+    each forecast's sample paths at that step (:func:`~lstmlab.forecast.scoring.crps_from_samples`).
     """
 
     frame: pd.DataFrame
@@ -37,13 +39,15 @@ class BacktestResult:
     seasonal_period: int
     skipped: dict[str, str] = field(default_factory=dict)  # unique_id -> why it has no forecasts
     quantiles: tuple = ()
+    samples: int = 0
 
     def summary(self) -> pd.DataFrame:
         """Per model: MAE, RMSE, MASE, sMAPE; with a level, coverage and MSIS (the interval score scaled
         like MASE, :func:`~lstmlab.forecast.scoring.msis`); with quantiles, the CRPS from them scaled like
         MASE ("crps": :func:`~lstmlab.forecast.scoring.crps_from_quantiles` of each forecast over its
         history's scale) and the weighted quantile loss ("wql",
-        :func:`~lstmlab.forecast.scoring.weighted_quantile_loss`); and the number of forecasts."""
+        :func:`~lstmlab.forecast.scoring.weighted_quantile_loss`); with samples, the CRPS of the sample paths
+        scaled the same way ("crps_samples"); and the number of forecasts."""
         f = self.frame
         err = f["y"] - f["y_hat"]
         den = f["y"].abs() + f["y_hat"].abs()
@@ -67,6 +71,8 @@ class BacktestResult:
             out["crps"] = pd.Series(crps / f["scale"].to_numpy(), index=f.index).groupby(f["model"], sort=False).mean()
             out["wql"] = pd.Series({name: weighted_quantile_loss(y[rows], q[rows], self.quantiles, crossing="sort")
                                     for name, rows in f.groupby("model", sort=False).indices.items()})
+        if self.samples:
+            out["crps_samples"] = (f["crps_samples"] / f["scale"]).groupby(f["model"], sort=False).mean()
         out["n"] = g.size()
         return out.sort_values("mae")
 
@@ -103,6 +109,11 @@ class BacktestResult:
             crps = table["crps"]
             rest = crps.drop(index=model).dropna()
             out += (f" Its quantiles' scaled CRPS: {crps[model]:.3g}" +
+                    (f" (best baseline {rest.idxmin()}: {rest.min():.3g})." if len(rest) else "."))
+        if self.samples:
+            crps = table["crps_samples"]
+            rest = crps.drop(index=model).dropna()
+            out += (f" Its sample paths' scaled CRPS: {crps[model]:.3g}" +
                     (f" (best baseline {rest.idxmin()}: {rest.min():.3g})." if len(rest) else "."))
         if self.skipped:
             out += f" {len(self.skipped)} series too short for these origins had no forecasts."
@@ -166,7 +177,8 @@ def _as_input(hist: list[SeriesData], kind: str):
 def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: int = 1,
              stride: int | None = None, window: str = "expanding", window_size: int | None = None,
              refit: bool | int = True, level: float | None = 0.9, baselines: bool | dict = True,
-             seasonal_period: int | None = None, quantiles: list[float] | None = None) -> BacktestResult:
+             seasonal_period: int | None = None, quantiles: list[float] | None = None,
+             samples: int | None = None) -> BacktestResult:
     """Rolling-origin backtest of ``model`` (and baselines) on ``y``.
 
     Parameters
@@ -185,6 +197,8 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
     seasonal_period : for MASE and the baselines (default: the model's, else from the dates).
     quantiles : levels in (0, 1), e.g. [0.1, 0.5, 0.9]: every model also forecasts these quantiles
         (``predict(quantiles=...)``), scored by CRPS and weighted quantile loss in ``summary()``.
+    samples : S: every model also draws S sample paths per forecast (``sample_paths``, seeded by the
+        origin's number), scored by their CRPS (``crps_samples`` in ``frame`` and ``summary()``).
 
     Returns
     -------
@@ -196,6 +210,7 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
         raise LstmlabError(f"a model with covariates ({', '.join(named)}) is backtested on a long DataFrame that "
                            f"holds them (unique_id, ds, y, {', '.join(named)}), not a {type(y).__name__}")
     taus = tuple(check_quantiles(quantiles)) if quantiles is not None else ()
+    S = 0 if samples is None else check_samples(samples)
     series, kind = to_series_list(y)
     h = int(horizon or model.horizon)
     BaseForecaster._check_positive(h, "horizon")
@@ -232,6 +247,10 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
             extra = {} if reads is None else {"future": reads.ahead(cuts, h)}
             out = fitted.predict(horizon=h, y=given, level=level, quantiles=list(taus) or None, **extra)
             qs = _per_series_quantiles(out, kind, taus)
+            if S:
+                paths = _per_series_paths(fitted.sample_paths(S, horizon=h, y=given, seed=k, **extra), kind, S, h)
+                qs = [q | {"crps_samples": crps_from_samples(s.values[c:c + h], path.T, axis=())}  # (h,) per step
+                      for q, path, s, c in zip(qs, paths, series, cuts)]  # path: (S, h)
             out = _per_series(out, kind, len(series))
             for s, c, hs, f, q in zip(series, cuts, hist, out, qs):
                 scale = _mase_scale(hs.values, m)
@@ -239,7 +258,7 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
                     "model": name, "unique_id": s.uid, "origin": c, "ds": s.index[c:c + h],
                     "step": np.arange(1, h + 1), "y": s.values[c:c + h], "y_hat": f[0],
                     "lo": f[1], "hi": f[2], "scale": scale, **q}))
-    return BacktestResult(pd.concat(rows, ignore_index=True), level, int(m), skipped, taus)
+    return BacktestResult(pd.concat(rows, ignore_index=True), level, int(m), skipped, taus, S)
 
 
 class _Covariates:
@@ -303,6 +322,14 @@ def _per_series_quantiles(out, kind: str, taus: tuple) -> list[dict[str, np.ndar
     cols = [f"q{t:g}" for t in taus]
     groups = [g for _, g in out.groupby("unique_id", sort=False)] if kind == "long" else [out]
     return [{c: g[c].to_numpy(np.float64) for c in cols} for g in groups]
+
+
+def _per_series_paths(out, kind: str, S: int, h: int) -> list[np.ndarray]:
+    """Each series' sample paths (S, h) from any ``sample_paths`` output."""
+    if isinstance(out, np.ndarray):
+        return [out]
+    groups = [g for _, g in out.groupby("unique_id", sort=False)] if kind == "long" else [out]
+    return [g["y"].to_numpy(np.float64).reshape(S, h) for g in groups]
 
 
 def _mase_scale(history: np.ndarray, m: int) -> float:

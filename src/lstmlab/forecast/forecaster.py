@@ -17,6 +17,10 @@ series or on thousands (a long frame), of any lengths, flat ones included:
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
   (:meth:`LSTMForecaster.predict_quantiles`);
+- with ``distribution`` ("student_t" or "negative_binomial") each network forecasts that family's
+  parameters per step, trained by the negative log-likelihood (:mod:`lstmlab.forecast.distributions`);
+  the validation run's forecasts calibrate its quantiles (CQR) and its PIT values join the steps of
+  its sample paths;
 - with ``past_covariates``, ``future_covariates`` and ``static_covariates`` (columns of the long
   frame) the network also reads them (:mod:`lstmlab.forecast.covariates`: past ones only before
   each window's origin), ``predict(future=...)`` takes the future ones for the horizon, and the fit
@@ -44,6 +48,7 @@ from lstmlab.forecast.covariates import (CovariatePanel, CovariateScaling, Covar
 from lstmlab.forecast.data import SeriesData, SeriesInput, seasonal_period_from_freq, to_output, to_series_list
 from lstmlab.forecast.intervals import check_quantiles, conformal_quantiles
 from lstmlab.forecast.panel import SCALERS, Batch, Panel, sample_windows, some_windows, split_origins
+from lstmlab.forecast.paths import copula_factor, copula_uniforms
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +57,8 @@ SAMPLES = ("series", "window")
 # pre-trained ensemble for a single series; set any of them and the fit trains, as asked.
 NETWORK_SETTINGS = ("input_size", "cell", "hidden_size", "num_layers", "dropout", "patch_len", "scaler", "loss",
                     "steps", "batch_size", "learning_rate", "n_models", "sample", "quantiles",
-                    "past_covariates", "future_covariates", "static_covariates", "calendar", "mixed_precision")
+                    "past_covariates", "future_covariates", "static_covariates", "calendar", "mixed_precision",
+                    "distribution")
 MAX_VALIDATION = 20_000  # validation windows scored at most (a seeded sample of them beyond that)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
@@ -61,7 +67,8 @@ CURVE_WINDOWS = 2_000  # validation windows behind each point of the training cu
 class ResolvedConfig:
     """Every setting actually used by a fit, automatic choices filled in (stored as ``config_``).
     ``input_sizes``, ``patch_lens`` and ``residuals`` hold one entry per ensemble member;
-    ``quantiles`` the levels of the quantile head (0.5 included), empty for a point forecaster.
+    ``quantiles`` the levels of the quantile head (0.5 included), empty for a point forecaster;
+    ``distribution`` the family of a distribution head (None without one).
     ``net_horizon`` is the number of steps the members forecast when it exceeds ``horizon`` (a
     pre-trained ensemble, whose forecasts are cut to ``horizon``; 0: ``horizon``), and ``pretrained``
     the file the members came from ("" when they were trained in this fit).
@@ -101,6 +108,14 @@ class ResolvedConfig:
     calendar: tuple = ()
     mixed_precision: bool = False
     categories: dict | None = None  # {column: [value, ...]}, the vocabulary of each categorical static column
+    distribution: str | None = None
+
+    @property
+    def family(self):
+        """The distribution head's family (:mod:`lstmlab.forecast.distributions`), or None."""
+        from lstmlab.forecast.distributions import family
+
+        return None if self.distribution is None else family(self.distribution)
 
     @property
     def covariates(self) -> CovariateSpec:
@@ -112,8 +127,9 @@ class ResolvedConfig:
         """The covariate widths every member's ForecastNet is built with (empty without covariates)."""
         c = self.covariates
         sizes = tuple(len(v) for _, v in c.categories)
-        return {"n_step": c.n_step, "n_ahead": c.n_future, "n_static": len(c.numeric_static),
-                "n_categories": sizes} if c else {}
+        out = {"n_step": c.n_step, "n_ahead": c.n_future, "n_static": len(c.numeric_static),
+               "n_categories": sizes} if c else {}
+        return out | ({"n_params": self.family.n_params} if self.distribution else {})
 
     @property
     def member_horizon(self) -> int:
@@ -234,6 +250,15 @@ class LSTMForecaster(BaseForecaster):
     calendar : calendar features made from the dates, e.g. ["month"] or ["dayofweek", "hour"] (see
         :data:`lstmlab.forecast.calendar.FEATURES`): each a sine and cosine pair, read as future-known
         covariates (the horizon's dates are known, so ``future`` is not needed for them). Default None.
+    distribution : a distribution head: "student_t" (in each window's normalised units, for any real
+        values) or "negative_binomial" (in the series' units, for counts: every value of the fitted
+        series must be a non-negative whole number). Each network outputs the family's parameters per
+        step, trained by the negative log-likelihood (``loss`` must be None or "nll"); the ensemble's
+        distribution has each parameter the members' median. The point forecast is its median;
+        ``predict(quantiles=...)``, ``predict_quantiles`` and ``predict(level=...)`` give its quantiles
+        at any levels, conformally calibrated on the validation run (see :meth:`predict_quantiles`);
+        :meth:`sample_paths` draws joint paths. Not with ``quantiles`` (the head gives every
+        quantile). Default None: a point forecaster (or the quantile head).
 
     Attributes
     ----------
@@ -243,9 +268,13 @@ class LSTMForecaster(BaseForecaster):
     units (MASE with the "history" and "mase" scalers; with ``loss="mape"`` their mean absolute
     percentage errors, as fractions). history_ : the validation run's TrainResult
     (None without validation windows). calibration_scores_ : (n_val, H) conformal scores of the
-    forecast that ships. cqr_scores_ : (P, n_val, H) CQR scores of the P quantile pairs, outermost
-    first (None without ``quantiles``). series_ : the fitted series. covariates_ : their covariates,
-    one :class:`~lstmlab.forecast.covariates.SeriesCovariates` each (None without covariates).
+    forecast that ships. signed_errors_ : (n_val, H) the same errors with their signs, (y - ŷ) / scale,
+    behind the sample paths (None in models saved before format 7). cqr_scores_ : (P, n_val, H) CQR
+    scores of the P quantile pairs, outermost first (None without ``quantiles``). pit_ : (n_val, H) the
+    validation windows' PIT values under the distribution head, and dist_validation_ : its validation
+    forecasts, ``{"params": (n_val, H, P), "y": (n_val, H), "scale": (n_val,)}`` (each None without
+    one). series_ : the fitted series. covariates_ : their covariates, one
+    :class:`~lstmlab.forecast.covariates.SeriesCovariates` each (None without covariates).
     """
 
     def __init__(self, horizon: int = 1, seasonal_period: int | None = None, input_size: int | None = None,
@@ -258,7 +287,7 @@ class LSTMForecaster(BaseForecaster):
                  pretrained: str | None = "auto", past_covariates: Sequence[str] | None = None,
                  future_covariates: Sequence[str] | None = None,
                  static_covariates: Sequence[str] | None = None, calendar: Sequence[str] | None = None,
-                 mixed_precision: bool = False) -> None:
+                 mixed_precision: bool = False, distribution: str | None = None) -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
         self.patch_len, self.scaler, self.steps, self.batch_size = patch_len, scaler, steps, batch_size
@@ -269,6 +298,7 @@ class LSTMForecaster(BaseForecaster):
         self.past_covariates, self.future_covariates = past_covariates, future_covariates
         self.static_covariates, self.calendar = static_covariates, calendar
         self.mixed_precision = mixed_precision
+        self.distribution = distribution
 
     @property
     def min_history(self) -> int:
@@ -277,7 +307,8 @@ class LSTMForecaster(BaseForecaster):
     # ---- fitting ----
     def _resolve(self, series: list[SeriesData]) -> ResolvedConfig:
         """Check the parameters and fill the automatic settings."""
-        from lstmlab.forecast.model import LOSSES, QUANTILE_LOSS
+        from lstmlab.forecast.distributions import family
+        from lstmlab.forecast.model import LOSSES, NLL_LOSS, QUANTILE_LOSS
         from lstmlab.glassbox.networks import check_cell
         from lstmlab.nn.train import resolve_device
 
@@ -296,12 +327,25 @@ class LSTMForecaster(BaseForecaster):
         if scaler not in SCALERS:
             raise LstmlabError(f"unknown scaler {scaler!r}: expected one of {', '.join(SCALERS)}")
         taus = () if self.quantiles is None else _quantile_levels(self.quantiles)
-        if taus and self.loss not in (None, QUANTILE_LOSS):
+        if self.distribution is not None:
+            family(self.distribution)  # a known name
+            if taus:
+                raise LstmlabError(f"quantiles={list(self.quantiles)} with distribution={self.distribution!r}: a "
+                                   "distribution head gives any quantile after fit (predict(quantiles=...)); "
+                                   "set one of them, not both")
+            if self.loss not in (None, NLL_LOSS):
+                raise LstmlabError(f"loss={self.loss!r} with distribution={self.distribution!r}: a distribution "
+                                   f"head is trained with loss={NLL_LOSS!r}, its negative log-likelihood (or "
+                                   "leave loss=None)")
+            loss = NLL_LOSS
+        elif taus and self.loss not in (None, QUANTILE_LOSS):
             raise LstmlabError(f"loss={self.loss!r} with quantiles: a quantile head is trained with "
                                f"loss={QUANTILE_LOSS!r} (or leave loss=None)")
-        if not taus and loss not in LOSSES:
+        if not taus and self.distribution is None and loss not in LOSSES:
             raise LstmlabError(f"loss={loss!r}: expected one of {', '.join(LOSSES)}"
-                               + (" (pinball needs quantiles=[...])" if loss == QUANTILE_LOSS else ""))
+                               + (" (pinball needs quantiles=[...])" if loss == QUANTILE_LOSS else "")
+                               + (" (nll needs distribution='student_t' or 'negative_binomial')"
+                                  if loss == NLL_LOSS else ""))
         loss = QUANTILE_LOSS if taus else loss
         if self.sample not in SAMPLES:
             raise LstmlabError(f"sample={self.sample!r}: expected one of {', '.join(SAMPLES)}")
@@ -343,7 +387,7 @@ class LSTMForecaster(BaseForecaster):
                               int(self.seed), taus, past_covariates=spec.past,
                               future_covariates=spec.future, static_covariates=spec.static,
                               calendar=spec.calendar, categories=getattr(self, "_fit_categories", None),
-                              mixed_precision=bool(self.mixed_precision))
+                              mixed_precision=bool(self.mixed_precision), distribution=self.distribution)
 
     def _spec(self) -> CovariateSpec:
         return CovariateSpec.from_params(self.past_covariates, self.future_covariates, self.static_covariates,
@@ -413,10 +457,16 @@ class LSTMForecaster(BaseForecaster):
     def _fit(self, series: list[SeriesData]) -> None:
         import torch
 
+        from lstmlab.forecast.distributions import check_counts, masked_nll
         from lstmlab.forecast.model import LOSSES, ForecastNet, masked_pinball
-        from lstmlab.nn.train import TrainConfig, fit, predict, resolve_device
+        from lstmlab.nn.train import TrainConfig, fit, resolve_device
 
         cfg = self._resolve(series)
+        fam = cfg.family
+        if fam is not None and fam.units == "counts":
+            check_counts(series)
+        self.pit_ = self.dist_validation_ = None
+        self.__dict__.pop("_margins", None)  # CQR margins of the last fit's head, by level
         spec = cfg.covariates
         covs = self.covariates_ = self._fit_covariates
         pre = self._pretrained_for(len(series), cfg)
@@ -467,11 +517,16 @@ class LSTMForecaster(BaseForecaster):
 
         if cfg.quantiles:
             criterion = lambda pred, batch: masked_pinball(pred, batch, cfg.quantiles)  # noqa: E731
+        elif fam is not None:
+            criterion = lambda raw, batch: masked_nll(fam, raw, batch)  # noqa: E731
         else:
             criterion = LOSSES[cfg.loss]
 
         def inputs(b: Batch, sidx: np.ndarray, t: np.ndarray, L: int) -> tuple:
-            x = (b.z, b.mask, b.base) + (cov.gather(sidx, t, L, H) if cov is not None else ())
+            x = self._net_inputs(b, cov.gather(sidx, t, L, H) if cov is not None else ())
+            if fam is not None:
+                y, ctx = fam.targets(b)  # (B, H) in the head's units, (B,)
+                return x, (y, b.y_mask, ctx)
             return x, (b.y, b.percentage_weights() if cfg.loss == "mape" else b.y_mask)
 
         def train(k: int, panel: Panel, hi: np.ndarray, val: Batch | None):
@@ -509,18 +564,27 @@ class LSTMForecaster(BaseForecaster):
                 val = val_panel.batch(vs, vt, L, H)
                 model, history = train(k, val_panel, origins.train_hi, val)
                 self.history_ = history if k == 0 else self.history_
-                preds.append(_decode(val, predict(model, inputs(val, vs, vt, L)[0])))  # (n_val, H[, Q])
+                preds.append(self._outputs(model, val, inputs(val, vs, vt, L)[0]))  # (n_val, H[, Q or P])
             val = val_panel.batch(vs, vt, cfg.input_sizes[0], H)  # its scale is the intervals' scale
             actual = val.decode(val.y.astype(np.float64))
             point = np.median(np.stack(preds), axis=0)  # (K, n_val, H[, Q]) -> (n_val, H[, Q])
-            if cfg.quantiles:
+            if fam is not None:  # point: the ensemble's parameters (n_val, H, P), in the series' units
+                target = np.round(actual) if fam.units == "counts" else actual  # decoded float32: round counts
+                self.pit_ = fam.pit(point, target, np.random.default_rng([cfg.seed, 3]))  # (n_val, H)
+                self.dist_validation_ = {"params": point, "y": target, "scale": val.scale}
+                point = fam.median(point)  # (n_val, H)
+            elif cfg.quantiles:
                 point = np.sort(point, axis=-1)  # (n_val, H, Q), monotone rearrangement
                 self.cqr_scores_ = _cqr_scores(point, actual, val.scale)  # (P, n_val, H), normalised
                 point = point[..., len(cfg.quantiles) // 2]  # (n_val, H), the 0.5 quantile
             self._choose(point, val)
         else:
             self.history_, self.calibration_scores_ = None, np.zeros((0, H))
+            self.signed_errors_ = np.zeros((0, H))
             self.cqr_scores_ = np.zeros((len(cfg.quantiles) // 2, 0, H))
+            self.pit_ = None if fam is None else np.zeros((0, H))
+            self.dist_validation_ = None if fam is None else {"params": np.zeros((0, H, fam.n_params)),
+                                                              "y": np.zeros((0, H)), "scale": np.zeros(0)}
         if not cfg.quantiles:
             self.cqr_scores_ = None
         # 2. The ensemble, trained on every window (the validation windows are the most recent data).
@@ -533,14 +597,16 @@ class LSTMForecaster(BaseForecaster):
         metric the networks were trained for (the percentage error with ``loss="mape"``, else the error in
         normalised units: MASE with the "history" and "mase" scalers)."""
         actual = val.decode(val.y.astype(np.float64))
-        err = np.abs(point - actual) / val.scale[:, None]  # (n, H), normalised
-        naive_err = np.abs(val.base - val.y).astype(np.float64)
-        self.calibration_scores_ = err
+        signed = (actual - point) / val.scale[:, None]  # (n, H), normalised
+        naive_signed = (val.y - val.base).astype(np.float64)
+        err, naive_err = np.abs(signed), np.abs(naive_signed)
+        self.calibration_scores_, self.signed_errors_ = err, signed
         weight = val.percentage_weights() if self.config_.loss == "mape" else 1.0  # normalised -> percentage
         lstm, naive = float((err * weight).mean()), float((naive_err * weight).mean())
         self.validation_ |= {"lstm": lstm, "seasonal_naive": naive}
         if self.config_.fallback and lstm >= naive:
             self.choice_, self.calibration_scores_ = "seasonal_naive", naive_err  # intervals of what ships
+            self.signed_errors_ = naive_signed
             log.warning("the LSTM's validation error %.4g is not below seasonal naive's %.4g: forecasting "
                         "seasonal naive (fallback=False keeps the LSTM)", lstm, naive)
 
@@ -566,6 +632,9 @@ class LSTMForecaster(BaseForecaster):
             raise LstmlabError(f"pretrained={self.pretrained!r} with quantiles: a pre-trained ensemble forecasts points; "
                                "a quantile head is trained (pretrained=None), or ask predict(quantiles=...) for "
                                "conformal ones")
+        if cfg.distribution:
+            raise LstmlabError(f"pretrained={self.pretrained!r} with distribution={cfg.distribution!r}: a pre-trained "
+                               "ensemble forecasts points; a distribution head is trained (pretrained=None)")
         where = pt.folder(self.pretrained)
         if not where.is_dir():
             raise LstmlabError(f"pretrained={self.pretrained!r}: {where} is not a folder of pre-trained files")
@@ -585,12 +654,13 @@ class LSTMForecaster(BaseForecaster):
             "horizon": H, "net_horizon": pre.config["horizon"], "pretrained": f"{pre.path}: {pre.source}",
             "fallback": cfg.fallback})
         self.model_, self.history_, self.cqr_scores_ = pre.members, None, None
+        self.pit_ = self.dist_validation_ = None
         lengths = np.array([len(s.values) for s in series])
         origins = split_origins(lengths, H, min_origin=m + 1 if m > 1 else 2, val_fraction=cfg.val_fraction)
         vs, vt = some_windows(origins.lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])
         self.validation_, self.choice_ = {"windows": int(len(vs))}, "lstm"
         if not len(vs):
-            self.calibration_scores_ = np.zeros((0, H))
+            self.calibration_scores_ = self.signed_errors_ = np.zeros((0, H))
             return
         panel = Panel([s.values for s in series], m, self.config_.scaler, self.config_.loc, self.config_.scale)
         point = np.median(self._members_forecast(panel, vs, vt), axis=0)  # (n, H)
@@ -606,9 +676,29 @@ class LSTMForecaster(BaseForecaster):
         for k, member in enumerate(self.model_):
             L, Hm = cfg.input_sizes[k], cfg.member_horizon
             b = panel.batch(sidx, origin, L, Hm)
-            x = (b.z, b.mask, b.base) + (cov.gather(sidx, origin, L, Hm) if cov is not None else ())
-            outs.append(_decode(b, predict(member, x))[:, :cfg.horizon])  # (n, H[, Q])
+            x = self._net_inputs(b, cov.gather(sidx, origin, L, Hm) if cov is not None else ())
+            outs.append(self._outputs(member, b, x)[:, :cfg.horizon])  # (n, H[, Q or P])
         return np.stack(outs)
+
+    def _net_inputs(self, b: Batch, covariates: tuple = ()) -> tuple:
+        """A member's inputs for the windows ``b``: (z, mask, base) and the covariates; a distribution head's
+        family says what a residual member adds to its location (``base``)."""
+        fam = self.config_.family
+        return (b.z, b.mask, b.base if fam is None else fam.net_base(b)) + tuple(covariates)
+
+    def _outputs(self, member, b: Batch, x: tuple) -> np.ndarray:
+        """A member's forecasts of the windows ``b`` from inputs ``x``, in the series' units: (B, H) points,
+        (B, H, Q) quantiles, or (B, H, P) a distribution head's parameters."""
+        import torch
+
+        from lstmlab.nn.train import predict
+
+        fam = self.config_.family
+        if fam is None:
+            return _decode(b, predict(member, x))
+        ctx = torch.as_tensor(fam.targets(b)[1], dtype=torch.float64)
+        params = fam.constrain(torch.as_tensor(predict(member, x), dtype=torch.float64), ctx).numpy()  # (B, H, P)
+        return fam.to_series(params, b.level, b.scale)
 
     def _forecast_many(self, histories: list[np.ndarray]) -> np.ndarray:
         """Forecasts (N, H) from N histories of any lengths, in batched forward passes."""
@@ -616,16 +706,21 @@ class LSTMForecaster(BaseForecaster):
         if self.choice_ == "seasonal_naive":
             panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
             return panel.seasonal_naive(np.arange(len(panel)), panel.lengths, cfg.horizon)
-        out = self._ensemble(histories)  # (N, H) or (N, H, Q)
+        out = self._ensemble(histories)  # (N, H), (N, H, Q) or (N, H, P)
+        if cfg.distribution:
+            return cfg.family.median(out)  # the distribution's median is the point
         return out[..., len(cfg.quantiles) // 2] if cfg.quantiles else out  # the 0.5 quantile is the point
 
     def _ensemble(self, histories: list[np.ndarray]) -> np.ndarray:
-        """The members' median forecast from N histories: (N, H), or (N, H, Q) sorted quantiles."""
+        """The members' median forecast from N histories: (N, H), or (N, H, Q) sorted quantiles, or (N, H, P)
+        the distribution head's parameters (each the members' median)."""
         cfg = self.config_
         panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
         cov = self._covariate_panel(panel)
         outs = self._members_forecast(panel, np.arange(len(panel)), panel.lengths, cov)  # (K, N, H[, Q])
-        out = np.median(outs, axis=0)  # (N, H[, Q])
+        out = np.median(outs, axis=0)  # (N, H[, Q or P])
+        if cfg.distribution:
+            return out
         if cfg.quantiles:
             out = np.sort(out, axis=-1)  # monotone rearrangement (Chernozhukov et al. 2010)
         flat = np.array([np.ptp(h) == 0 for h in histories])  # a constant history: the constant, exactly
@@ -633,8 +728,9 @@ class LSTMForecaster(BaseForecaster):
         return out
 
     def predict_quantiles(self, horizon: int | None = None, y: SeriesInput | None = None,
-                          future: pd.DataFrame | None = None) -> pd.DataFrame:
-        """The quantile head's forecasts, calibrated by conformalized quantile regression (CQR).
+                          future: pd.DataFrame | None = None, quantiles: Sequence[float] | None = None) -> pd.DataFrame:
+        """The quantile head's forecasts, calibrated by conformalized quantile regression (CQR), or the
+        distribution head's quantiles, calibrated on the same validation windows.
 
         CQR (Romano, Patterson & Candès 2019), per pair of levels (τ, 1 - τ) with τ < 0.5 and per step
         h: on the n validation windows (which the networks that scored them never trained on), with
@@ -653,19 +749,38 @@ class LSTMForecaster(BaseForecaster):
         intervals. After the fallback to seasonal naive, the quantiles are ``predict``'s symmetric
         conformal ones of seasonal naive.
 
+        A distribution head (``distribution=...``) is calibrated by the same rule at any levels asked for
+        after fit: the validation run's distributions are kept (``dist_validation_``), so ``q_lo`` and
+        ``q_hi`` of the pair (τ, 1 - τ) are their τ and 1 - τ quantiles, the scores and c_h as above, and
+        the pair is widened or narrowed by c_h s (for counts, then rounded outwards to whole numbers and
+        floored at 0: only wider). The running minimum and maximum outwards from the median keep the
+        levels asked for nested. The median (τ = 0.5) is the point forecast.
+
         Parameters
         ----------
         horizon : steps ahead, at most the fitted ``horizon`` (default: that).
         y : optional new history, of the same kind as in ``fit``.
         future : the future covariates of the horizon, as for :meth:`predict`.
+        quantiles : the levels (increasing, in (0, 1)); default: the quantile head's, or 0.1, 0.5, 0.9 for a
+            distribution head (which gives any levels). A quantile head gives only its own.
 
         Returns
         -------
-        A DataFrame with one column per level of ``config_.quantiles``, ``q0.1``, ``q0.5``, ...: (h, Q),
-        indexed by the future dates for a Series; for a long frame ``unique_id, ds, q0.1, ...``.
+        A DataFrame with one column per level, ``q0.1``, ``q0.5``, ...: (h, Q), indexed by the future dates
+        for a Series; for a long frame ``unique_id, ds, q0.1, ...``.
         """
         self._check_fitted()
         taus = self.config_.quantiles
+        if self.config_.distribution:
+            taus = (0.1, 0.5, 0.9) if quantiles is None else tuple(check_quantiles(quantiles))
+            return self.predict(horizon, y, quantiles=list(taus), future=future).drop(columns="y_hat")
+        if quantiles is not None and taus:
+            asked = tuple(check_quantiles(quantiles))
+            if not set(np.round(asked, 12)) <= set(np.round(taus, 12)):
+                raise LstmlabError(f"quantiles={list(asked)}: this quantile head forecasts the levels {list(taus)} "
+                                   "only (predict(quantiles=...) gives conformal ones at other levels)")
+            out = self.predict_quantiles(horizon, y, future)
+            return out[[c for c in out.columns if not c.startswith("q")] + [f"q{t:g}" for t in asked]]
         if not taus:
             raise LstmlabError("this LSTMForecaster has no quantile head: fit it with quantiles=[0.1, 0.5, 0.9], "
                                "or use predict(quantiles=...) for symmetric conformal quantiles")
@@ -679,12 +794,90 @@ class LSTMForecaster(BaseForecaster):
         return to_output(kind, series, list(q[..., len(taus) // 2]), cols).drop(columns="y_hat")
 
     def _head_quantiles(self, histories: list[np.ndarray], taus: list[float]) -> dict[float, np.ndarray] | None:
-        """The CQR-calibrated head's quantiles when it has every level asked for (and the LSTM forecasts)."""
+        """The CQR-calibrated head's quantiles when it has every level asked for (and the LSTM forecasts);
+        a distribution head's calibrated quantiles at any levels."""
+        if self.config_.distribution:
+            if self.choice_ != "lstm":
+                return None
+            return self._dist_quantiles(self._ensemble(histories), self._scale_many(histories), taus)
         levels = [round(t, 12) for t in self.config_.quantiles]
         if self.choice_ != "lstm" or not set(round(t, 12) for t in taus) <= set(levels):
             return None
         q = self._quantiles_many(histories)  # (N, H, Q)
         return {t: q[..., levels.index(round(t, 12))] for t in taus}
+
+    def _dist_quantiles(self, params: np.ndarray, scale: np.ndarray, taus) -> dict[float, np.ndarray]:
+        """The distribution head's CQR-calibrated quantiles {τ: (N, H)} from the ensemble's parameters (N, H, P)
+        and the windows' scales (N, 1) (see :meth:`predict_quantiles`)."""
+        fam, out = self.config_.family, {}
+        for t in taus:
+            q = fam.ppf(params, t)  # (N, H)
+            if t != 0.5:
+                c = self._margin(round(min(t, 1 - t), 12)) * scale  # (N, H): how far the pair moves out
+                q = q - c if t < 0.5 else q + c
+                if fam.units == "counts":  # whole numbers, outwards (c_h s is whole but for float noise: round
+                    q = np.round(q, 9)  # it off first); no count is below 0
+                    q = np.maximum(np.floor(q), 0.0) if t < 0.5 else np.ceil(q)
+            out[t] = q
+        below, above = sorted(t for t in out if t <= 0.5)[::-1], sorted(t for t in out if t >= 0.5)
+        for side, keep in ((below, np.minimum), (above, np.maximum)):  # nested: only widens a pair
+            for inner, outer in zip(side, side[1:]):
+                out[outer] = keep(out[outer], out[inner])
+        return out
+
+    def _margin(self, tau: float) -> np.ndarray:
+        """CQR's c_h (H,) for the pair (τ, 1 - τ), τ < 0.5, from the validation run's distributions: the
+        ceil((n + 1)(1 - 2τ))-th smallest max(q_lo - y, y - q_hi) / s of each step (infinite when n is too
+        small). Cached by level (the validation quantiles take a bisection each)."""
+        cache = self.__dict__.setdefault("_margins", {})
+        if tau not in cache:
+            v, fam = self.dist_validation_, self.config_.family
+            if not len(v["y"]):
+                raise LstmlabError("no series was long enough to keep validation windows, so the distribution's "
+                                   "quantiles cannot be calibrated: fit on longer series")
+            q_lo, q_hi = fam.ppf(v["params"], tau), fam.ppf(v["params"], 1 - tau)  # (n, H) each
+            score = _cqr_scores(np.stack([q_lo, q_hi], axis=-1), v["y"], v["scale"])[0]  # (n, H)
+            cache[tau] = conformal_quantiles(score, round(1 - 2 * tau, 12), pool_steps=False)  # (H,)
+        return cache[tau]
+
+    def _head_band(self, histories: list[np.ndarray], level: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """A distribution head's calibrated central interval at ``level`` (while the LSTM forecasts)."""
+        a = round((1 - level) / 2, 12)
+        q = self._head_quantiles(histories, [a, round(1 - a, 12)]) if self.config_.distribution else None
+        return None if q is None else (q[a], q[round(1 - a, 12)])
+
+    def sample_paths(self, n_samples: int, horizon: int | None = None, y: SeriesInput | None = None,
+                     future: pd.DataFrame | None = None, seed: int = 0):
+        """Draw ``n_samples`` joint paths of the next ``horizon`` values of every series.
+
+        A point forecaster, the quantile head (around its median) and the fallback to seasonal naive:
+        the point forecast plus the window's scale times whole H-vectors of the validation run's signed
+        errors ``signed_errors_``, drawn with replacement (the dependence between steps is the errors').
+        A distribution head: each step's marginal is the head's distribution (not conformally
+        calibrated: :meth:`predict_quantiles` is), the steps joined by a Gaussian copula whose correlation
+        is that of the normal scores of the validation PIT values ``pit_`` (independent steps, with a
+        logged warning, from fewer than max(10, 2H) validation windows). See
+        :mod:`lstmlab.forecast.paths`. ``future`` gives the future covariates as for :meth:`predict`;
+        ``seed`` seeds the draws. Returns what :meth:`BaseForecaster.sample_paths` returns: an ndarray
+        (S, h), or a DataFrame ``[unique_id,] ds, sample, y``.
+        """
+        with self._covariates_for(horizon, y, future):
+            return super().sample_paths(n_samples, horizon, y, seed=seed)
+
+    def _paths(self, histories: list[np.ndarray], h: int, n_samples: int, rng: np.random.Generator) -> np.ndarray:
+        fam = self.config_.family
+        if fam is None or self.choice_ != "lstm":
+            return super()._paths(histories, h, n_samples, rng)
+        params = self._ensemble(histories)[:, :h]  # (N, h, P)
+        N, P = len(params), params.shape[-1]
+        u = copula_uniforms(copula_factor(self.pit_), N, n_samples, h, rng)  # (N, S, h)
+        return fam.ppf(np.broadcast_to(params[:, None], (N, n_samples, h, P)), u)  # (N, S, h)
+
+    def _signed_errors(self) -> np.ndarray:
+        if getattr(self, "signed_errors_", None) is None:
+            raise LstmlabError("this model was saved by an older lstmlab (model format 6 or earlier), which kept no "
+                               "signed validation errors: refit it to draw sample paths")
+        return self.signed_errors_
 
     def _quantiles_many(self, histories: list[np.ndarray]) -> np.ndarray:
         """CQR-adjusted quantiles (N, H, Q) from N histories (see :meth:`predict_quantiles`)."""

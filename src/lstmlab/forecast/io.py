@@ -4,7 +4,7 @@ Layout of a model directory::
 
     config.json        format, version, constructor parameters, resolved settings, SHA-256 of the weights
     state.json         fitted series (values, dates, frequency), their covariates, conformal (and CQR) scores,
-                       loss history
+                       signed validation errors, a distribution head's validation PIT values, loss history
     model.safetensors  the network's weights (safetensors: tensors only, no code)
 
 The directory is written next to its destination under a temporary name and renamed into place,
@@ -30,17 +30,19 @@ from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.covariates import SeriesCovariates
 from lstmlab.forecast.data import SeriesData
 
-FORMAT, VERSION = "lstmlab-forecaster", 6  # 2: an ensemble of members with their own input sizes; 3: quantile
+FORMAT, VERSION = "lstmlab-forecaster", 7  # 2: an ensemble of members with their own input sizes; 3: quantile
 # heads; 4: members that may forecast further than the horizon (a pre-trained ensemble) and their source;
 # 5: covariates (their names and scalings in the settings, the fitted series' covariates in state.json);
-# 6: whether training used mixed precision
-READS = (2, 3, 4, 5, 6)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
+# 6: whether training used mixed precision; 7: distribution heads (their family in the settings, the validation
+# forecasts and PIT values in state.json) and the signed validation errors behind sample paths
+READS = (2, 3, 4, 5, 6, 7)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
 BEFORE = {2: {"quantiles": []}, 3: {"net_horizon": 0, "pretrained": ""}}  # settings a version predates, with
 BEFORE[2] |= BEFORE[3]  # their values then
 BEFORE[4] = {"past_covariates": [], "future_covariates": [], "static_covariates": [], "covariate_scaling": None,
              "calendar": [], "categories": None}
 BEFORE = {v: extra | BEFORE[4] for v, extra in BEFORE.items()}
 BEFORE = {v: extra | {"mixed_precision": False} for v, extra in (BEFORE | {5: {}}).items()}
+BEFORE = {v: extra | {"distribution": None} for v, extra in (BEFORE | {6: {}}).items()}
 FILES = ("config.json", "state.json", "model.safetensors")
 
 
@@ -112,6 +114,10 @@ def save(model, path: str | Path) -> Path:
                                                            "codes": c.codes.tolist()} for c in covs],
                  "calibration_scores": model.calibration_scores_.tolist(), "choice": model.choice_,
                  "cqr_scores": None if model.cqr_scores_ is None else model.cqr_scores_.tolist(),
+                 "signed_errors": None if model.signed_errors_ is None else model.signed_errors_.tolist(),
+                 "pit": None if model.pit_ is None else model.pit_.tolist(),
+                 "dist_validation": None if model.dist_validation_ is None else
+                 {k: v.tolist() for k, v in model.dist_validation_.items()},
                  "validation": model.validation_,
                  "history": None if h is None else {"curve": h.curve, "best_epoch": h.best_epoch,
                                                     "stopped": h.stopped, "wall_s": h.wall_s}}
@@ -197,6 +203,24 @@ def load(path: str | Path):
             raise LstmlabError(f"CQR scores {'missing' if cqr is None else 'present'} with quantiles {cfg.quantiles}")
         if cqr is not None:  # (P, n, H): one block of scores per pair of levels (ValueError if they disagree)
             cqr = np.asarray(cqr, dtype=np.float64).reshape(len(cfg.quantiles) // 2, len(scores), cfg.horizon)
+        signed, pit = state.get("signed_errors"), state.get("pit")  # None before version 7
+        if signed is not None:  # (n, H), the calibration scores with their signs
+            signed = np.asarray(signed, dtype=np.float64).reshape(scores.shape)
+            if not np.allclose(np.abs(signed), scores):
+                raise LstmlabError("signed validation errors disagree with the calibration scores")
+        if (pit is None) != (cfg.distribution is None) and config["version"] >= 7:
+            raise LstmlabError(f"PIT values {'missing' if pit is None else 'present'} with distribution "
+                               f"{cfg.distribution!r}")
+        dist = None
+        if pit is not None:  # (n, H) in [0, 1], and the validation forecasts: (n, H, P), (n, H), (n,)
+            pit = np.asarray(pit, dtype=np.float64).reshape(scores.shape)
+            if not np.all((pit >= 0) & (pit <= 1)):
+                raise LstmlabError("PIT values outside [0, 1]")
+            d = state["dist_validation"]
+            n, H = scores.shape
+            dist = {"params": np.asarray(d["params"], dtype=np.float64).reshape(n, H, cfg.family.n_params),
+                    "y": np.asarray(d["y"], dtype=np.float64).reshape(n, H),
+                    "scale": np.asarray(d["scale"], dtype=np.float64).reshape(n)}
         hist = state["history"]
         history = None if hist is None else TrainResult(list(hist["curve"]), int(hist["best_epoch"]),
                                                         str(hist["stopped"]), float(hist["wall_s"]))
@@ -207,5 +231,6 @@ def load(path: str | Path):
     model.model_, model.config_, model.series_, model.kind_ = net, cfg, series, state.get("kind", "series")
     model.covariates_ = covs
     model.calibration_scores_, model.cqr_scores_ = scores, cqr
+    model.signed_errors_, model.pit_, model.dist_validation_ = signed, pit, dist
     model.history_, model.choice_, model.validation_ = history, choice, validation
     return model

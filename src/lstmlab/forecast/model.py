@@ -11,7 +11,10 @@ both kinds. Reading the window in patches of p steps (as PatchTST, Nie et al. 20
 transformers) shortens the recurrence L/p-fold.
 
 With ``quantiles`` (Q levels) the head outputs H x Q values, (B, H, Q), trained with
-:func:`masked_pinball`, the pinball loss averaged over the levels.
+:func:`masked_pinball`, the pinball loss averaged over the levels. With a distribution head of P
+parameters (:mod:`lstmlab.forecast.distributions`) it outputs H x P raw values, (B, H, P), that the
+family maps to its parameters and trains by their negative log-likelihood; a residual member adds
+``base`` to the first (the location), whatever the family passes as ``base``.
 
 With covariates (:mod:`lstmlab.forecast.covariates`) each history step also reads its C past and future
 columns, in the same patches, and the horizon's future columns (H x C_f) and the static ones (C_s) join
@@ -50,18 +53,19 @@ class ForecastNet(nn.Module):
     n_static : numeric static columns (C_s).
     n_categories : the vocabulary size of each categorical static column; each gets an embedding of
         :func:`embedding_size` values.
+    n_params : P, the raw parameters per step of a distribution head, (B, H, P); 0 (the default): none.
     """
 
     def __init__(self, input_size: int, horizon: int, cell: str = "lstm", hidden_size: int = 64,
                  num_layers: int = 1, dropout: float = 0.0, patch_len: int = 1, residual: bool = False,
                  n_quantiles: int = 0, n_step: int = 0, n_ahead: int = 0, n_static: int = 0,
-                 n_categories: Sequence[int] = ()) -> None:
+                 n_categories: Sequence[int] = (), n_params: int = 0) -> None:
         super().__init__()
         if input_size % patch_len:
             raise LstmlabError(f"patch_len={patch_len} does not divide input_size={input_size}")
         self.input_size, self.horizon, self.patch_len, self.residual = input_size, horizon, patch_len, residual
-        self.n_quantiles, self.n_step = n_quantiles, n_step
-        out = horizon * max(1, n_quantiles)
+        self.n_quantiles, self.n_step, self.n_params = n_quantiles, n_step, n_params
+        out = horizon * max(1, n_quantiles, n_params)
         self.net = SequenceModel((2 + n_step) * patch_len, hidden_size, out, cell=cell,
                                  num_layers=num_layers, dropout=dropout, head="last")
         if n_categories:
@@ -85,6 +89,11 @@ class ForecastNet(nn.Module):
             out = self.net.head(torch.cat([h, ahead, static, *emb], dim=-1))  # (B, hidden + extra) -> (B, H[*Q])
         else:
             out = self.net(x)  # (B, H) or (B, H*Q)
+        if self.n_params:
+            out = out.reshape(B, self.horizon, self.n_params)  # (B, H, P) raw parameters
+            if not self.residual:
+                return out
+            return torch.cat([out[..., :1] + base[..., None], out[..., 1:]], dim=-1)  # base joins the location
         if self.n_quantiles:
             out = out.reshape(B, self.horizon, self.n_quantiles)  # (B, H, Q)
             base = base[..., None]  # (B, H, 1)
@@ -138,3 +147,4 @@ def masked_ape(pred: torch.Tensor, batch: tuple[torch.Tensor, torch.Tensor]) -> 
 
 LOSSES = {"mae": masked_l1, "mse": masked_l2, "mape": masked_ape}
 QUANTILE_LOSS = "pinball"  # the loss of a quantile head: masked_pinball, with the forecaster's levels
+NLL_LOSS = "nll"  # the loss of a distribution head: distributions.masked_nll
