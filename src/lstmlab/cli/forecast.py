@@ -183,7 +183,7 @@ def _quantile_arg(p: argparse.ArgumentParser) -> None:
 def _samples_arg(p: argparse.ArgumentParser, scores: bool) -> None:
     p.add_argument("--samples", type=int, metavar="N",
                    help="also draw N sample paths per series and score them by CRPS (scaled like MASE)" if scores
-                   else "also draw N sample paths per series, written to DIR/samples.csv (unique_id, ds, sample, y)")
+                   else "also draw N sample paths per series, written to DIR/samples.csv ([unique_id,] ds, sample, y)")
 
 
 def _score_quantiles_arg(p: argparse.ArgumentParser) -> None:

@@ -48,7 +48,7 @@ from lstmlab.forecast.covariates import (CovariatePanel, CovariateScaling, Covar
 from lstmlab.forecast.data import SeriesData, SeriesInput, seasonal_period_from_freq, to_output, to_series_list
 from lstmlab.forecast.intervals import check_quantiles, conformal_quantiles
 from lstmlab.forecast.panel import SCALERS, Batch, Panel, sample_windows, some_windows, split_origins
-from lstmlab.forecast.paths import copula_factor, copula_uniforms
+from lstmlab.forecast.paths import check_seed, copula_factor, copula_uniforms
 
 log = logging.getLogger(__name__)
 
@@ -356,8 +356,7 @@ class LSTMForecaster(BaseForecaster):
             raise LstmlabError(f"val_fraction={self.val_fraction}: expected a share in (0, 1), e.g. 0.2")
         if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0:
             raise LstmlabError(f"learning_rate={lr!r}: expected a positive number, e.g. 0.003")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
-            raise LstmlabError(f"seed={self.seed!r}: expected a non-negative integer")
+        check_seed(self.seed)
         if not 0 <= self.dropout < 1:
             raise LstmlabError(f"dropout={self.dropout}: expected a probability in [0, 1)")
         for name in ("hidden_size", "num_layers", "batch_size"):
@@ -708,7 +707,7 @@ class LSTMForecaster(BaseForecaster):
             return panel.seasonal_naive(np.arange(len(panel)), panel.lengths, cfg.horizon)
         out = self._ensemble(histories)  # (N, H), (N, H, Q) or (N, H, P)
         if cfg.distribution:
-            return cfg.family.median(out)  # the distribution's median is the point
+            return _constants_kept(cfg.family.median(out), histories)  # the distribution's median is the point
         return out[..., len(cfg.quantiles) // 2] if cfg.quantiles else out  # the 0.5 quantile is the point
 
     def _ensemble(self, histories: list[np.ndarray]) -> np.ndarray:
@@ -723,9 +722,7 @@ class LSTMForecaster(BaseForecaster):
             return out
         if cfg.quantiles:
             out = np.sort(out, axis=-1)  # monotone rearrangement (Chernozhukov et al. 2010)
-        flat = np.array([np.ptp(h) == 0 for h in histories])  # a constant history: the constant, exactly
-        out[flat] = np.array([h[-1] for h in histories])[flat].reshape((-1,) + (1,) * (out.ndim - 1))
-        return out
+        return _constants_kept(out, histories)
 
     def predict_quantiles(self, horizon: int | None = None, y: SeriesInput | None = None,
                           future: pd.DataFrame | None = None, quantiles: Sequence[float] | None = None) -> pd.DataFrame:
@@ -799,7 +796,8 @@ class LSTMForecaster(BaseForecaster):
         if self.config_.distribution:
             if self.choice_ != "lstm":
                 return None
-            return self._dist_quantiles(self._ensemble(histories), self._scale_many(histories), taus)
+            q = self._dist_quantiles(self._ensemble(histories), self._scale_many(histories), taus)
+            return {t: _constants_kept(v, histories) for t, v in q.items()}
         levels = [round(t, 12) for t in self.config_.quantiles]
         if self.choice_ != "lstm" or not set(round(t, 12) for t in taus) <= set(levels):
             return None
@@ -810,7 +808,8 @@ class LSTMForecaster(BaseForecaster):
         """The distribution head's CQR-calibrated quantiles {τ: (N, H)} from the ensemble's parameters (N, H, P)
         and the windows' scales (N, 1) (see :meth:`predict_quantiles`)."""
         fam, out = self.config_.family, {}
-        for t in taus:
+        levels = sorted(set(round(t, 12) for t in taus) | {0.5})  # the median nests the pairs
+        for t in levels:
             q = fam.ppf(params, t)  # (N, H)
             if t != 0.5:
                 c = self._margin(round(min(t, 1 - t), 12)) * scale  # (N, H): how far the pair moves out
@@ -819,11 +818,8 @@ class LSTMForecaster(BaseForecaster):
                     q = np.round(q, 9)  # it off first); no count is below 0
                     q = np.maximum(np.floor(q), 0.0) if t < 0.5 else np.ceil(q)
             out[t] = q
-        below, above = sorted(t for t in out if t <= 0.5)[::-1], sorted(t for t in out if t >= 0.5)
-        for side, keep in ((below, np.minimum), (above, np.maximum)):  # nested: only widens a pair
-            for inner, outer in zip(side, side[1:]):
-                out[outer] = keep(out[outer], out[inner])
-        return out
+        q = _nested(np.stack([out[t] for t in levels], axis=-1), levels.index(0.5))  # (N, H, len(levels))
+        return {t: q[..., levels.index(round(t, 12))] for t in taus}
 
     def _margin(self, tau: float) -> np.ndarray:
         """CQR's c_h (H,) for the pair (τ, 1 - τ), τ < 0.5, from the validation run's distributions: the
@@ -871,12 +867,12 @@ class LSTMForecaster(BaseForecaster):
         params = self._ensemble(histories)[:, :h]  # (N, h, P)
         N, P = len(params), params.shape[-1]
         u = copula_uniforms(copula_factor(self.pit_), N, n_samples, h, rng)  # (N, S, h)
-        return fam.ppf(np.broadcast_to(params[:, None], (N, n_samples, h, P)), u)  # (N, S, h)
+        return _constants_kept(fam.ppf(np.broadcast_to(params[:, None], (N, n_samples, h, P)), u), histories)
 
     def _signed_errors(self) -> np.ndarray:
         if getattr(self, "signed_errors_", None) is None:
-            raise LstmlabError("this model was saved by an older lstmlab (model format 6 or earlier), which kept no "
-                               "signed validation errors: refit it to draw sample paths")
+            raise LstmlabError("this model keeps no signed validation errors (it comes from a model saved in format "
+                               "6 or earlier, which had none): refit it to draw sample paths")
         return self.signed_errors_
 
     def _quantiles_many(self, histories: list[np.ndarray]) -> np.ndarray:
@@ -891,10 +887,7 @@ class LSTMForecaster(BaseForecaster):
             c = conformal_quantiles(self.cqr_scores_[j], round(1 - 2 * taus[j], 12), pool_steps=False)  # (H,)
             q[..., j] -= c * scale
             q[..., Q - 1 - j] += c * scale
-        mid = Q // 2  # nested and monotone by widening only: running min/max outwards from the median
-        q[..., :mid + 1] = np.minimum.accumulate(q[..., mid::-1], axis=-1)[..., ::-1]
-        q[..., mid:] = np.maximum.accumulate(q[..., mid:], axis=-1)
-        return q
+        return _nested(q, Q // 2)
 
     def _forecast(self, X: np.ndarray) -> np.ndarray:
         return self._forecast_many(list(X))
@@ -933,6 +926,22 @@ def _quantile_levels(quantiles) -> tuple:
             raise LstmlabError(f"quantiles={taus}: conformalized quantile regression calibrates symmetric pairs "
                                f"(τ, 1 - τ), and {t:g} has no {1 - t:g}: add it")
     return tuple(sorted(set(taus) | {0.5}))
+
+
+def _nested(q: np.ndarray, mid: int) -> np.ndarray:
+    """Quantiles (..., Q) made monotone and nested around column ``mid`` (the median) by widening only:
+    the running minimum below it, the running maximum above it (in place; returned)."""
+    q[..., :mid + 1] = np.minimum.accumulate(q[..., mid::-1], axis=-1)[..., ::-1]
+    q[..., mid:] = np.maximum.accumulate(q[..., mid:], axis=-1)
+    return q
+
+
+def _constants_kept(out: np.ndarray, histories: list[np.ndarray]) -> np.ndarray:
+    """``out`` (N, ...) with the rows of constant histories set to their constant: a flat series is
+    forecast as its value, exactly, whatever the networks say (in place; returned)."""
+    flat = np.array([np.ptp(h) == 0 for h in histories])  # (N,)
+    out[flat] = np.array([h[-1] for h in histories])[flat].reshape((-1,) + (1,) * (out.ndim - 1))
+    return out
 
 
 def _decode(b: Batch, out: np.ndarray) -> np.ndarray:

@@ -3,7 +3,7 @@
 The ensembles lstmlab ships (:mod:`lstmlab.forecast.pretrained`) are trained on M1 and Tourism,
 whose yearly, quarterly and monthly series mostly trend. A network that saw only those continues
 the trend of a series that returns to its mean (the Nile's yearly flow), or carries last year's
-anomaly into next year (El Niño's sea temperatures). :func:`synthetic_series` draws series from
+anomaly into next year (El Niño's sea temperatures). :func:`mean_reverting_series` draws series from
 three stationary families, on lengths taken from the real training series, so that the same panel
 fit also sees what mean reversion looks like:
 
@@ -31,7 +31,7 @@ FAMILIES = ("level", "cycle", "anomaly")
 BURN_IN = 100
 
 
-def synthetic_series(n: int, seasonal_period: int, lengths: Sequence[int], seed: int = 0) -> list[np.ndarray]:
+def mean_reverting_series(n: int, seasonal_period: int, lengths: Sequence[int], seed: int = 0) -> list[np.ndarray]:
     """``n`` synthetic series (float64 arrays) of lengths drawn from ``lengths``: the families above in
     equal shares (``anomaly`` only when ``seasonal_period`` > 1)."""
     if n < 0:
