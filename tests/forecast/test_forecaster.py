@@ -33,14 +33,15 @@ def test_sklearn_clone_and_get_params_deep(seasonal):
 
 
 def test_automatic_sizes():
-    assert auto_input_size(12, 12) == 24 and auto_input_size(6, 1) == 12 and auto_input_size(8, 4) == 16
+    assert auto_input_size(12, 12) == 24 and auto_input_size(6, 1) == 24 and auto_input_size(8, 4) == 16
+    assert auto_input_size(4, 1) == 16 and auto_input_size(1, 1) == 8 and auto_input_size(1, 12) == 24
     assert short_input_size(24, 12) == 12 and short_input_size(36, 12) == 24 and short_input_size(12, 1) == 6
     assert auto_patch_len(24) == 1 and auto_patch_len(50) == 5 and auto_patch_len(7) == 1 and auto_patch_len(96) == 4
     assert auto_steps(10, 10) == 500 and auto_steps(10**6, 256) == 800
     assert auto_recipe(1)["scaler"] == "revin" and auto_recipe(2) == {"scaler": "history", "loss": "mae", "n_models": 4,
                                                                        "learning_rate": 3e-3}
     f = LSTMForecaster(horizon=6, seasonal_period=1, n_models=4)._resolve([])
-    assert f.input_sizes == (12, 12, 6, 6) and f.residuals == (False, True, False, True)
+    assert f.input_sizes == (24, 24, 12, 12) and f.residuals == (False, True, False, True)
 
 
 def test_predict_returns_the_input_kind(seasonal):
