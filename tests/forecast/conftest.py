@@ -11,3 +11,19 @@ def seasonal():
     return pd.Series(y, index=pd.date_range("2000-01-01", periods=200, freq="MS"), name="demand")
 
 
+
+
+@pytest.fixture
+def later_coverage():
+    """A function: the share of the values y[T0:] inside a fitted model's (q0.1, q0.9) pair, every window of L
+    history values and H targets after T0 forecast as one series of a long frame."""
+
+    def covered(f, y: np.ndarray, T0: int, H: int, L: int) -> float:
+        starts = np.arange(T0, len(y) - H + 1)
+        frame = pd.concat([pd.DataFrame({"unique_id": i, "ds": np.arange(L), "y": y[s - L:s]})
+                           for i, s in enumerate(starts)])
+        q = f.predict_quantiles(y=frame)
+        actual = np.concatenate([y[s:s + H] for s in starts])  # in the frame's order: series, then step
+        return float(((q["q0.1"].to_numpy() <= actual) & (actual <= q["q0.9"].to_numpy())).mean())
+
+    return covered

@@ -262,7 +262,7 @@ def test_save_load_round_trip_and_old_format_defaults(tmp_path, counts):
 
 
 @pytest.mark.parametrize("name", ["student_t", "negative_binomial"])
-def test_calibrated_coverage_after_a_fit(name):
+def test_calibrated_coverage_after_a_fit(name, later_coverage):
     """As the quantile head's test_cqr_coverage_after_a_fit: fit on 1000 points (sin + N(0, 1), or Poisson
     counts around 5 + 3 sin), score the calibrated 80 % pair (q0.1, q0.9) on the 1996 windows of the next
     2000. About 197 validation windows calibrate it: its coverage varies with a standard deviation near
@@ -278,12 +278,7 @@ def test_calibrated_coverage_after_a_fit(name):
     y = 2 * season + rng.normal(size=T) if name == "student_t" else rng.poisson(5 + 3 * season).astype(float)
     f = LSTMForecaster(horizon=H, seasonal_period=12, distribution=name, hidden_size=8, steps=150,
                        learning_rate=0.01, n_models=1, fallback=False, device="cpu").fit(y[:T0])
-    starts = np.arange(T0, T - H + 1)
-    frame = pd.concat([pd.DataFrame({"unique_id": i, "ds": np.arange(L), "y": y[s - L:s]})
-                       for i, s in enumerate(starts)])
-    q = f.predict_quantiles(y=frame)
-    actual = np.concatenate([y[s:s + H] for s in starts])  # in the frame's order: series, then step
-    covered = ((q["q0.1"].to_numpy() <= actual) & (actual <= q["q0.9"].to_numpy())).mean()
+    covered = later_coverage(f, y, T0, H, L)
     if name == "student_t":
         assert covered == pytest.approx(0.8, abs=0.075)
     else:

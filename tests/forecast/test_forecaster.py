@@ -35,6 +35,7 @@ def test_sklearn_clone_and_get_params_deep(seasonal):
 def test_automatic_sizes():
     assert auto_input_size(12, 12) == 24 and auto_input_size(6, 1) == 24 and auto_input_size(8, 4) == 16
     assert auto_input_size(4, 1) == 16 and auto_input_size(1, 1) == 8 and auto_input_size(1, 12) == 24
+    assert auto_input_size(12, 1) == 24 and auto_input_size(18, 1) == 36 and auto_input_size(3, 1) == 12
     assert short_input_size(24, 12) == 12 and short_input_size(36, 12) == 24 and short_input_size(12, 1) == 6
     assert auto_patch_len(24) == 1 and auto_patch_len(50) == 5 and auto_patch_len(7) == 1 and auto_patch_len(96) == 4
     assert auto_steps(10, 10) == 500 and auto_steps(10**6, 256) == 800

@@ -74,7 +74,7 @@ def test_cqr_rule_covers_exactly_on_exchangeable_scores(seasonal):
         assert (adjusted[..., 0] <= adjusted[..., 1]).all() and (adjusted[..., 1] <= adjusted[..., 2]).all()
 
 
-def test_cqr_coverage_after_a_fit():
+def test_cqr_coverage_after_a_fit(later_coverage):
     """sin + N(0, 1): fit on 1000 points, score the 80 % CQR interval on the 1996 windows of the next
     2000 (4 steps each). Its coverage given the 197 validation windows that calibrate it varies with
     a standard deviation of about sqrt(0.8 * 0.2 / 197) = 0.03, and the test windows add about 0.01;
@@ -88,13 +88,7 @@ def test_cqr_coverage_after_a_fit():
     y = 2 * np.sin(2 * np.pi * t / 12) + rng.normal(size=T)
     f = LSTMForecaster(horizon=H, seasonal_period=12, quantiles=[0.1, 0.5, 0.9], hidden_size=8, steps=150,
                        learning_rate=0.01, n_models=1, fallback=False, device="cpu").fit(y[:T0])
-    starts = np.arange(T0, T - H + 1)
-    frame = pd.concat([pd.DataFrame({"unique_id": i, "ds": np.arange(L), "y": y[s - L:s]})
-                       for i, s in enumerate(starts)])
-    q = f.predict_quantiles(y=frame)
-    actual = np.concatenate([y[s:s + H] for s in starts])  # in the frame's order: series, then step
-    covered = (q["q0.1"].to_numpy() <= actual) & (actual <= q["q0.9"].to_numpy())
-    assert covered.mean() == pytest.approx(0.8, abs=0.06)
+    assert later_coverage(f, y, T0, H, L) == pytest.approx(0.8, abs=0.06)
 
 
 def test_refused_levels_and_losses(seasonal):

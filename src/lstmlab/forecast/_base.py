@@ -169,7 +169,8 @@ class BaseForecaster:
         n_samples : S, paths per series.
         horizon : steps ahead, at most the fitted ``horizon`` (default: that).
         y : optional new history, of the same kind as in ``fit``.
-        seed : seeds the draws: the same seed gives the same paths.
+        seed : seeds the draws: the same seed, series and ``horizon`` give the same paths (one generator
+            draws the paths of every series in the call, so a series' paths also depend on the others).
 
         Returns
         -------

@@ -107,7 +107,8 @@ def betaincinv(a, b, target, start, max_iter: int = 100) -> np.ndarray:
     if upper.any():
         a, b = np.where(upper, b, a), np.where(upper, a, b)
         target, w = np.where(upper, 1 - target, target), np.where(upper, 1 - w, w)
-        return np.where(upper, 1 - betaincinv(a, b, target, w, max_iter), betaincinv(a, b, target, w, max_iter))
+        w = betaincinv(a, b, target, w, max_iter)  # every target now at most 1/2: one solve
+        return np.where(upper, 1 - w, w)
     top = np.log1p(-1e-16)
     s = np.log(np.clip(w, 1e-300, 1 - 1e-16))
     lo, hi = np.full(s.shape, np.log(1e-300)), np.full(s.shape, top)
