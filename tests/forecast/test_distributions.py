@@ -306,5 +306,9 @@ def test_distribution_heads_read_covariates():
     assert (q["q0.1"] <= q["q0.5"]).all() and (q["q0.5"] <= q["q0.9"]).all()
     paths = f.sample_paths(8, future=future, seed=1)
     assert len(paths) == 2 * 8 * H and (paths["y"] >= 0).all()
+    g = LSTMForecaster(horizon=H, seasonal_period=12, future_covariates=["promo"], distribution="negative_binomial",
+                       **(TINY | {"hidden_size": 8, "steps": 150, "learning_rate": 0.01})).fit(hist)
+    on, off = (g.predict(future=future.assign(promo=v))["y_hat"].to_numpy() for v in (1.0, 0.0))
+    assert (on > off).all() and on.mean() > off.mean() + 2  # a promotion adds 6 on average: the head learnt it
     with pytest.raises(LstmlabError, match="reads future covariates \\[.promo.\\]: predict needs future="):
         f.sample_paths(8)
