@@ -8,11 +8,12 @@ import pytest
 import torch
 
 from lstmlab.errors import LstmlabError
-from lstmlab.forecast.distributions import NegativeBinomial, StudentT, betainc, betaincinv, family, masked_nll
+from lstmlab.forecast.distributions import NegativeBinomial, StudentT, family, masked_nll
 from lstmlab.forecast.forecaster import LSTMForecaster
 from lstmlab.forecast.io import load, save
 from lstmlab.forecast.model import ForecastNet
 from lstmlab.forecast.panel import Panel
+from lstmlab.forecast.special import betainc, betaincinv
 
 TINY = dict(hidden_size=4, steps=30, batch_size=32, n_models=1, fallback=False, device="cpu")
 
