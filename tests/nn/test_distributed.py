@@ -2,6 +2,7 @@
 point. Each rank trains on its half of every global batch, so 2 processes x batch B must give the same
 weights as 1 process x batch 2B, on every rank, with the same stopping epoch."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +14,18 @@ WORKER = Path(__file__).with_name("ddp_fit_worker.py")
 
 
 def torchrun(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Two processes under torchrun. Now and then a rank aborts as it exits (SIGABRT, exit code -6:
+    "terminate called without an active exception" from torch's gloo teardown), after it trained and
+    wrote everything: seen in about 1 of 30 clean-clone test runs even with the exit handshake of
+    lstmlab.nn.distributed.leave. A run that ends that way is run once more; any other failure, or two
+    aborts in a row, fails the test (docs/forecasting.md, "Data-parallel training")."""
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", *args]
     env = {"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=cwd, env=env)
+    for _ in range(2):
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=cwd, env=env)
+        if run.returncode == 0 or not re.search(r"exitcode\s*:\s*-6\b", run.stderr):
+            return run
+    return run
 
 
 @pytest.mark.parametrize("mode", ["sampler", "fixed"])
