@@ -14,7 +14,7 @@ import pandas as pd
 
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast.data import Forecast, SeriesData, SeriesInput, to_output, to_series_list
-from lstmlab.forecast.intervals import check_level, check_quantiles, conformal_quantiles, conformal_scores
+from lstmlab.forecast.intervals import check_level, check_quantiles, conformal_quantiles
 from lstmlab.forecast.paths import check_samples, check_seed, paths_output, resample_errors
 from lstmlab.forecast.windows import sliding_windows
 
@@ -117,14 +117,8 @@ class BaseForecaster:
         (``unique_id, ds, y_hat``). With ``level`` or ``quantiles``, a DataFrame with ``y_hat`` and
         ``lo, hi`` and/or the quantile columns.
         """
-        self._check_fitted()
-        h = self.horizon if horizon is None else self._check_positive(horizon, "horizon", self.horizon)
-        series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
+        h, series, kind = self._to_forecast(horizon, y)
         taus = None if quantiles is None else check_quantiles(quantiles)
-        for s in series:
-            if len(s.values) < self.min_history:
-                raise LstmlabError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
-                                   f"at least {self.min_history} to forecast")
         histories = [s.values for s in series]
         preds = self._forecast_many(histories)[:, :h]  # (N, h)
         head = None if taus is None else self._head_quantiles(histories, taus)  # {tau: (N, H)} or None
@@ -150,6 +144,18 @@ class BaseForecaster:
         """Quantiles (N, H) per level from a model trained for them, or None (default): then ``predict``
         gives the bounds of symmetric conformal intervals."""
         return None
+
+    def _to_forecast(self, horizon: int | None, y: SeriesInput | None) -> tuple[int, list[SeriesData], str]:
+        """The steps, series and input kind a forecast is asked for (checked: fitted, ``horizon`` within the
+        fitted one, every history long enough)."""
+        self._check_fitted()
+        h = self.horizon if horizon is None else self._check_positive(horizon, "horizon", self.horizon)
+        series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
+        for s in series:
+            if len(s.values) < self.min_history:
+                raise LstmlabError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
+                                   f"at least {self.min_history} to forecast")
+        return h, series, kind
 
     def _head_band(self, histories: list[np.ndarray], level: float) -> tuple[np.ndarray, np.ndarray] | None:
         """The central interval at ``level`` from a model's own predictive distribution, (lo, hi) each (N, H),
@@ -177,14 +183,8 @@ class BaseForecaster:
         In the kind of the input: an ndarray (S, h) for an array; a DataFrame ``ds, sample, y`` for a
         Series; ``unique_id, ds, sample, y`` for a long frame (``sample`` numbers the paths 0..S-1).
         """
-        self._check_fitted()
+        h, series, kind = self._to_forecast(horizon, y)
         S, rng = check_samples(n_samples), np.random.default_rng(check_seed(seed))
-        h = self.horizon if horizon is None else self._check_positive(horizon, "horizon", self.horizon)
-        series, kind = (self.series_, self.kind_) if y is None else to_series_list(y)
-        for s in series:
-            if len(s.values) < self.min_history:
-                raise LstmlabError(f"series {s.uid!r} has {len(s.values)} points: {type(self).__name__} needs "
-                                   f"at least {self.min_history} to forecast")
         return paths_output(kind, series, self._paths([s.values for s in series], h, S, rng))
 
     def _paths(self, histories: list[np.ndarray], h: int, n_samples: int, rng: np.random.Generator) -> np.ndarray:
@@ -196,7 +196,7 @@ class BaseForecaster:
         """Signed errors (y - ŷ) / scale (n, H) behind the sample paths: set by fit for learned models, else
         from rolling forecasts over the fitted history (those of the conformal scores, with their signs)."""
         if not hasattr(self, "signed_errors_"):
-            self.signed_errors_ = self._insample_scores(self.series_, signed=True)
+            self.signed_errors_ = self._insample_errors(self.series_)
         return self.signed_errors_
 
     def _widths(self, levels: list[float], histories: list[np.ndarray], h: int) -> dict[float, np.ndarray]:
@@ -259,19 +259,18 @@ class BaseForecaster:
     def _calibration(self) -> np.ndarray:
         """Conformal scores (n, H): set by fit for learned models, else from the fitted history."""
         if not hasattr(self, "calibration_scores_"):
-            self.calibration_scores_ = self._insample_scores(self.series_)
+            self.calibration_scores_ = np.abs(self._signed_errors())  # |y - ŷ| / scale
         return self.calibration_scores_
 
-    def _insample_scores(self, series: list[SeriesData], signed: bool = False) -> np.ndarray:
-        """Conformal scores of rolling forecasts over the fitted history (for parameter-free baselines);
-        ``signed``: the errors (y - ŷ) / scale instead of their absolute values."""
+    def _insample_errors(self, series: list[SeriesData]) -> np.ndarray:
+        """Signed errors (y - ŷ) / scale of rolling forecasts over the fitted history (for parameter-free
+        baselines); their absolute values are the conformal scores."""
         blocks = []
         for s in series:
             if len(s.values) >= self.calibration_history + self.horizon:
                 X, Y = sliding_windows(s.values, self.calibration_history, self.horizon)
-                pred, scale = self._forecast(X), self.interval_scale(X)
-                blocks.append((Y - pred) / (1.0 if scale is None else scale) if signed
-                              else conformal_scores(Y, pred, scale))
+                scale = self.interval_scale(X)
+                blocks.append((Y - self._forecast(X)) / (1.0 if scale is None else scale))
         if not blocks:
             raise LstmlabError(f"series too short for intervals from {type(self).__name__} with horizon="
                                f"{self.horizon}: need at least {self.calibration_history + self.horizon} points")

@@ -105,16 +105,12 @@ class BacktestResult:
         if self.level is not None:
             out += (f" Its {self.level:.0%} intervals covered {table.loc[model, 'coverage']:.0%} of "
                     f"{int(table.loc[model, 'n'])} points.")
-        if self.quantiles:
-            crps = table["crps"]
-            rest = crps.drop(index=model).dropna()
-            out += (f" Its quantiles' scaled CRPS: {crps[model]:.3g}" +
-                    (f" (best baseline {rest.idxmin()}: {rest.min():.3g})." if len(rest) else "."))
-        if self.samples:
-            crps = table["crps_samples"]
-            rest = crps.drop(index=model).dropna()
-            out += (f" Its sample paths' scaled CRPS: {crps[model]:.3g}" +
-                    (f" (best baseline {rest.idxmin()}: {rest.min():.3g})." if len(rest) else "."))
+        for column, what in (("crps", "quantiles'"), ("crps_samples", "sample paths'")):
+            if column in table:
+                crps = table[column]
+                rest = crps.drop(index=model).dropna()
+                out += (f" Its {what} scaled CRPS: {crps[model]:.3g}" +
+                        (f" (best baseline {rest.idxmin()}: {rest.min():.3g})." if len(rest) else "."))
         if self.skipped:
             out += f" {len(self.skipped)} series too short for these origins had no forecasts."
         return out
