@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from lstmlab.errors import LstmlabError
-from lstmlab.forecast.forecaster import LSTMForecaster, _cqr_scores
+from lstmlab.forecast.cqr import cqr_scores
+from lstmlab.forecast.forecaster import LSTMForecaster
 from lstmlab.forecast.model import ForecastNet, masked_pinball
 
 TINY = dict(hidden_size=4, steps=10, batch_size=32, n_models=1, fallback=False, device="cpu")
@@ -63,7 +64,7 @@ def test_cqr_rule_covers_exactly_on_exchangeable_scores(seasonal):
     n, H, N = 99, 400, 2000
     for half_width in (0.1, 3.0):  # too narrow, then too wide
         q = np.stack([np.full((n, H), -half_width), np.zeros((n, H)), np.full((n, H), half_width)], axis=-1)
-        f.cqr_scores_ = _cqr_scores(q, rng.normal(size=(n, H)), np.ones(n))  # (1, n, H)
+        f.cqr_scores_ = cqr_scores(q, rng.normal(size=(n, H)), np.ones(n))  # (1, n, H)
         f._ensemble = lambda histories: np.stack([np.full((N, H), -half_width), np.zeros((N, H)),  # noqa: B023
                                                   np.full((N, H), half_width)], axis=-1)
         f._scale_many = lambda histories: np.ones((N, 1))

@@ -46,7 +46,8 @@ from lstmlab.forecast._base import BaseForecaster
 from lstmlab.forecast.covariates import (CovariatePanel, CovariateScaling, CovariateSpec, read_ahead, read_history,
                                          with_categories)
 from lstmlab.forecast.data import SeriesData, SeriesInput, seasonal_period_from_freq, to_output, to_series_list
-from lstmlab.forecast.intervals import check_quantiles, conformal_quantiles
+from lstmlab.forecast.cqr import calibrated_levels, calibrated_pairs, cqr_margin, cqr_scores
+from lstmlab.forecast.intervals import check_quantiles
 from lstmlab.forecast.panel import SCALERS, Batch, Panel, sample_windows, some_windows, split_origins
 from lstmlab.forecast.paths import check_seed, copula_factor, copula_uniforms
 
@@ -578,7 +579,7 @@ class LSTMForecaster(BaseForecaster):
                 point = fam.median(point)  # (n_val, H)
             elif cfg.quantiles:
                 point = np.sort(point, axis=-1)  # (n_val, H, Q), monotone rearrangement
-                self.cqr_scores_ = _cqr_scores(point, actual, val.scale)  # (P, n_val, H), normalised
+                self.cqr_scores_ = cqr_scores(point, actual, val.scale)  # (P, n_val, H), normalised
                 point = point[..., len(cfg.quantiles) // 2]  # (n_val, H), the 0.5 quantile
             self._choose(point, val)
         else:
@@ -733,18 +734,13 @@ class LSTMForecaster(BaseForecaster):
         """The quantile head's forecasts, calibrated by conformalized quantile regression (CQR), or the
         distribution head's quantiles, calibrated on the same validation windows.
 
-        CQR (Romano, Patterson & Candès 2019), per pair of levels (τ, 1 - τ) with τ < 0.5 and per step
-        h: on the n validation windows (which the networks that scored them never trained on), with
+        CQR (Romano, Patterson & Candès 2019; the rule and its guarantee in :mod:`lstmlab.forecast.cqr`),
+        per pair of levels (τ, 1 - τ) with τ < 0.5 and per step h: the n validation windows (which the
+        networks that scored them never trained on) give the scores max(q_lo - y, y - q_hi) / s, with
         ``q_lo``, ``q_hi`` the ensemble's sorted quantiles and ``s`` the window's scale (that of the
-        conformal intervals, :meth:`interval_scale`), the score is
-
-            E = max(q_lo - y, y - q_hi) / s    (negative when y lies inside, by its distance to the nearer bound)
-
-        and the calibrated pair is ``[q_lo - c_h s, q_hi + c_h s]``, where c_h is the ceil((n + 1)(1 - 2τ))-th
-        smallest of step h's n scores (infinite if that exceeds n): a negative c_h narrows the pair. For
-        exchangeable windows each pair then covers with probability at least 1 - 2τ. Last, lower bounds
-        take the running minimum and upper bounds the running maximum outwards from the 0.5 quantile,
-        so the quantiles stay monotone and nested; this only widens a pair, so it keeps its guarantee.
+        conformal intervals, :meth:`interval_scale`); the calibrated pair is ``[q_lo - c_h s, q_hi + c_h s]``,
+        c_h the ceil((n + 1)(1 - 2τ))-th smallest of step h's n scores (infinite if that exceeds n; a
+        negative c_h narrows the pair), and the quantiles are then nested outwards from the 0.5 quantile.
         The 0.5 quantile, the point forecast, is not adjusted. The scores come from the validation
         run's ensemble and are applied to the final one, trained on every window, as for ``predict``'s
         intervals. After the fallback to seasonal naive, the quantiles are ``predict``'s symmetric
@@ -811,24 +807,17 @@ class LSTMForecaster(BaseForecaster):
     def _dist_quantiles(self, params: np.ndarray, scale: np.ndarray, taus) -> dict[float, np.ndarray]:
         """The distribution head's CQR-calibrated quantiles {τ: (N, H)} from the ensemble's parameters (N, H, P)
         and the windows' scales (N, 1) (see :meth:`predict_quantiles`)."""
-        fam, out = self.config_.family, {}
+        fam = self.config_.family
         levels = sorted(set(round(t, 12) for t in taus) | {0.5})  # the median nests the pairs
-        for t in levels:
-            q = fam.ppf(params, t)  # (N, H)
-            if t != 0.5:
-                c = self._margin(round(min(t, 1 - t), 12)) * scale  # (N, H): how far the pair moves out
-                q = q - c if t < 0.5 else q + c
-                if fam.units == "counts":  # whole numbers, outwards (c_h s is whole but for float noise: round
-                    q = np.round(q, 9)  # it off first); no count is below 0
-                    q = np.maximum(np.floor(q), 0.0) if t < 0.5 else np.ceil(q)
-            out[t] = q
-        q = _nested(np.stack([out[t] for t in levels], axis=-1), levels.index(0.5))  # (N, H, len(levels))
-        return {t: q[..., levels.index(round(t, 12))] for t in taus}
+        raw = {t: fam.ppf(params, t) for t in levels}  # (N, H) each
+        margins = {t: self._margin(round(min(t, 1 - t), 12)) for t in levels if t != 0.5}  # (H,) each
+        q = calibrated_levels(raw, margins, scale, counts=fam.units == "counts")
+        return {t: q[round(t, 12)] for t in taus}
 
     def _margin(self, tau: float) -> np.ndarray:
-        """CQR's c_h (H,) for the pair (τ, 1 - τ), τ < 0.5, from the validation run's distributions: the
-        ceil((n + 1)(1 - 2τ))-th smallest max(q_lo - y, y - q_hi) / s of each step (infinite when n is too
-        small). Cached by level (the validation quantiles take a bisection each)."""
+        """CQR's margin c_h (H,) for the pair (τ, 1 - τ), τ < 0.5, from the validation run's distributions
+        (:func:`~lstmlab.forecast.cqr.cqr_margin` of their scores). Cached by level (the validation quantiles
+        take a bisection each)."""
         cache = self.__dict__.setdefault("_margins", {})
         if tau not in cache:
             v, fam = self.dist_validation_, self.config_.family
@@ -836,8 +825,8 @@ class LSTMForecaster(BaseForecaster):
                 raise LstmlabError("no series was long enough to keep validation windows, so the distribution's "
                                    "quantiles cannot be calibrated: fit on longer series")
             q_lo, q_hi = fam.ppf(v["params"], tau), fam.ppf(v["params"], 1 - tau)  # (n, H) each
-            score = _cqr_scores(np.stack([q_lo, q_hi], axis=-1), v["y"], v["scale"])[0]  # (n, H)
-            cache[tau] = conformal_quantiles(score, round(1 - 2 * tau, 12), pool_steps=False)  # (H,)
+            score = cqr_scores(np.stack([q_lo, q_hi], axis=-1), v["y"], v["scale"])[0]  # (n, H)
+            cache[tau] = cqr_margin(score, tau)  # (H,)
         return cache[tau]
 
     def _head_band(self, histories: list[np.ndarray], level: float) -> tuple[np.ndarray, np.ndarray] | None:
@@ -881,17 +870,11 @@ class LSTMForecaster(BaseForecaster):
 
     def _quantiles_many(self, histories: list[np.ndarray]) -> np.ndarray:
         """CQR-adjusted quantiles (N, H, Q) from N histories (see :meth:`predict_quantiles`)."""
-        taus, Q = self.config_.quantiles, len(self.config_.quantiles)
         if self.cqr_scores_.shape[1] == 0:
             raise LstmlabError("no series was long enough to keep validation windows, so the quantiles cannot "
                                "be calibrated: fit on longer series")
         q = self._ensemble(histories)  # (N, H, Q), sorted
-        scale = self._scale_many(histories)  # (N, 1)
-        for j in range(Q // 2):  # the pair (taus[j], taus[Q-1-j]) at level 1 - 2 taus[j]
-            c = conformal_quantiles(self.cqr_scores_[j], round(1 - 2 * taus[j], 12), pool_steps=False)  # (H,)
-            q[..., j] -= c * scale
-            q[..., Q - 1 - j] += c * scale
-        return _nested(q, Q // 2)
+        return calibrated_pairs(q, self.cqr_scores_, self.config_.quantiles, self._scale_many(histories))
 
     def _forecast(self, X: np.ndarray) -> np.ndarray:
         return self._forecast_many(list(X))
@@ -932,14 +915,6 @@ def _quantile_levels(quantiles) -> tuple:
     return tuple(sorted(set(taus) | {0.5}))
 
 
-def _nested(q: np.ndarray, mid: int) -> np.ndarray:
-    """Quantiles (..., Q) made monotone and nested around column ``mid`` (the median) by widening only:
-    the running minimum below it, the running maximum above it (in place; returned)."""
-    q[..., :mid + 1] = np.minimum.accumulate(q[..., mid::-1], axis=-1)[..., ::-1]
-    q[..., mid:] = np.maximum.accumulate(q[..., mid:], axis=-1)
-    return q
-
-
 def _constants_kept(out: np.ndarray, histories: list[np.ndarray]) -> np.ndarray:
     """``out`` (N, ...) with the rows of constant histories set to their constant: a flat series is
     forecast as its value, exactly, whatever the networks say (in place; returned)."""
@@ -952,14 +927,6 @@ def _decode(b: Batch, out: np.ndarray) -> np.ndarray:
     """Normalised network outputs (B, H) or (B, H, Q) back in the series' units."""
     shape = (-1,) + (1,) * (out.ndim - 1)
     return b.level.reshape(shape) + b.scale.reshape(shape) * out.astype(np.float64)  # (B, H[, Q])
-
-
-def _cqr_scores(q: np.ndarray, y: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """CQR conformity scores max(q_lo - y, y - q_hi) / scale of each symmetric pair, outermost first:
-    (P, N, H) from sorted quantiles q (N, H, Q), Q = 2P + 1, targets y (N, H) and scales (N,)."""
-    Q = q.shape[-1]
-    return np.stack([np.maximum(q[..., j] - y, y - q[..., Q - 1 - j]) / scale[:, None]
-                     for j in range(Q // 2)]) if Q > 1 else np.zeros((0,) + y.shape)
 
 
 def _thin(data, most: int):
