@@ -418,8 +418,18 @@ class LSTMForecaster(BaseForecaster):
         with ``unique_id, ds`` and those columns for at least the next ``horizon`` steps of each series
         (a step the network reads beyond those repeats the last one given). With ``y``, its
         covariate columns give the new histories' covariates."""
-        with self._covariates_for(horizon, y, future):
+        with self._covariates_for(horizon, y, future), self._one_ensemble_run():
             return super().predict(horizon, y, level, quantiles)
+
+    @contextmanager
+    def _one_ensemble_run(self) -> Iterator[None]:
+        """Within one predict call the point, the band and the quantiles all read the ensemble's forecast of
+        the same histories: :meth:`_ensemble` runs the members once and keeps its forecast here for the others."""
+        self._ensemble_kept = []  # [histories, forecast] after the first run
+        try:
+            yield
+        finally:
+            del self._ensemble_kept
 
     @contextmanager
     def _covariates_for(self, horizon: int | None, y, future) -> Iterator[None]:
@@ -717,17 +727,24 @@ class LSTMForecaster(BaseForecaster):
 
     def _ensemble(self, histories: list[np.ndarray]) -> np.ndarray:
         """The members' median forecast from N histories: (N, H), or (N, H, Q) sorted quantiles, or (N, H, P)
-        the distribution head's parameters (each the members' median)."""
+        the distribution head's parameters (each the members' median). Within one predict call
+        (:meth:`_one_ensemble_run`) the members run once for the same histories, and every caller reads the
+        same array: none may modify it."""
+        kept = getattr(self, "_ensemble_kept", None)
+        if kept and kept[0] is histories:
+            return kept[1]
         cfg = self.config_
         panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
         cov = self._covariate_panel(panel)
         outs = self._members_forecast(panel, np.arange(len(panel)), panel.lengths, cov)  # (K, N, H[, Q])
         out = np.median(outs, axis=0)  # (N, H[, Q or P])
-        if cfg.distribution:
-            return out
         if cfg.quantiles:
             out = np.sort(out, axis=-1)  # monotone rearrangement (Chernozhukov et al. 2010)
-        return _constants_kept(out, histories)
+        if not cfg.distribution:  # a distribution head's point, quantiles and paths keep the constants instead
+            out = _constants_kept(out, histories)
+        if kept is not None:
+            kept[:] = [histories, out]
+        return out
 
     def predict_quantiles(self, horizon: int | None = None, y: SeriesInput | None = None,
                           future: pd.DataFrame | None = None, quantiles: Sequence[float] | None = None) -> pd.DataFrame:
