@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from lstmlab.errors import LstmlabError
+from lstmlab.forecast.covariates import covariate_columns
 from lstmlab.forecast.forecaster import SAMPLES
 from lstmlab.forecast.panel import SCALERS
 from lstmlab.glassbox.networks import CELL_NAMES
@@ -339,11 +340,6 @@ def _model(args):
     return LSTMForecaster(**params)
 
 
-def _covariate_columns(params: dict) -> tuple:
-    """The file columns a model with these parameters reads beside the series."""
-    return tuple(c for k in ("past_covariates", "future_covariates", "static_covariates") for c in params.get(k) or ())
-
-
 def _future(args):
     """The --future file's frame (None without one), read before anything is trained or written."""
     from lstmlab.forecast.csvfile import read_future
@@ -365,7 +361,7 @@ def run_tune(args) -> int:
     from lstmlab.forecast.tune import tune
 
     fixed = {k: getattr(args, k) for k in COVARIATE_FLAGS if getattr(args, k, None) is not None}
-    y = _load_data(args, keep=_covariate_columns(fixed))
+    y = _load_data(args, keep=covariate_columns(fixed))
     result = tune(y, args.horizon, args.seasonal_period, n_folds=args.n_folds, time_budget=args.time_budget,
                   n_trials=args.n_trials, seed=args.seed, fixed=fixed)
     write_text_atomic(args.out, json.dumps(result.params, indent=2) + "\n")
@@ -401,7 +397,7 @@ def run(args) -> int:
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
         if args.action == "fit":  # train with the others, write nothing
             model = _model(args)
-            model.fit(_load_data(args, keep=_covariate_columns(model.get_params())))
+            model.fit(_load_data(args, keep=covariate_columns(model.get_params())))
             return 0
         return _run(args)
 
@@ -417,7 +413,7 @@ def _run(args) -> int:
     if args.samples is not None:  # before anything is trained
         check_samples(args.samples)
     model = _model(args) if args.action != "predict" else load(_model_dir(args.model))
-    y = _load_data(args, required=args.action != "predict", keep=_covariate_columns(model.get_params()))
+    y = _load_data(args, required=args.action != "predict", keep=covariate_columns(model.get_params()))
     out = _out(args)
     report = output.SeriesReport(args.points, args.left_out)
     report.print_left_out()

@@ -18,6 +18,7 @@ from lstmlab.atomic import write_csv_atomic
 from lstmlab.errors import LstmlabError
 from lstmlab.forecast._base import BaseForecaster
 from lstmlab.forecast.baselines import make_baselines
+from lstmlab.forecast.covariates import covariate_columns
 from lstmlab.forecast.data import SeriesData, seasonal_period_from_freq, to_series_list
 from lstmlab.forecast.intervals import check_quantiles
 from lstmlab.forecast.paths import check_samples
@@ -200,8 +201,7 @@ def backtest(model: BaseForecaster, y, horizon: int | None = None, n_windows: in
     -------
     BacktestResult
     """
-    named = [c for k in ("past_covariates", "future_covariates", "static_covariates")
-             for c in getattr(model, k, None) or ()]
+    named = covariate_columns(model.get_params())
     if named and not isinstance(y, pd.DataFrame):
         raise LstmlabError(f"a model with covariates ({', '.join(named)}) is backtested on a long DataFrame that "
                            f"holds them (unique_id, ds, y, {', '.join(named)}), not a {type(y).__name__}")

@@ -23,7 +23,7 @@ positions t - L .. t - 1 and nothing else; only future columns are read at t .. 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -34,6 +34,13 @@ from lstmlab.forecast.calendar import calendar_features, check_calendar
 from lstmlab.forecast.data import LONG_COLUMNS, SeriesData, parses_as_float
 
 KINDS = ("past", "future", "static")
+
+
+def covariate_columns(params: Mapping[str, object]) -> tuple:
+    """The columns of the long frame that a forecaster with these parameters (``get_params()``, or the
+    covariate settings alone) reads beside the series: its past, future and static covariates, in that
+    order, as named (unchecked); empty for a model without any."""
+    return tuple(c for kind in KINDS for c in params.get(f"{kind}_covariates") or ())
 
 
 @dataclass(frozen=True)
