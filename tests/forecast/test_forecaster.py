@@ -272,3 +272,17 @@ def test_mixed_precision_is_refused_before_training_off_cuda(seasonal):
 def test_trains_in_mixed_precision_on_cuda(seasonal):
     f = LSTMForecaster(horizon=3, device="cuda", mixed_precision=True, **TINY).fit(seasonal)
     assert f.config_.mixed_precision and np.all(np.isfinite(f.predict(level=0.9).to_numpy()))
+
+
+def test_a_panel_calibrates_on_the_last_validation_origin_of_each_series():
+    from lstmlab.forecast.forecaster import MIN_CALIBRATION
+
+    rng = np.random.default_rng(0)
+    n = MIN_CALIBRATION + 20
+    frame = pd.DataFrame({"unique_id": np.repeat(np.arange(n), 40), "ds": np.tile(np.arange(40), n),
+                          "y": (rng.normal(size=(n, 40)).cumsum(axis=1) + 50).ravel()})
+    model = LSTMForecaster(horizon=3, steps=2, n_models=1, pretrained=None, fallback=False).fit(frame)
+    assert model.validation_["windows"] > 2 * n  # several validation origins per series...
+    assert model.calibration_scores_.shape == model.signed_errors_.shape == (n, 3)  # ...one calibrates each
+    one = LSTMForecaster(horizon=3, steps=2, n_models=1).fit(frame["y"].to_numpy()[:200])
+    assert len(one.calibration_scores_) == one.validation_["windows"] < MIN_CALIBRATION  # few: all of them
