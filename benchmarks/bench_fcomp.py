@@ -127,10 +127,17 @@ def run_lstm(dataset: str, group: str, seed: int, settings: dict, levels: tuple 
             choices.append(model.choice_)
     else:
         h, m = series[0]["h"], series[0]["m"]
-        model = LSTMForecaster(horizon=h, seasonal_period=m, seed=seed, **settings).fit(long_frame(series))
+        log = settings.pop("log", False)  # --log: fit on log values, forecasts exponentiated
+        shift = 0.0 if min(s["x"].min() for s in series) > 0 else 1.0
+        fitted = [dict(s, x=np.log(s["x"] + shift)) for s in series] if log else series
+        model = LSTMForecaster(horizon=h, seasonal_period=m, seed=seed, **settings).fit(long_frame(fitted))
         pred = model.predict()
         by_id = {uid: g["y_hat"].to_numpy() for uid, g in pred.groupby("unique_id", sort=False)}
         forecasts, choices = [by_id[s["uid"]] for s in series], [model.choice_]
+        if log:
+            if levels:
+                raise SystemExit("--log scores points only: leave out --levels")
+            forecasts = [np.exp(f) - shift for f in forecasts]
         per_level = {}
         for lv in levels:
             out = model.predict(level=lv / 100)
@@ -199,8 +206,11 @@ def main() -> None:
                         help="with --single: fit each M1 series with the pre-trained files in DIR/Tourism and each "
                              "Tourism series with DIR/M1 (scripts/pretrain.py --datasets ...): series those networks "
                              "never saw, not even their training parts")
+    parser.add_argument("--log", action="store_true",
+                        help="panel fits on the logarithm of each value (plus 1 in a group with a zero), forecasts "
+                             "exponentiated back: a variant, scored in the series' units")
     parser.add_argument("--jobs", type=int, default=1, help="jobs run at once, each on one thread (default 1)")
-    parser.add_argument("--out", type=Path, help="write every per-series score to this JSON file")
+    parser.add_argument("--out", type=Path, help="write every per-series score and forecast to this JSON file")
     parser.add_argument("--levels", type=int, nargs="*", default=[], metavar="PCT",
                         help="also score intervals at these levels (per cent, e.g. 80 95): coverage, MSIS, and a "
                              "scaled CRPS from the bounds")
@@ -211,14 +221,14 @@ def main() -> None:
         tasks = [(f"single:{args.single}:{','.join(args.datasets)}:{','.join(args.groups)}", "single")]
     levels = tuple(args.levels)
     jobs = [(d, g, name, run_stats, (d, g, name, levels)) for d, g in tasks for name in args.stats]
-    settings = args.settings | ({"cross": args.cross} if args.cross else {})
+    settings = args.settings | ({"cross": args.cross} if args.cross else {}) | ({"log": True} if args.log else {})
     jobs += [(d, g, f"{LSTM}#{seed}", run_lstm, (d, g, seed, settings, levels)) for d, g in tasks
              for seed in range(args.seeds)]
     # A fresh single-threaded process per job (max_tasks_per_child=1), so each peak RSS is the job's own;
     # --jobs 2 runs two at once on a 2-core machine (each job's seconds then include some contention).
     with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("spawn"), max_tasks_per_child=1) as pool:
         futures = [(d, g, name, pool.submit(fn, *a)) for d, g, name, fn, a in jobs]
-        rows, dump = [], {}
+        rows, dump, forecasts = [], {}, {}
         for dataset, group, name, fut in futures:
             res, series = fut.result(), load(dataset, group)
             sc = scores(series, res["forecasts"], res.get("bounds"))
@@ -227,12 +237,15 @@ def main() -> None:
                          **{k: float(np.nanmean(v)) for k, v in sc.items()},
                          "seconds": res["seconds"], "peak_mib": res["peak_mib"]})
             dump[f"{label}/{group}/{name}"] = {k: v.tolist() for k, v in sc.items()} | {"choices": res.get("choices")}
+            forecasts[f"{label}/{group}/{name}"] = {s["uid"]: np.asarray(f).tolist()
+                                                    for s, f in zip(series, res["forecasts"])}
             r = rows[-1]
             print(f"{label:8s} {group:9s} {name:14s} MASE {r['mase']:.3f} sMAPE {r['smape']:6.2f} MAPE "
                   f"{r['mape']:6.2f}  {r['seconds']:7.1f} s {r['peak_mib']:7.0f} MiB  {res.get('choices') or ''}",
                   flush=True)
     if args.out:
-        args.out.write_text(json.dumps({"rows": rows, "series": dump, "settings": args.settings}))
+        args.out.write_text(json.dumps({"rows": rows, "series": dump, "settings": args.settings,
+                                        "forecasts": forecasts}))
     report(pd.DataFrame(rows), dump)
 
 
