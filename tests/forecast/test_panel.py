@@ -192,13 +192,11 @@ def test_some_windows_is_the_seeded_sample_of_all_windows():
     np.testing.assert_array_equal(o3, origin)
 
 
-def test_recent_keeps_the_last_origins_until_enough_windows():
+def test_recent_keeps_the_last_windows_of_enough_series_else_all():
     from lstmlab.forecast.panel import recent
 
     age = np.array([0, 1, 2, 0, 1, 0, 3, 2, 0])  # four series' windows, 0 the last origin of each
-    np.testing.assert_array_equal(recent(age, 4), age < 1)  # four windows at age 0: enough
-    np.testing.assert_array_equal(recent(age, 5), age < 2)  # four at age 0 are not: ages 0 and 1 (six)
-    np.testing.assert_array_equal(recent(age, 7), age < 3)
-    assert recent(age, 9).all() and recent(age, 100).all()  # no more windows than asked: all of them
+    np.testing.assert_array_equal(recent(age, 4), age == 0)  # four series: their last windows
+    np.testing.assert_array_equal(recent(age, 3), age == 0)
+    assert recent(age, 5).all()  # fewer series than asked: every window
     assert recent(np.zeros(0, dtype=np.int64), 5).shape == (0,)
-

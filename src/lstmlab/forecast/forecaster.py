@@ -12,8 +12,9 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   by each window's mean and spread with an MSE loss, one network (:func:`auto_recipe`);
 - a validation run of the whole ensemble (the last ``val_fraction`` of each series' windows, after a
   gap so that no validation target is a training target) checks its median forecast against seasonal
-  naive and calibrates the conformal intervals; with ``fallback=True`` a model that loses there is replaced by seasonal naive,
-  and ``choice_`` says so;
+  naive on every validation window and calibrates the conformal intervals (on the last window of
+  each series, in a panel of :data:`MIN_CALIBRATION` series or more); with ``fallback=True`` a model that loses there is replaced by seasonal
+  naive, and ``choice_`` says so;
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
   (:meth:`LSTMForecaster.predict_quantiles`);
@@ -61,10 +62,10 @@ NETWORK_SETTINGS = ("input_size", "cell", "hidden_size", "num_layers", "dropout"
                     "past_covariates", "future_covariates", "static_covariates", "calendar", "mixed_precision",
                     "distribution")
 MIN_CALIBRATION = 100
-"""Validation windows that calibrate the intervals: the last origin of every series, and earlier ones only
-until at least this many windows calibrate (all of them for a series or panel with no more). On M1 and
-Tourism, calibrating on the last origin alone brought the coverage nearer nominal in 10 of 12 group and
-level cells (docs/benchmarks.md, "Which windows calibrate")."""
+"""A panel with at least this many series calibrates its intervals on the last validation window of each
+series; a smaller one (or one series) on every validation window. On M1 and Tourism the last windows
+brought the coverage nearer nominal in 9 of 12 group and level cells; on single long series the most
+recent windows did not (docs/benchmarks.md, "Which windows calibrate")."""
 MAX_VALIDATION = 20_000  # validation windows scored at most (a seeded sample of them beyond that)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
@@ -278,7 +279,7 @@ class LSTMForecaster(BaseForecaster):
     units (MASE with the "history" and "mase" scalers; with ``loss="mape"`` their mean absolute
     percentage errors, as fractions). history_ : the validation run's TrainResult
     (None without validation windows). calibration_scores_ : (n_cal, H) conformal scores of the
-    forecast that ships on the most recent validation windows (:data:`MIN_CALIBRATION`).
+    forecast that ships on the validation windows that calibrate (:data:`MIN_CALIBRATION`).
     signed_errors_ : (n_cal, H) the same errors with their signs, (y - ŷ) / scale,
     behind the sample paths (None in models saved before format 7). cqr_scores_ : (P, n_cal, H) CQR
     scores of the P quantile pairs, outermost first (None without ``quantiles``). pit_ : (n_cal, H) the
@@ -614,8 +615,8 @@ class LSTMForecaster(BaseForecaster):
 
     def _choose(self, point: np.ndarray, val: Batch, keep: np.ndarray) -> None:
         """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's, keep the
-        scores of the windows ``keep`` (n,) bool to calibrate the intervals, and fall back to seasonal naive if it is no worse: on the
-        metric the networks were trained for (the percentage error with ``loss="mape"``, else the error in
+        scores of the windows ``keep`` (n,) bool to calibrate the intervals, and fall back to seasonal
+        naive if it is no worse: on the metric the networks were trained for (the percentage error with ``loss="mape"``, else the error in
         normalised units: MASE with the "history" and "mase" scalers)."""
         actual = val.decode(val.y.astype(np.float64))
         signed = (actual - point) / val.scale[:, None]  # (n, H), normalised
@@ -650,8 +651,8 @@ class LSTMForecaster(BaseForecaster):
         if not isinstance(self.pretrained, (str, os.PathLike)):
             raise LstmlabError(f"pretrained={self.pretrained!r}: expected 'auto', 'shipped', a folder or None")
         if cfg.quantiles:
-            raise LstmlabError(f"pretrained={self.pretrained!r} with quantiles: a pre-trained ensemble forecasts points; "
-                               "a quantile head is trained (pretrained=None), or ask predict(quantiles=...) for "
+            raise LstmlabError(f"pretrained={self.pretrained!r} with quantiles: a pre-trained ensemble forecasts "
+                               "points; a quantile head is trained (pretrained=None), or ask predict(quantiles=...) for "
                                "conformal ones")
         if cfg.distribution:
             raise LstmlabError(f"pretrained={self.pretrained!r} with distribution={cfg.distribution!r}: a pre-trained "
@@ -692,8 +693,6 @@ class LSTMForecaster(BaseForecaster):
     def _members_forecast(self, panel: Panel, sidx: np.ndarray, origin: np.ndarray,
                           cov: CovariatePanel | None = None) -> np.ndarray:
         """Each member's forecasts of the windows (sidx, origin), in the series' units: (K, n, H[, Q])."""
-        from lstmlab.nn.train import predict
-
         cfg, outs = self.config_, []
         for k, member in enumerate(self.model_):
             L, Hm = cfg.input_sizes[k], cfg.member_horizon

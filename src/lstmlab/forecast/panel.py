@@ -315,14 +315,11 @@ def some_windows(lo: np.ndarray, hi: np.ndarray, most: int, seed) -> tuple[np.nd
 
 
 def recent(age: np.ndarray, least: int) -> np.ndarray:
-    """Which windows are of the last k origins of their series, k the smallest that keeps at least ``least``
-    of them (all, when there are no more than ``least``): (W,) bool from ``age`` (W,), each window's
-    number of origins before its series' last one (0: the last)."""
-    age = np.asarray(age, dtype=np.int64)
-    if len(age) <= least:
-        return np.ones(len(age), dtype=bool)
-    k = int(np.searchsorted(np.cumsum(np.bincount(age)), least)) + 1  # ages 0..k-1 hold >= least windows
-    return age < k
+    """Which windows calibrate: those of the last origin of their series when there are at least ``least``
+    of them (a panel of that many series), else all. (W,) bool from ``age`` (W,), each window's number
+    of origins before its series' last one (0: the last)."""
+    last = np.asarray(age) == 0
+    return last if last.sum() >= least else np.ones(len(last), dtype=bool)
 
 
 def all_windows(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
