@@ -161,6 +161,17 @@ def test_student_t_fit_quantiles_levels_and_point(seasonal):
     assert list(f.predict_quantiles().columns) == ["q0.1", "q0.5", "q0.9"]
 
 
+def test_one_predict_runs_the_members_once(seasonal, monkeypatch):
+    f = LSTMForecaster(horizon=4, distribution="student_t", **TINY).fit(seasonal)
+    calls = []
+    run = f._members_forecast
+    monkeypatch.setattr(f, "_members_forecast", lambda *a, **k: calls.append(1) or run(*a, **k))
+    f.predict(quantiles=[0.05, 0.5, 0.95], level=0.8)  # the point, a band and quantiles: one run
+    assert len(calls) == 1
+    f.predict(level=0.8)  # a second call runs again: nothing is kept between calls
+    assert len(calls) == 2
+
+
 def test_cqr_of_the_head_reads_the_validation_forecasts(seasonal):
     """The calibrated pair (τ, 1 - τ) is the head's pair moved out by c_h s, c_h the conformal quantile of the
     validation scores max(q_lo - y, y - q_hi) / s: with validation forecasts set by hand the scores are known
