@@ -51,7 +51,9 @@ def test_evaluate_and_backtest_print_model_beside_baselines(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["forecast", "evaluate", "--horizon", "3"], "no data: give --csv PATH or --dataset NAME"),
+    (["forecast", "evaluate", "--horizon", "3"], "no data: give a file (FILE or --csv PATH) or --dataset NAME"),
+    (["forecast", "evaluate", "missing.csv", "--horizon", "3"], "missing.csv: no such file (expected a CSV file)"),
+    (["forecast", "evaluate", "--parquet", "gone.pq", "--horizon", "3"], "gone.pq: no such file (expected a Parquet"),
     (["forecast", "evaluate", "--dataset", "no_such_series", "--horizon", "3"], "unknown dataset 'no_such_series'"),
     (["forecast", "fit", "--dataset", "airpassengers", "--horizon", "3"], "fit needs --out DIR"),
     (["forecast", "evaluate", "--dataset", "airpassengers", "--horizon", "100"], "long enough to train"),
@@ -59,6 +61,19 @@ def test_evaluate_and_backtest_print_model_beside_baselines(tmp_path, capsys):
 def test_errors_exit_non_zero_with_a_message(argv, message, capsys):
     assert main(argv + TINY) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_bare_file_is_read_by_its_suffix(csv, tmp_path, capsys):
+    cols = ["--date-col", "month", "--value-col", "units", "--horizon", "3"] + TINY
+    assert main(["forecast", "evaluate", str(csv)] + cols) == 0
+    bare = capsys.readouterr().out
+    assert main(["forecast", "evaluate", "--csv", str(csv)] + cols) == 0
+    assert capsys.readouterr().out == bare  # the same as --csv
+    with pytest.raises(SystemExit):  # one source only
+        main(["forecast", "evaluate", str(csv), "--dataset", "airpassengers"] + cols)
+    assert "not allowed with" in capsys.readouterr().err
+    assert main(["forecast", "evaluate", str(tmp_path / "sales.parquet")] + cols) == 2
+    assert "sales.parquet: no such file (expected a Parquet file)" in capsys.readouterr().err  # by its suffix
 
 
 def test_bad_csv_columns(csv, capsys):

@@ -14,7 +14,7 @@ from lstmlab.glassbox.networks import CELL_NAMES
 DESCRIPTION = """\
 Forecast a time series with an LSTM and compare it with simple baselines.
 
-Data: a CSV file (--csv PATH) or a built-in dataset (--dataset NAME; see `lstmlab datasets`).
+Data: a CSV file (FILE, or --csv PATH) or a built-in dataset (--dataset NAME; see `lstmlab datasets`).
 A CSV holds one series (a date column and a value column) or many in long format (columns
 unique_id, ds, y, or name the series column with --id-col). Separators , ; tab | and decimal
 commas are recognised; day-first dates need --dayfirst (or --date-format). With many series,
@@ -48,8 +48,10 @@ COLUMNS = (("--date-col", "date column (default: 'ds', else the first column tha
 
 
 def _data_args(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("data (one of --csv / --parquet / --dataset)")
+    g = p.add_argument_group("data (one of FILE / --csv / --parquet / --dataset)")
     src = g.add_mutually_exclusive_group()
+    src.add_argument("file", nargs="?", metavar="FILE",
+                     help="a data file: read as --parquet if it ends in .parquet or .pq, else as --csv")
     for flag, metavar, text in SOURCES:
         src.add_argument(flag, metavar=metavar, help=text)
     for flag, text in COLUMNS:
@@ -281,6 +283,9 @@ def _load_data(args, required: bool = True, keep: tuple = ()):
     from lstmlab.forecast.datasets import load_dataset
 
     args.left_out, args.points = {}, None
+    if args.file:  # a bare path: its suffix says which reader
+        parquet = Path(args.file).suffix.lower() in (".parquet", ".pq")
+        args.parquet, args.csv = (args.file, None) if parquet else (None, args.file)
     if args.csv:
         y = read_csv(args.csv, args.date_col, args.value_col, args.id_col, args.dayfirst, args.date_format, keep)
     elif args.parquet:
@@ -291,7 +296,7 @@ def _load_data(args, required: bool = True, keep: tuple = ()):
                                "built-in --dataset has none")
         y = load_dataset(args.dataset)
     elif required:
-        raise LstmlabError("no data: give --csv PATH or --dataset NAME (see `lstmlab datasets`)")
+        raise LstmlabError("no data: give a file (FILE or --csv PATH) or --dataset NAME (see `lstmlab datasets`)")
     else:
         return None
     if isinstance(y, pd.DataFrame):

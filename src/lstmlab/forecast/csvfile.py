@@ -44,20 +44,29 @@ def read_csv(path: str | Path, date_col: str | None = None, value_col: str | Non
     -------
     pandas Series with a DatetimeIndex (one series), or a DataFrame ``unique_id, ds, y`` (many).
     """
-    return from_frame(_read_table(Path(path)), path, date_col, value_col, id_col, dayfirst, date_format, keep)
+    return from_frame(_read_table(_existing(path, "CSV")), path, date_col, value_col, id_col, dayfirst, date_format,
+                      keep)
+
+
+def _existing(path: str | Path, kind: str) -> Path:
+    """``path`` as a Path if it names a file, else a FileNotFoundError that says so."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file (expected a {kind} file)" if not path.is_dir() else
+                                f"{path} is a folder (expected a {kind} file)")
+    return path
 
 
 def read_parquet(path: str | Path, date_col: str | None = None, value_col: str | None = None,
                  id_col: str | None = None, keep: Sequence[str] = ()):
     """Read one series, or many, from a Parquet file (needs pyarrow: ``pip install 'lstmlab[parquet]'``);
     columns as in :func:`read_csv`. Returns the same kinds."""
+    path = _existing(path, "Parquet")
     try:
         frame = pd.read_parquet(path)
     except ImportError as exc:
         raise LstmlabError(f"reading {path} needs pyarrow: pip install 'lstmlab[parquet]' ({exc})") from None
     except (OSError, ValueError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise
         raise LstmlabError(f"{path} is not a readable Parquet file: {exc}") from None
     if frame.empty:
         raise LstmlabError(f"{path} has columns {list(frame.columns)} but no rows of data")
