@@ -51,6 +51,7 @@ from lstmlab.forecast.cqr import calibrated_levels, calibrated_pairs, cqr_margin
 from lstmlab.forecast.intervals import check_quantiles
 from lstmlab.forecast.panel import SCALERS, Batch, Panel, recent, sample_windows, some_windows, split_origins
 from lstmlab.forecast.paths import check_seed, copula_factor, copula_uniforms
+from lstmlab.forecast.seasonality import adjusted, factors, panel_indices
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ SAMPLES = ("series", "window")
 NETWORK_SETTINGS = ("input_size", "cell", "hidden_size", "num_layers", "dropout", "patch_len", "scaler", "loss",
                     "steps", "batch_size", "learning_rate", "n_models", "sample", "quantiles",
                     "past_covariates", "future_covariates", "static_covariates", "calendar", "mixed_precision",
-                    "distribution")
+                    "distribution", "seasonal_adjust")
 MIN_CALIBRATION = 100
 """A panel with at least this many series calibrates its intervals on the last validation window of each
 series; a smaller one (or one series) on every validation window. On M1 and Tourism the last windows
@@ -116,6 +117,7 @@ class ResolvedConfig:
     mixed_precision: bool = False
     categories: dict | None = None  # {column: [value, ...]}, the vocabulary of each categorical static column
     distribution: str | None = None
+    seasonal: bool = False  # the networks read series divided by their multiplicative seasonal indices
 
     @property
     def family(self):
@@ -261,6 +263,13 @@ class LSTMForecaster(BaseForecaster):
     calendar : calendar features made from the dates, e.g. ["month"] or ["dayofweek", "hour"] (see
         :data:`lstmlab.forecast.calendar.FEATURES`): each a sine and cosine pair, read as future-known
         covariates (the horizon's dates are known, so ``future`` is not needed for them). Default None.
+    seasonal_adjust : divide each series by its multiplicative seasonal indices, estimated on its whole
+        history (classical decomposition with a 90 % seasonality test; :mod:`lstmlab.forecast.seasonality`:
+        all 1 for a series that is not seasonal, not positive or shorter than three seasons), train and
+        forecast the adjusted values, and multiply the forecasts back. The validation run estimates them
+        on each history before its validation windows. Default None: on for a panel (several series)
+        with a season (m > 1) and no distribution head, off otherwise (chosen on M1 and Tourism:
+        docs/benchmarks.md, "Seasonal adjustment").
     distribution : a distribution head: "student_t" (in each window's normalised units, for any real
         values) or "negative_binomial" (in the series' units, for counts: every value of the fitted
         series must be a non-negative whole number). Each network outputs the family's parameters per
@@ -299,7 +308,8 @@ class LSTMForecaster(BaseForecaster):
                  pretrained: str | None = "auto", past_covariates: Sequence[str] | None = None,
                  future_covariates: Sequence[str] | None = None,
                  static_covariates: Sequence[str] | None = None, calendar: Sequence[str] | None = None,
-                 mixed_precision: bool = False, distribution: str | None = None) -> None:
+                 mixed_precision: bool = False, distribution: str | None = None,
+                 seasonal_adjust: bool | None = None) -> None:
         self.horizon, self.seasonal_period, self.input_size = horizon, seasonal_period, input_size
         self.cell, self.hidden_size, self.num_layers, self.dropout = cell, hidden_size, num_layers, dropout
         self.patch_len, self.scaler, self.steps, self.batch_size = patch_len, scaler, steps, batch_size
@@ -311,6 +321,7 @@ class LSTMForecaster(BaseForecaster):
         self.static_covariates, self.calendar = static_covariates, calendar
         self.mixed_precision = mixed_precision
         self.distribution = distribution
+        self.seasonal_adjust = seasonal_adjust
 
     @property
     def min_history(self) -> int:
@@ -392,13 +403,22 @@ class LSTMForecaster(BaseForecaster):
         residuals = tuple(k % 2 == 1 for k in range(K))
         if self.steps is not None:
             self._check_positive(self.steps, "steps")
+        seasonal = self.seasonal_adjust
+        if seasonal not in (None, True, False):
+            raise LstmlabError(f"seasonal_adjust={seasonal!r}: expected True, False or None (automatic)")
+        if seasonal is None:
+            seasonal = len(series) > 1 and m > 1 and self.distribution is None
+        if seasonal and self.distribution is not None:
+            raise LstmlabError(f"seasonal_adjust=True with distribution={self.distribution!r}: a distribution head "
+                               "forecasts the series as it is (leave seasonal_adjust=None)")
         return ResolvedConfig(H, int(m), lengths, patches, residuals, self.cell, self.hidden_size, self.num_layers,
                               float(self.dropout), scaler, loss, 0.0, 1.0, self.steps or 0, self.batch_size,
                               float(lr), float(self.val_fraction), self.sample, bool(self.fallback),
                               int(self.seed), taus, past_covariates=spec.past,
                               future_covariates=spec.future, static_covariates=spec.static,
                               calendar=spec.calendar, categories=getattr(self, "_fit_categories", None),
-                              mixed_precision=bool(self.mixed_precision), distribution=self.distribution)
+                              mixed_precision=bool(self.mixed_precision), distribution=self.distribution,
+                              seasonal=bool(seasonal))
 
     def _spec(self) -> CovariateSpec:
         return CovariateSpec.from_params(self.past_covariates, self.future_covariates, self.static_covariates,
@@ -501,13 +521,23 @@ class LSTMForecaster(BaseForecaster):
         if n_train == 0:
             raise LstmlabError(f"no series is long enough to train on: the longest has {lengths.max()} points, "
                                f"horizon={H} needs at least {H + 1}")
+        arrays = [s.values for s in series]
+        if cfg.seasonal:  # indices from each whole history, and for the validation run from before it
+            val_indices = panel_indices(arrays, m, origins.val_lo)
+            fit_arrays, val_arrays = adjusted(arrays, panel_indices(arrays, m)), adjusted(arrays, val_indices)
+        else:
+            fit_arrays = val_arrays = arrays
         loc = scale = None
         if cfg.scaler == "standard":  # one mean and spread of the training targets' span only
-            part = np.concatenate([s.values[:max(int(hi) + H - 1, 1)] for s, hi in zip(series, origins.train_hi)])
+            part = np.concatenate([a[:max(int(hi) + H - 1, 1)] for a, hi in zip(fit_arrays, origins.train_hi)])
             loc, scale = float(part.mean()), float(part.std() or 1.0)
-        arrays = [s.values for s in series]
-        panel = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0)
-        val_panel = panel.with_scale_end(origins.val_lo)  # the same arrays, scales from before validation
+        panel = Panel(fit_arrays, m, cfg.scaler, loc or 0.0, scale or 1.0)
+        # The validation run's windows, scales from before validation; its forecasts are scored (and calibrate
+        # the intervals) in the series' own units: with seasonal adjustment, on a panel of the series as they are.
+        val_panel = scored_panel = panel.with_scale_end(origins.val_lo)
+        if cfg.seasonal:
+            val_panel = Panel(val_arrays, m, cfg.scaler, loc or 0.0, scale or 1.0).with_scale_end(origins.val_lo)
+            scored_panel = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0).with_scale_end(origins.val_lo)
         batch_size = min(cfg.batch_size, n_train)
         steps = cfg.steps or auto_steps(n_train, batch_size)
         cov = scaling = None
@@ -587,9 +617,11 @@ class LSTMForecaster(BaseForecaster):
                 model, history = train(k, val_panel, origins.train_hi, val)
                 self.history_ = history if k == 0 else self.history_
                 preds.append(self._outputs(model, val, inputs(val, vs, vt, L)[0]))  # (n_val, H[, Q or P])
-            val = val_panel.batch(vs, vt, cfg.input_sizes[0], H)  # its scale is the intervals' scale
+            val = scored_panel.batch(vs, vt, cfg.input_sizes[0], H)  # its scale is the intervals' scale
             actual = val.decode(val.y.astype(np.float64))
             point = np.median(np.stack(preds), axis=0)  # (K, n_val, H[, Q]) -> (n_val, H[, Q])
+            if cfg.seasonal:  # back in the series' units
+                point = _reseasoned(point, factors(val_indices, vs, vt[:, None] + np.arange(H)))
             if fam is not None:  # point: the ensemble's parameters (n_val, H, P), in the series' units
                 target = np.round(actual) if fam.units == "counts" else actual  # decoded float32: round counts
                 self.pit_ = fam.pit(point[keep], target[keep], np.random.default_rng([cfg.seed, 3]))  # (n_cal, H)
@@ -741,10 +773,15 @@ class LSTMForecaster(BaseForecaster):
         if kept and kept[0] is histories:
             return kept[1]
         cfg = self.config_
-        panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
+        indices = panel_indices(histories, cfg.seasonal_period) if cfg.seasonal else None
+        panel = Panel(histories if indices is None else adjusted(histories, indices), cfg.seasonal_period,
+                      cfg.scaler, cfg.loc, cfg.scale)
         cov = self._covariate_panel(panel)
         outs = self._members_forecast(panel, np.arange(len(panel)), panel.lengths, cov)  # (K, N, H[, Q])
         out = np.median(outs, axis=0)  # (N, H[, Q or P])
+        if indices is not None:  # the adjusted forecasts times the indices of the steps ahead
+            ahead = panel.lengths[:, None] + np.arange(out.shape[1])  # (N, H) positions
+            out = _reseasoned(out, factors(indices, np.arange(len(panel)), ahead))
         if cfg.quantiles:
             out = np.sort(out, axis=-1)  # monotone rearrangement (Chernozhukov et al. 2010)
         if not cfg.distribution:  # a distribution head's point, quantiles and paths keep the constants instead
@@ -923,6 +960,11 @@ class LSTMForecaster(BaseForecaster):
         """The resolved settings as a plain dict (after fit)."""
         self._check_fitted()
         return asdict(self.config_)
+
+
+def _reseasoned(out: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """Seasonally adjusted forecasts (B, H) or quantiles (B, H, Q) times their steps' indices ``f`` (B, H)."""
+    return out * (f[..., None] if out.ndim == 3 else f)
 
 
 def _origins(lengths: np.ndarray, horizon: int, season: int, val_fraction: float):

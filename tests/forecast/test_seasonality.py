@@ -1,0 +1,101 @@
+"""Multiplicative seasonal indices and the forecaster's seasonal adjustment."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstmlab.errors import LstmlabError
+from lstmlab.forecast import LSTMForecaster
+from lstmlab.forecast.io import load, save
+from lstmlab.forecast.seasonality import adjusted, factors, panel_indices, seasonal_indices
+
+SHAPE = np.array([0.8, 1.0, 1.3, 0.9])  # mean 1
+
+
+def test_indices_of_an_exactly_seasonal_series_are_its_pattern():
+    x = 100 * np.tile(SHAPE, 10)  # a constant level: the centred moving average is exactly 100
+    np.testing.assert_allclose(seasonal_indices(x, 4), SHAPE, rtol=1e-12)
+    np.testing.assert_allclose(seasonal_indices(3 * x[1:], 4), np.roll(SHAPE, -1), rtol=1e-12)  # from its first value
+    odd = np.array([0.9, 1.2, 0.9])
+    np.testing.assert_allclose(seasonal_indices(50 * np.tile(odd, 8), 3), odd, rtol=1e-12)  # odd m: a plain average
+
+
+@pytest.mark.parametrize("x, m, why", [
+    (np.random.default_rng(0).normal(10, 1, 200), 12, "no season by the test"),
+    (np.r_[-1.0, 100 * np.tile(SHAPE, 10)[1:]], 4, "not positive"),
+    (100 * np.tile(SHAPE, 2), 4, "shorter than three seasons"),
+    (np.full(40, 5.0), 4, "flat"),
+    (100 * np.tile(SHAPE, 10), 1, "no season"),
+])
+def test_indices_are_one_where_there_is_no_season_to_remove(x, m, why):
+    np.testing.assert_array_equal(seasonal_indices(x, m), np.ones(m))
+
+
+def test_panel_indices_read_only_the_first_values_asked():
+    rng = np.random.default_rng(1)
+    a = 100 * np.tile(SHAPE, 12) * rng.uniform(0.95, 1.05, 48)
+    b = a.copy()
+    b[30:] *= 5  # what comes after value 30 must not matter to indices measured on the first 30
+    got = panel_indices([a, b], 4, np.array([30, 30]))
+    np.testing.assert_array_equal(got[0], got[1])
+    np.testing.assert_array_equal(got[0], seasonal_indices(a[:30], 4))
+
+
+def test_factors_and_adjusted_line_up_positions():
+    idx = np.array([[1.0, 1.0, 1.0, 1.0], SHAPE])
+    x = [np.arange(1.0, 7.0), 100 * np.tile(SHAPE, 3)]
+    out = adjusted(x, idx)
+    assert out[0] is x[0]  # all ones: not copied
+    np.testing.assert_allclose(out[1], 100)
+    np.testing.assert_array_equal(factors(idx, np.array([1, 1]), np.array([[12, 13], [5, 6]])),
+                                  [[SHAPE[0], SHAPE[1]], [SHAPE[1], SHAPE[2]]])
+
+
+def _panel(n=12, T=48, seed=0):
+    rng = np.random.default_rng(seed)
+    y = (50 + rng.normal(0, 1, (n, T)).cumsum(axis=1)) * np.tile(SHAPE, T // 4)  # (n, T)
+    return pd.DataFrame({"unique_id": np.repeat(np.arange(n), T),
+                         "ds": np.tile(pd.date_range("2000-01-01", periods=T, freq="QS"), n), "y": y.ravel()})
+
+
+TINY = dict(steps=3, n_models=1, hidden_size=4, fallback=False)
+
+
+def test_a_seasonal_panel_is_adjusted_by_default_and_one_series_is_not():
+    frame = _panel()
+    f = LSTMForecaster(horizon=4, **TINY).fit(frame)
+    assert f.config_.seasonal_period == 4 and f.config_.seasonal
+    assert not LSTMForecaster(horizon=4, seasonal_adjust=False, **TINY).fit(frame).config_.seasonal
+    one = frame[frame["unique_id"] == 0].set_index("ds")["y"]
+    assert not LSTMForecaster(horizon=4, pretrained=None, **TINY).fit(one).config_.seasonal
+    assert LSTMForecaster(horizon=4, seasonal_adjust=True, **TINY).fit(one).config_.seasonal
+    assert not LSTMForecaster(horizon=4, seasonal_period=1, **TINY).fit(frame).config_.seasonal
+    assert not LSTMForecaster(horizon=4, distribution="student_t", **TINY).fit(frame).config_.seasonal
+
+
+def test_the_forecast_is_the_adjusted_forecast_times_the_indices_ahead():
+    frame = _panel()
+    f = LSTMForecaster(horizon=4, **TINY).fit(frame)
+    histories = [g["y"].to_numpy() for _, g in frame.groupby("unique_id", sort=False)]
+    idx = panel_indices(histories, 4)
+    plain = LSTMForecaster(horizon=4, **TINY)
+    plain.__dict__.update(vars(f))  # the same networks, reading the adjusted series as if they were the data
+    plain.config_ = type(f.config_).from_dict(vars(f.config_) | {"seasonal": False})
+    inner = plain.predict(y=pd.DataFrame({"unique_id": frame["unique_id"], "ds": frame["ds"],
+                                          "y": np.concatenate(adjusted(histories, idx))}))
+    ahead = np.array([len(h) for h in histories])[:, None] + np.arange(4)
+    expected = inner["y_hat"].to_numpy().reshape(-1, 4) * factors(idx, np.arange(len(histories)), ahead)
+    np.testing.assert_allclose(f.predict()["y_hat"].to_numpy().reshape(-1, 4), expected, rtol=1e-6)
+
+
+def test_seasonal_adjustment_is_saved_and_bad_settings_are_refused(tmp_path):
+    frame = _panel()
+    f = LSTMForecaster(horizon=4, **TINY).fit(frame)
+    save(f, tmp_path / "m")
+    g = load(tmp_path / "m")
+    assert g.config_.seasonal
+    np.testing.assert_array_equal(g.predict(level=0.8).to_numpy(), f.predict(level=0.8).to_numpy())
+    with pytest.raises(LstmlabError, match="seasonal_adjust='yes'"):
+        LSTMForecaster(horizon=4, seasonal_adjust="yes", **TINY).fit(frame)
+    with pytest.raises(LstmlabError, match="seasonal_adjust=True with distribution"):
+        LSTMForecaster(horizon=4, seasonal_adjust=True, distribution="student_t", **TINY).fit(frame)
