@@ -174,3 +174,13 @@ def test_dayfirst_flag_and_its_hint(tmp_path, capsys):
     assert main(argv) == 2
     assert "pass --dayfirst" in capsys.readouterr().err
     assert main(argv + ["--dayfirst"]) == 0
+
+
+@pytest.mark.parametrize("flag, seasonal", [(None, True), ("off", False)])
+def test_seasonal_adjust_flag(long_csv, tmp_path, flag, seasonal):
+    from lstmlab.forecast.io import load
+
+    out = tmp_path / "fit"
+    extra = [] if flag is None else ["--seasonal-adjust", flag]
+    assert main(["forecast", "fit", str(long_csv), "--horizon", "4", "--out", str(out)] + extra + TINY) == 0
+    assert load(out / "model").config_.seasonal is seasonal  # a monthly panel: adjusted unless turned off

@@ -93,6 +93,9 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--distribution", choices=("student_t", "negative_binomial"),
                    help="a distribution head trained by its likelihood: student_t (any values) or "
                         "negative_binomial (counts); its median is the forecast and --quantiles its quantiles")
+    g.add_argument("--seasonal-adjust", choices=("auto", "on", "off"),
+                   help="divide each series by its multiplicative seasonal indices before training and multiply the "
+                        "forecasts back: auto (default: on for several series with a season), on or off")
     g.add_argument("--mixed-precision", action="store_true",
                    help="train in float16 autocast with a gradient scaler (CUDA only)")
     g.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
@@ -341,6 +344,8 @@ def _model(args):
         params["distribution"] = args.distribution
     if args.pretrained is not None:
         params["pretrained"] = None if args.pretrained == "none" else args.pretrained
+    if args.seasonal_adjust is not None:
+        params["seasonal_adjust"] = {"auto": None, "on": True, "off": False}[args.seasonal_adjust]
     params |= {k: getattr(args, k) for k in COVARIATE_FLAGS if getattr(args, k, None) is not None}
     return LSTMForecaster(**params)
 
