@@ -99,3 +99,13 @@ def test_seasonal_adjustment_is_saved_and_bad_settings_are_refused(tmp_path):
         LSTMForecaster(horizon=4, seasonal_adjust="yes", **TINY).fit(frame)
     with pytest.raises(LstmlabError, match="seasonal_adjust=True with distribution"):
         LSTMForecaster(horizon=4, seasonal_adjust=True, distribution="student_t", **TINY).fit(frame)
+
+
+def test_a_seasonally_adjusted_ensemble_is_refused_as_pre_trained(tmp_path):
+    from lstmlab.forecast.pretrained import write
+
+    frame = _panel()
+    write(LSTMForecaster(horizon=4, **TINY).fit(frame), tmp_path / "m4.safetensors", "a test")
+    one = frame[frame["unique_id"] == 0].set_index("ds")["y"]
+    with pytest.raises(LstmlabError, match="trained with seasonal adjustment"):
+        LSTMForecaster(horizon=4, pretrained=str(tmp_path)).fit(one)

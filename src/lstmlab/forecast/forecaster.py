@@ -704,6 +704,9 @@ class LSTMForecaster(BaseForecaster):
         """Take the pre-trained ensemble ``pre`` as it is; every window of the series that has all H
         targets (none of which the ensemble saw) scores it and calibrates the intervals."""
         H, m = cfg.horizon, cfg.seasonal_period
+        if pre.config.get("seasonal"):
+            raise LstmlabError(f"{pre.path} was trained with seasonal adjustment, which a pre-trained ensemble "
+                               "does not support yet: train it with seasonal_adjust=False (scripts/pretrain.py does)")
         self.config_ = ResolvedConfig.from_dict(pre.config | {
             "horizon": H, "net_horizon": pre.config["horizon"], "pretrained": f"{pre.path}: {pre.source}",
             "fallback": cfg.fallback})
