@@ -109,3 +109,10 @@ def test_a_seasonally_adjusted_ensemble_is_refused_as_pre_trained(tmp_path):
     one = frame[frame["unique_id"] == 0].set_index("ds")["y"]
     with pytest.raises(LstmlabError, match="trained with seasonal adjustment"):
         LSTMForecaster(horizon=4, pretrained=str(tmp_path)).fit(one)
+
+
+def test_a_series_three_times_larger_gets_a_forecast_three_times_larger():
+    one = _panel(n=1)
+    both = pd.concat([one, one.assign(unique_id=1, y=3 * one["y"])])
+    out = LSTMForecaster(horizon=4, **TINY).fit(both).predict()["y_hat"].to_numpy()  # adjusted: same indices
+    np.testing.assert_allclose(out[4:], 3 * out[:4], rtol=1e-5)
