@@ -1,5 +1,7 @@
 """Multiplicative seasonal indices and the forecaster's seasonal adjustment."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -95,6 +97,11 @@ def test_seasonal_adjustment_is_saved_and_bad_settings_are_refused(tmp_path):
     g = load(tmp_path / "m")
     assert g.config_.seasonal
     np.testing.assert_array_equal(g.predict(level=0.8).to_numpy(), f.predict(level=0.8).to_numpy())
+    cfg = json.loads((tmp_path / "m" / "config.json").read_text())
+    cfg["version"] = 7  # what lstmlab wrote before seasonal adjustment: read as not adjusted
+    del cfg["config"]["seasonal"], cfg["params"]["seasonal_adjust"]
+    (tmp_path / "m" / "config.json").write_text(json.dumps(cfg))
+    assert not load(tmp_path / "m").config_.seasonal
     with pytest.raises(LstmlabError, match="seasonal_adjust='yes'"):
         LSTMForecaster(horizon=4, seasonal_adjust="yes", **TINY).fit(frame)
     with pytest.raises(LstmlabError, match="seasonal_adjust=True with distribution"):
@@ -116,3 +123,10 @@ def test_a_series_three_times_larger_gets_a_forecast_three_times_larger():
     both = pd.concat([one, one.assign(unique_id=1, y=3 * one["y"])])
     out = LSTMForecaster(horizon=4, **TINY).fit(both).predict()["y_hat"].to_numpy()  # adjusted: same indices
     np.testing.assert_allclose(out[4:], 3 * out[:4], rtol=1e-5)
+
+
+def test_one_series_asked_not_to_adjust_still_gets_the_shipped_ensemble():
+    y = _panel(n=1)["y"].to_numpy()
+    assert LSTMForecaster(horizon=4, seasonal_period=4, seasonal_adjust=False).fit(y).config_.pretrained != ""
+    with pytest.raises(LstmlabError, match="pretrained='shipped' with seasonal_adjust=True"):
+        LSTMForecaster(horizon=4, seasonal_period=4, seasonal_adjust=True, pretrained="shipped").fit(y)

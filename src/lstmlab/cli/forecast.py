@@ -95,7 +95,7 @@ def _model_args(p: argparse.ArgumentParser) -> None:
                         "negative_binomial (counts); its median is the forecast and --quantiles its quantiles")
     g.add_argument("--seasonal-adjust", choices=("auto", "on", "off"),
                    help="divide each series by its multiplicative seasonal indices before training and multiply the "
-                        "forecasts back: auto (default: on for several series with a season), on or off")
+                        "forecasts back: auto (default: on for several series with a season, without --distribution), on or off")
     g.add_argument("--mixed-precision", action="store_true",
                    help="train in float16 autocast with a gradient scaler (CUDA only)")
     g.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),

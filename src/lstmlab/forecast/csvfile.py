@@ -61,7 +61,8 @@ def read_parquet(path: str | Path, date_col: str | None = None, value_col: str |
                  id_col: str | None = None, keep: Sequence[str] = ()):
     """Read one series, or many, from a Parquet file (needs pyarrow: ``pip install 'lstmlab[parquet]'``);
     columns as in :func:`read_csv`. Returns the same kinds."""
-    path = _existing(path, "Parquet")
+    if "://" not in str(path) and not Path(path).is_dir():  # a URL or a partitioned folder: pandas reads it
+        path = _existing(path, "Parquet")
     try:
         frame = pd.read_parquet(path)
     except ImportError as exc:

@@ -61,7 +61,7 @@ SAMPLES = ("series", "window")
 NETWORK_SETTINGS = ("input_size", "cell", "hidden_size", "num_layers", "dropout", "patch_len", "scaler", "loss",
                     "steps", "batch_size", "learning_rate", "n_models", "sample", "quantiles",
                     "past_covariates", "future_covariates", "static_covariates", "calendar", "mixed_precision",
-                    "distribution", "seasonal_adjust")
+                    "distribution")
 MIN_CALIBRATION = 100
 """A panel with at least this many series calibrates its intervals on the last validation window of each
 series; a smaller one (or one series) on every validation window. On M1 and Tourism the last windows
@@ -529,7 +529,8 @@ class LSTMForecaster(BaseForecaster):
             fit_arrays = val_arrays = arrays
         loc = scale = None
         if cfg.scaler == "standard":  # one mean and spread of the training targets' span only
-            part = np.concatenate([a[:max(int(hi) + H - 1, 1)] for a, hi in zip(fit_arrays, origins.train_hi)])
+            # the training targets' span, adjusted by indices from before validation (no validation value read)
+            part = np.concatenate([a[:max(int(hi) + H - 1, 1)] for a, hi in zip(val_arrays, origins.train_hi)])
             loc, scale = float(part.mean()), float(part.std() or 1.0)
         panel = Panel(fit_arrays, m, cfg.scaler, loc or 0.0, scale or 1.0)
         # The validation run's windows, scales from before validation; its forecasts are scored (and calibrate
@@ -679,7 +680,7 @@ class LSTMForecaster(BaseForecaster):
         if self.pretrained == "auto":
             defaults = inspect.signature(type(self).__init__).parameters
             trained = all(_same(getattr(self, k), defaults[k].default) for k in NETWORK_SETTINGS)
-            return pt.find(pt.SHIPPED, m, H) if n_series == 1 and trained else None
+            return pt.find(pt.SHIPPED, m, H) if n_series == 1 and trained and not cfg.seasonal else None
         if not isinstance(self.pretrained, (str, os.PathLike)):
             raise LstmlabError(f"pretrained={self.pretrained!r}: expected 'auto', 'shipped', a folder or None")
         if cfg.quantiles:
@@ -689,6 +690,9 @@ class LSTMForecaster(BaseForecaster):
         if cfg.distribution:
             raise LstmlabError(f"pretrained={self.pretrained!r} with distribution={cfg.distribution!r}: a pre-trained "
                                "ensemble forecasts points; a distribution head is trained (pretrained=None)")
+        if self.seasonal_adjust:
+            raise LstmlabError(f"pretrained={self.pretrained!r} with seasonal_adjust=True: a pre-trained ensemble "
+                               "forecasts the series as it was trained (leave seasonal_adjust=None)")
         where = pt.folder(self.pretrained)
         if not where.is_dir():
             raise LstmlabError(f"pretrained={self.pretrained!r}: {where} is not a folder of pre-trained files")

@@ -30,12 +30,13 @@ from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.covariates import SeriesCovariates
 from lstmlab.forecast.data import SeriesData
 
-FORMAT, VERSION = "lstmlab-forecaster", 7  # 2: an ensemble of members with their own input sizes; 3: quantile
+FORMAT, VERSION = "lstmlab-forecaster", 8  # 2: an ensemble of members with their own input sizes; 3: quantile
 # heads; 4: members that may forecast further than the horizon (a pre-trained ensemble) and their source;
 # 5: covariates (their names and scalings in the settings, the fitted series' covariates in state.json);
 # 6: whether training used mixed precision; 7: distribution heads (their family in the settings, the validation
-# forecasts and PIT values in state.json) and the signed validation errors behind sample paths
-READS = (2, 3, 4, 5, 6, 7)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
+# forecasts and PIT values in state.json) and the signed validation errors behind sample paths; 8: whether the
+# networks read seasonally adjusted series
+READS = (2, 3, 4, 5, 6, 7, 8)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
 BEFORE = {2: {"quantiles": []}, 3: {"net_horizon": 0, "pretrained": ""}}  # settings a version predates, with
 BEFORE[2] |= BEFORE[3]  # their values then
 BEFORE[4] = {"past_covariates": [], "future_covariates": [], "static_covariates": [], "covariate_scaling": None,
@@ -43,6 +44,7 @@ BEFORE[4] = {"past_covariates": [], "future_covariates": [], "static_covariates"
 BEFORE = {v: extra | BEFORE[4] for v, extra in BEFORE.items()}
 BEFORE = {v: extra | {"mixed_precision": False} for v, extra in (BEFORE | {5: {}}).items()}
 BEFORE = {v: extra | {"distribution": None} for v, extra in (BEFORE | {6: {}}).items()}
+BEFORE = {v: extra | {"seasonal": False} for v, extra in (BEFORE | {7: {}}).items()}
 FILES = ("config.json", "state.json", "model.safetensors")
 
 
