@@ -39,16 +39,16 @@ LEVELS = (0.8, 0.95)
 def naive_errors(series: list[dict], val_fraction: float) -> tuple[float, float]:
     """Seasonal naive's mean absolute error over the MASE scale, averaged over series: on each series'
     validation windows (the fit's split; their mean), and on its test part."""
-    from lstmlab.forecast.panel import split_origins
+    from lstmlab.forecast.forecaster import _origins
 
     val, test = [], []
     for s in series:
         x, y, h, m = s["x"], s["xx"], s["h"], s["m"]
         lag = m if len(x) > m else 1
         scale = np.mean(np.abs(x[lag:] - x[:-lag]))
-        o = split_origins(np.array([len(x)]), h, max(m + 1, 2), val_fraction)  # as the fit splits
-        errors = [np.mean(np.abs(x[t:t + h] - x[t - (m if t >= m else 1) + np.arange(h) % (m if t >= m else 1)]))
-                  for t in range(int(o.val_lo[0]), int(o.hi[0]))]
+        o = _origins(np.array([len(x)]), h, m, val_fraction)  # as the fit splits
+        errors = [np.mean(np.abs(x[t:t + h] - x[t - k + np.arange(h) % k]))
+                  for t in range(int(o.val_lo[0]), int(o.hi[0])) for k in [m if t >= m else 1]]
         if errors:  # each series' mean over its windows, as its test part is one window
             val.append(np.mean(errors) / scale)
         k = m if len(x) >= m else 1
@@ -61,9 +61,9 @@ def coverages(dataset: str, group: str, seed: int) -> dict:
     import torch
 
     from lstmlab.forecast import LSTMForecaster, forecaster
-    from lstmlab.forecast.forecaster import MAX_VALIDATION
+    from lstmlab.forecast.forecaster import MAX_VALIDATION, _origins
     from lstmlab.forecast.intervals import conformal_quantiles
-    from lstmlab.forecast.panel import some_windows, split_origins
+    from lstmlab.forecast.panel import some_windows
 
     torch.set_num_threads(1)
     series = load(dataset, group)
@@ -71,7 +71,7 @@ def coverages(dataset: str, group: str, seed: int) -> dict:
     forecaster.MIN_CALIBRATION = sys.maxsize  # every validation window's score is kept: the rules choose below
     model = LSTMForecaster(horizon=h, seasonal_period=m, seed=seed).fit(long_frame(series))
     cfg = model.config_
-    o = split_origins(np.array([len(s["x"]) for s in series]), h, max(m + 1, 2), cfg.val_fraction)
+    o = _origins(np.array([len(s["x"]) for s in series]), h, m, cfg.val_fraction)
     vs, vt = some_windows(o.val_lo, o.hi, MAX_VALIDATION, [seed, 2])
     scores = model.calibration_scores_  # (n_val, H), the windows (vs, vt) in order
     age = o.hi[vs] - 1 - vt  # 0: the last validation origin of its series
