@@ -19,7 +19,10 @@ scored on its test part ``xx``. Per frequency group (seasonal period m = 1, 4, 1
 
 Metrics, averaged over the series of a group (and over all series of a data set): MASE (MAE over
 the in-sample MAE of the seasonal naive forecast, lag m; M4's definition), sMAPE (M4's, 0..200) and
-MAPE (Tourism's own metric; series with a zero actual are left out of MAPE only). Every method runs
+MAPE (Tourism's own metric; series with a zero actual are left out of MAPE only). A data set's MAPE
+as a whole is the mean over all its forecast points, as the Tourism competition's and N-BEATS' average
+is (ServiceNow/N-BEATS, summary/tourism.py): a group is weighted by series times horizon, so Tourism's
+24-month horizons weigh six times its 4-year ones. Every method runs
 in a child process of its own, which reports its fit-and-forecast seconds and peak RSS (MiB).
 
 With ``--single N``: a seeded random sample of N series from the chosen data sets and groups, each
@@ -236,7 +239,8 @@ def main() -> None:
             rows.append({"dataset": label, "group": group, "method": name, "n": len(series),
                          **{k: float(np.nanmean(v)) for k, v in sc.items()},
                          "seconds": res["seconds"], "peak_mib": res["peak_mib"]})
-            dump[f"{label}/{group}/{name}"] = {k: v.tolist() for k, v in sc.items()} | {"choices": res.get("choices")}
+            dump[f"{label}/{group}/{name}"] = {k: v.tolist() for k, v in sc.items()} | {
+                "choices": res.get("choices"), "points": [len(s["xx"]) for s in series]}
             forecasts[f"{label}/{group}/{name}"] = {s["uid"]: np.asarray(f).tolist()
                                                     for s, f in zip(series, res["forecasts"])}
             r = rows[-1]
@@ -250,15 +254,19 @@ def main() -> None:
 
 
 def whole(frame: pd.DataFrame, dump: dict) -> pd.DataFrame:
-    """Rows for each data set as a whole: every metric averaged over all its series (groups pooled)."""
+    """Rows for each data set as a whole: every metric averaged over all its series (groups pooled), but
+    MAPE over all its forecast points (each series' MAPE weighted by its horizon), as Tourism's is."""
     out = []
     for (dataset, method), g in frame.groupby(["dataset", "method"], sort=False):
         if g["group"].nunique() < 2:
             continue
-        keys = [k for k in dump[f"{dataset}/{g['group'].iloc[0]}/{method}"] if k != "choices"]
-        per = {k: np.concatenate([dump[f"{dataset}/{grp}/{method}"][k] for grp in g["group"]]) for k in keys}
-        out.append({"dataset": dataset, "group": "all", "method": method, "n": int(g["n"].sum()),
-                    **{k: float(np.nanmean(v)) for k, v in per.items()},
+        keys = [k for k in dump[f"{dataset}/{g['group'].iloc[0]}/{method}"] if k not in ("choices", "points")]
+        per = {k: np.concatenate([dump[f"{dataset}/{grp}/{method}"][k] for grp in g["group"]])
+               for k in [*keys, "points"]}
+        means = {k: float(np.nanmean(per[k])) for k in keys}
+        scored = ~np.isnan(per["mape"])
+        means["mape"] = float(np.average(per["mape"][scored], weights=per["points"][scored]))
+        out.append({"dataset": dataset, "group": "all", "method": method, "n": int(g["n"].sum()), **means,
                     "seconds": float(g["seconds"].sum()), "peak_mib": float(g["peak_mib"].max())})
     return pd.DataFrame(out)
 
