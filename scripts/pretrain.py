@@ -68,9 +68,7 @@ def train(datasets: list[str], group: str, out: Path, seed: int, synthetic: floa
     torch.set_num_threads(1)
     frame, horizon, m = training_frame(datasets, group, synthetic, seed), HORIZONS[group], GROUPS[group]
     start = time.perf_counter()
-    # without seasonal adjustment: a pre-trained ensemble forecasts one series from its windows alone
-    settings = {"seasonal_adjust": False} | (settings or {})
-    model = LSTMForecaster(horizon=horizon, seasonal_period=m, seed=seed, **settings).fit(frame)
+    model = LSTMForecaster(horizon=horizon, seasonal_period=m, seed=seed, **(settings or {})).fit(frame)
     seconds = time.perf_counter() - start
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     ids = frame["unique_id"].unique()

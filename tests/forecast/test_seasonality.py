@@ -108,14 +108,40 @@ def test_seasonal_adjustment_is_saved_and_bad_settings_are_refused(tmp_path):
         LSTMForecaster(horizon=4, seasonal_adjust=True, distribution="student_t", **TINY).fit(frame)
 
 
-def test_a_seasonally_adjusted_ensemble_is_refused_as_pre_trained(tmp_path):
+def test_a_seasonally_adjusted_ensemble_pre_trained_forecasts_one_series_as_its_panel_fit_does(tmp_path):
+    from lstmlab.forecast.pretrained import write
+
+    frame = _panel()
+    panel_fit = LSTMForecaster(horizon=4, **TINY).fit(frame)
+    write(panel_fit, tmp_path / "m4.safetensors", "a test")
+    one = frame[frame["unique_id"] == 0].set_index("ds")["y"]
+    used = LSTMForecaster(horizon=4, pretrained=str(tmp_path), fallback=False).fit(one)
+    assert used.config_.seasonal and "a test" in used.config_.pretrained
+    np.testing.assert_allclose(np.asarray(used.predict()), np.asarray(panel_fit.predict(y=one)), rtol=1e-6)
+    # a setting against the way the file was trained is refused, naming both
+    with pytest.raises(LstmlabError, match="seasonal_adjust=False: .* was trained with seasonal adjustment"):
+        LSTMForecaster(horizon=4, pretrained=str(tmp_path), seasonal_adjust=False).fit(one)
+
+
+def test_each_window_of_a_pre_trained_fit_is_scored_from_the_history_before_it_alone(tmp_path):
+    from lstmlab.forecast.panel import Panel
     from lstmlab.forecast.pretrained import write
 
     frame = _panel()
     write(LSTMForecaster(horizon=4, **TINY).fit(frame), tmp_path / "m4.safetensors", "a test")
-    one = frame[frame["unique_id"] == 0].set_index("ds")["y"]
-    with pytest.raises(LstmlabError, match="trained with seasonal adjustment"):
-        LSTMForecaster(horizon=4, pretrained=str(tmp_path)).fit(one)
+    y = frame[frame["unique_id"] == 3]["y"].to_numpy()
+    used = LSTMForecaster(horizon=4, seasonal_period=4, pretrained=str(tmp_path), fallback=False).fit(y)
+    origins = np.arange(5, len(y) - 4 + 1)  # every window with all 4 targets, from one season and a value on
+    assert used.validation_["windows"] == len(origins)
+    # each window's forecast is predict's from the values before its origin (its own seasonal indices:
+    # nothing at or after the origin is read), scored on seasonal naive's scale of that history
+    own = np.stack([np.asarray(used.predict(y=y[:t])) for t in origins])
+    b = Panel([y], 4, used.config_.scaler).batch(np.zeros(len(origins), int), origins, 8, 4)
+    expected = np.mean(np.abs(b.decode(b.y.astype(np.float64)) - own) / b.scale[:, None])
+    assert used.validation_["lstm"] == pytest.approx(expected, rel=1e-6)
+    later = y.copy()
+    later[origins[2]:] *= 3  # values from an origin on change no forecast made before it
+    np.testing.assert_allclose(used._window_forecasts([later], np.zeros(3, int), origins[:3]), own[:3], rtol=1e-6)
 
 
 def test_a_series_three_times_larger_gets_a_forecast_three_times_larger():
