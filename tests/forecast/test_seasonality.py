@@ -156,3 +156,19 @@ def test_one_series_asked_not_to_adjust_still_gets_the_shipped_ensemble():
     assert LSTMForecaster(horizon=4, seasonal_period=4, seasonal_adjust=False).fit(y).config_.pretrained != ""
     with pytest.raises(LstmlabError, match="pretrained='shipped' with seasonal_adjust=True"):
         LSTMForecaster(horizon=4, seasonal_period=4, seasonal_adjust=True, pretrained="shipped").fit(y)
+
+
+def test_the_shipped_monthly_ensemble_is_seasonally_adjusted_and_a_setting_against_it_trains_or_is_refused():
+    from lstmlab.forecast import pretrained as pt
+
+    rows = {r["seasonal_period"]: r["seasonal_adjust"] for r in pt.describe()}
+    assert rows == {1: False, 4: False, 12: True}
+    rng = np.random.default_rng(2)
+    month = np.array([0.8, 0.85, 0.95, 1.0, 1.1, 1.25, 1.3, 1.2, 1.05, 0.95, 0.8, 0.75])
+    y = (100 + np.arange(60)) * np.tile(month, 5) * rng.uniform(0.97, 1.03, 60)
+    used = LSTMForecaster(horizon=12, seasonal_period=12).fit(y)
+    assert used.config_.seasonal and used.config_.pretrained.startswith(str(pt.file_for(pt.SHIPPED, 12)))
+    with pytest.raises(LstmlabError, match="seasonal_adjust=False: .* was trained with seasonal adjustment"):
+        LSTMForecaster(horizon=12, seasonal_period=12, seasonal_adjust=False, pretrained="shipped").fit(y)
+    own = LSTMForecaster(horizon=12, seasonal_period=12, seasonal_adjust=False).fit(y)  # auto: trains
+    assert own.config_.pretrained == "" and not own.config_.seasonal
