@@ -60,7 +60,7 @@ def series_rows(pre: str, groups: tuple = GROUPS) -> list[dict]:
                 o = split_origins(np.array([len(x)]), h, min_origin=m + 1 if m > 1 else 2, val_fraction=0.2)
                 vs, vt = all_windows(o.lo, o.hi)
                 if len(vs):
-                    point = np.median(f._members_forecast(panel, vs, vt), axis=0)  # (n, h)
+                    point = f._window_forecasts([x], vs, vt)  # (n, h), each from the history before it
                     b = panel.batch(vs, vt, f.config_.input_sizes[0], h)
                     actual, base = b.decode(b.y.astype(np.float64)), b.decode(b.base.astype(np.float64))
                     means = np.array([x[t - m:t].mean() if m > 1 and t >= m else x[:t].mean() for t in vt])

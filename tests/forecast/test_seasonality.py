@@ -108,14 +108,40 @@ def test_seasonal_adjustment_is_saved_and_bad_settings_are_refused(tmp_path):
         LSTMForecaster(horizon=4, seasonal_adjust=True, distribution="student_t", **TINY).fit(frame)
 
 
-def test_a_seasonally_adjusted_ensemble_is_refused_as_pre_trained(tmp_path):
+def test_a_seasonally_adjusted_ensemble_pre_trained_forecasts_one_series_as_its_panel_fit_does(tmp_path):
+    from lstmlab.forecast.pretrained import write
+
+    frame = _panel()
+    panel_fit = LSTMForecaster(horizon=4, **TINY).fit(frame)
+    write(panel_fit, tmp_path / "m4.safetensors", "a test")
+    one = frame[frame["unique_id"] == 0].set_index("ds")["y"]
+    used = LSTMForecaster(horizon=4, pretrained=str(tmp_path), fallback=False).fit(one)
+    assert used.config_.seasonal and "a test" in used.config_.pretrained
+    np.testing.assert_allclose(np.asarray(used.predict()), np.asarray(panel_fit.predict(y=one)), rtol=1e-6)
+    # a setting against the way the file was trained is refused, naming both
+    with pytest.raises(LstmlabError, match="seasonal_adjust=False: .* was trained with seasonal adjustment"):
+        LSTMForecaster(horizon=4, pretrained=str(tmp_path), seasonal_adjust=False).fit(one)
+
+
+def test_each_window_of_a_pre_trained_fit_is_scored_from_the_history_before_it_alone(tmp_path):
+    from lstmlab.forecast.panel import Panel
     from lstmlab.forecast.pretrained import write
 
     frame = _panel()
     write(LSTMForecaster(horizon=4, **TINY).fit(frame), tmp_path / "m4.safetensors", "a test")
-    one = frame[frame["unique_id"] == 0].set_index("ds")["y"]
-    with pytest.raises(LstmlabError, match="trained with seasonal adjustment"):
-        LSTMForecaster(horizon=4, pretrained=str(tmp_path)).fit(one)
+    y = frame[frame["unique_id"] == 3]["y"].to_numpy()
+    used = LSTMForecaster(horizon=4, seasonal_period=4, pretrained=str(tmp_path), fallback=False).fit(y)
+    origins = np.arange(5, len(y) - 4 + 1)  # every window with all 4 targets, from one season and a value on
+    assert used.validation_["windows"] == len(origins)
+    # each window's forecast is predict's from the values before its origin (its own seasonal indices:
+    # nothing at or after the origin is read), scored on seasonal naive's scale of that history
+    own = np.stack([np.asarray(used.predict(y=y[:t])) for t in origins])
+    b = Panel([y], 4, used.config_.scaler).batch(np.zeros(len(origins), int), origins, 8, 4)
+    expected = np.mean(np.abs(b.decode(b.y.astype(np.float64)) - own) / b.scale[:, None])
+    assert used.validation_["lstm"] == pytest.approx(expected, rel=1e-6)
+    later = y.copy()
+    later[origins[2]:] *= 3  # values from an origin on change no forecast made before it
+    np.testing.assert_allclose(used._window_forecasts([later], np.zeros(3, int), origins[:3]), own[:3], rtol=1e-6)
 
 
 def test_a_series_three_times_larger_gets_a_forecast_three_times_larger():
@@ -130,3 +156,19 @@ def test_one_series_asked_not_to_adjust_still_gets_the_shipped_ensemble():
     assert LSTMForecaster(horizon=4, seasonal_period=4, seasonal_adjust=False).fit(y).config_.pretrained != ""
     with pytest.raises(LstmlabError, match="pretrained='shipped' with seasonal_adjust=True"):
         LSTMForecaster(horizon=4, seasonal_period=4, seasonal_adjust=True, pretrained="shipped").fit(y)
+
+
+def test_the_shipped_monthly_ensemble_is_seasonally_adjusted_and_a_setting_against_it_trains_or_is_refused():
+    from lstmlab.forecast import pretrained as pt
+
+    rows = {r["seasonal_period"]: r["seasonal_adjust"] for r in pt.describe()}
+    assert rows == {1: False, 4: False, 12: True}
+    rng = np.random.default_rng(2)
+    month = np.array([0.8, 0.85, 0.95, 1.0, 1.1, 1.25, 1.3, 1.2, 1.05, 0.95, 0.8, 0.75])
+    y = (100 + np.arange(60)) * np.tile(month, 5) * rng.uniform(0.97, 1.03, 60)
+    used = LSTMForecaster(horizon=12, seasonal_period=12).fit(y)
+    assert used.config_.seasonal and used.config_.pretrained.startswith(str(pt.file_for(pt.SHIPPED, 12)))
+    with pytest.raises(LstmlabError, match="seasonal_adjust=False: .* was trained with seasonal adjustment"):
+        LSTMForecaster(horizon=12, seasonal_period=12, seasonal_adjust=False, pretrained="shipped").fit(y)
+    own = LSTMForecaster(horizon=12, seasonal_period=12, seasonal_adjust=False).fit(y)  # auto: trains
+    assert own.config_.pretrained == "" and not own.config_.seasonal

@@ -680,7 +680,10 @@ class LSTMForecaster(BaseForecaster):
         if self.pretrained == "auto":
             defaults = inspect.signature(type(self).__init__).parameters
             trained = all(_same(getattr(self, k), defaults[k].default) for k in NETWORK_SETTINGS)
-            return pt.find(pt.SHIPPED, m, H) if n_series == 1 and trained and not cfg.seasonal else None
+            found = pt.find(pt.SHIPPED, m, H) if n_series == 1 and trained else None
+            # seasonal_adjust set against the way the shipped ensemble was trained: train a network instead
+            agrees = found is not None and self.seasonal_adjust in (None, bool(found.config.get("seasonal")))
+            return found if agrees else None
         if not isinstance(self.pretrained, (str, os.PathLike)):
             raise LstmlabError(f"pretrained={self.pretrained!r}: expected 'auto', 'shipped', a folder or None")
         if cfg.quantiles:
@@ -690,9 +693,6 @@ class LSTMForecaster(BaseForecaster):
         if cfg.distribution:
             raise LstmlabError(f"pretrained={self.pretrained!r} with distribution={cfg.distribution!r}: a pre-trained "
                                "ensemble forecasts points; a distribution head is trained (pretrained=None)")
-        if self.seasonal_adjust:
-            raise LstmlabError(f"pretrained={self.pretrained!r} with seasonal_adjust=True: a pre-trained ensemble "
-                               "forecasts the series as it was trained (leave seasonal_adjust=None)")
         where = pt.folder(self.pretrained)
         if not where.is_dir():
             raise LstmlabError(f"pretrained={self.pretrained!r}: {where} is not a folder of pre-trained files")
@@ -702,15 +702,17 @@ class LSTMForecaster(BaseForecaster):
             why = "does not exist" if not path.is_file() else f"forecasts fewer than horizon={H} steps"
             raise LstmlabError(f"pretrained={self.pretrained!r}: no ensemble for seasonal_period={m} and horizon={H} "
                                f"({path} {why}); pretrained=None trains a network instead")
+        trained_so = bool(found.config.get("seasonal"))
+        if self.seasonal_adjust is not None and bool(self.seasonal_adjust) != trained_so:
+            raise LstmlabError(f"pretrained={self.pretrained!r} with seasonal_adjust={self.seasonal_adjust!r}: "
+                               f"{found.path} was trained {'with' if trained_so else 'without'} seasonal adjustment "
+                               "and forecasts that way (leave seasonal_adjust=None)")
         return found
 
     def _fit_pretrained(self, series: list[SeriesData], cfg: ResolvedConfig, pre) -> None:
         """Take the pre-trained ensemble ``pre`` as it is; every window of the series that has all H
         targets (none of which the ensemble saw) scores it and calibrates the intervals."""
         H, m = cfg.horizon, cfg.seasonal_period
-        if pre.config.get("seasonal"):
-            raise LstmlabError(f"{pre.path} was trained with seasonal adjustment, which a pre-trained ensemble "
-                               "does not support yet: train it with seasonal_adjust=False (scripts/pretrain.py does)")
         self.config_ = ResolvedConfig.from_dict(pre.config | {
             "horizon": H, "net_horizon": pre.config["horizon"], "pretrained": f"{pre.path}: {pre.source}",
             "fallback": cfg.fallback})
@@ -723,10 +725,24 @@ class LSTMForecaster(BaseForecaster):
         if not len(vs):
             self.calibration_scores_ = self.signed_errors_ = np.zeros((0, H))
             return
-        panel = Panel([s.values for s in series], m, self.config_.scaler, self.config_.loc, self.config_.scale)
-        point = np.median(self._members_forecast(panel, vs, vt), axis=0)  # (n, H)
-        self._choose(point, panel.batch(vs, vt, self.config_.input_sizes[0], H),
+        arrays = [s.values for s in series]
+        panel = Panel(arrays, m, self.config_.scaler, self.config_.loc, self.config_.scale)
+        self._choose(self._window_forecasts(arrays, vs, vt), panel.batch(vs, vt, self.config_.input_sizes[0], H),
                      recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION))
+
+    def _window_forecasts(self, arrays: list[np.ndarray], sidx: np.ndarray, origin: np.ndarray,
+                         most_values: int = 2_000_000) -> np.ndarray:
+        """The ensemble's forecasts (n, H) of the windows (``sidx``, ``origin``) of the series ``arrays``,
+        each made as :meth:`predict` makes one from the history before its origin alone: with seasonal
+        adjustment, from indices estimated on that history (no value at or after the origin is read).
+        Histories are gathered in chunks of at most ``most_values`` values."""
+        H, out, start = self.config_.horizon, [], 0
+        lengths = np.asarray(origin, dtype=np.int64)
+        while start < len(lengths):
+            stop = start + max(1, int(np.searchsorted(np.cumsum(lengths[start:]), most_values)))
+            out.append(self._ensemble([arrays[i][:t] for i, t in zip(sidx[start:stop], lengths[start:stop])]))
+            start = stop
+        return np.concatenate(out) if out else np.zeros((0, H))
 
     # ---- forecasting ----
     def _members_forecast(self, panel: Panel, sidx: np.ndarray, origin: np.ndarray,

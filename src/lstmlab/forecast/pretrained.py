@@ -102,11 +102,13 @@ def load(path: str | Path) -> Pretrained:
 
 
 def describe(where: str | Path = SHIPPED) -> list[dict]:
-    """One row per pre-trained file in the folder: seasonal period, horizon, members and source."""
+    """One row per pre-trained file in the folder: seasonal period, horizon, members, whether it forecasts
+    seasonally adjusted values, and source."""
     rows = []
     for path in sorted(folder(where).glob("m*.safetensors"), key=lambda p: int(p.stem[1:])):
         p = load(path)
         n_params = sum(int(np.prod(t.shape)) for t in p.members.state_dict().values())
         rows.append({"seasonal_period": p.config["seasonal_period"], "horizon": p.config["horizon"],
-                     "members": len(p.config["input_sizes"]), "parameters": n_params, "source": p.source})
+                     "members": len(p.config["input_sizes"]), "parameters": n_params,
+                     "seasonal_adjust": bool(p.config.get("seasonal")), "source": p.source})
     return rows
