@@ -176,17 +176,27 @@ def test_a_large_batch_built_in_blocks_equals_one_built_at_once(scaler, monkeypa
         assert got.dtype == want.dtype and got.shape == want.shape and np.array_equal(got, want), name
 
 
-def test_some_windows_is_the_seeded_sample_of_all_windows():
+def test_some_windows_keeps_every_series_last_window_and_samples_the_others():
     from lstmlab.forecast.panel import some_windows
 
     rng = np.random.default_rng(7)
     lo = rng.integers(1, 5, 300)
     hi = lo + rng.integers(-2, 40, 300)  # some series without windows
     sidx, origin = all_windows(lo, hi)
-    keep = np.sort(np.random.default_rng([3, 2]).choice(len(sidx), 500, replace=False))
+    live = np.flatnonzero(hi > lo)
     s2, o2 = some_windows(lo, hi, 500, [3, 2])
-    np.testing.assert_array_equal(s2, sidx[keep])
-    np.testing.assert_array_equal(o2, origin[keep])
+    assert len(s2) == 500 and len(set(zip(s2, o2))) == 500  # no window twice
+    got = set(zip(s2.tolist(), o2.tolist()))
+    assert got <= set(zip(sidx.tolist(), origin.tolist()))  # windows that exist
+    assert {(i, hi[i] - 1) for i in live.tolist()} <= got  # the last of every series with one
+    np.testing.assert_array_equal(np.lexsort((o2, s2)), np.arange(500))  # in all_windows' order
+    again = some_windows(lo, hi, 500, [3, 2])
+    np.testing.assert_array_equal(again[0], s2)  # seeded
+    np.testing.assert_array_equal(again[1], o2)
+    assert not np.array_equal(some_windows(lo, hi, 500, [4, 2])[1], o2)
+    # fewer than the series with windows: a sample of their last windows
+    s4, o4 = some_windows(lo, hi, 50, [3, 2])
+    assert len(s4) == 50 and len(set(s4)) == 50 and np.all(o4 == hi[s4] - 1) and np.all(np.diff(s4) > 0)
     s3, o3 = some_windows(lo, hi, len(sidx), [3, 2])  # as many as there are: every window
     np.testing.assert_array_equal(s3, sidx)
     np.testing.assert_array_equal(o3, origin)

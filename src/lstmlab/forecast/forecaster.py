@@ -67,7 +67,7 @@ MIN_CALIBRATION = 100
 series; a smaller one (or one series) on every validation window. On M1 and Tourism the last windows
 brought the coverage nearer nominal in 9 of 12 group and level cells; on single long series the most
 recent windows did not (docs/benchmarks.md, "Which windows calibrate")."""
-MAX_VALIDATION = 20_000  # validation windows scored at most (a seeded sample of them beyond that)
+MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
 

@@ -301,17 +301,28 @@ def sample_windows(lo: np.ndarray, hi: np.ndarray, size: int, rng: np.random.Gen
 
 
 def some_windows(lo: np.ndarray, hi: np.ndarray, most: int, seed) -> tuple[np.ndarray, np.ndarray]:
-    """At most ``most`` of the (series, origin) pairs with origin in ``[lo, hi)``: all of them when there
-    are that few, else a seeded sample without replacement, in the order of :func:`all_windows`, found
-    from their numbers without listing every window (100,000 series hold millions). Returns (sidx, origin)."""
+    """At most ``most`` of the (series, origin) pairs with origin in ``[lo, hi)``, in the order of
+    :func:`all_windows`: all of them when there are that few; else the last window of every series that
+    has one (which calibrate a large panel's intervals, :func:`recent`) and a seeded sample without
+    replacement of the others, found from their numbers without listing every window (100,000 series
+    hold millions); with more such series than ``most``, a seeded sample of their last windows.
+    Returns (sidx, origin)."""
     count = np.maximum(hi - lo, 0)
-    total = int(count.sum())
-    if total <= most:
+    if int(count.sum()) <= most:
         return all_windows(lo, hi)
-    number = np.sort(np.random.default_rng(seed).choice(total, most, replace=False))  # (most,) window numbers
-    ends = np.cumsum(count)  # (N,) one past each series' last window number
-    sidx = np.searchsorted(ends, number, side="right")  # (most,)
-    return sidx, lo[sidx] + number - (ends[sidx] - count[sidx])
+    rng = np.random.default_rng(seed)
+    live = np.flatnonzero(count)  # series with a window: each keeps its last
+    if len(live) >= most:
+        live = np.sort(rng.choice(live, most, replace=False))
+        return live, hi[live] - 1
+    others = count - (count > 0)  # (N,) windows before each series' last
+    number = np.sort(rng.choice(int(others.sum()), most - len(live), replace=False))  # their window numbers
+    ends = np.cumsum(others)  # (N,) one past each series' last number among the others
+    sidx = np.searchsorted(ends, number, side="right")
+    origin = lo[sidx] + number - (ends[sidx] - others[sidx])
+    sidx, origin = np.r_[sidx, live], np.r_[origin, hi[live] - 1]
+    order = np.lexsort((origin, sidx))
+    return sidx[order], origin[order]
 
 
 def recent(age: np.ndarray, least: int) -> np.ndarray:
