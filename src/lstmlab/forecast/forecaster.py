@@ -657,7 +657,7 @@ class LSTMForecaster(BaseForecaster):
 
     def _choose(self, point: np.ndarray, val: Batch, keep: np.ndarray) -> None:
         """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's and their
-        weighted averages (:data:`BLEND_WEIGHTS`; a head: the two alone), keep the best (the lowest weight
+        weighted averages (:data:`BLEND_WEIGHTS`; a head: the two alone), keep the best (the highest weight
         of seasonal naive among equals; with ``fallback=False`` the LSTM), and keep its scores on the windows
         ``keep`` (n,) bool to calibrate the intervals: on the metric the networks were trained for (the
         percentage error with ``loss="mape"``, else the error in normalised units: MASE with the "history"
@@ -669,7 +669,7 @@ class LSTMForecaster(BaseForecaster):
         weight = val.percentage_weights() if cfg.loss == "mape" else 1.0  # normalised -> percentage
         grid = BLEND_WEIGHTS if not (cfg.quantiles or cfg.distribution) else (0.0, 1.0)
         errors = [float((np.abs((1 - w) * signed + w * naive_signed) * weight).mean()) for w in grid]
-        best = int(np.argmin(errors)) if cfg.fallback else 0
+        best = len(grid) - 1 - int(np.argmin(errors[::-1])) if cfg.fallback else 0  # equals: more seasonal naive
         w = grid[best]
         chosen = (1 - w) * signed + w * naive_signed
         self.calibration_scores_, self.signed_errors_ = np.abs(chosen[keep]), chosen[keep]
