@@ -14,8 +14,8 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   gap so that no validation target is a training target) checks its median forecast against seasonal
   naive on every validation window and calibrates the conformal intervals (on the last window of
   each series, in a panel of :data:`MIN_CALIBRATION` series or more); with ``fallback=True`` the forecast
-  is the LSTM's, seasonal naive's, or a weighted average of both (:data:`BLEND_WEIGHTS`), whichever did
-  best there, and ``choice_`` and ``blend_`` say which;
+  is the LSTM's, seasonal naive's, or for a panel a weighted average of both (:data:`BLEND_WEIGHTS`),
+  whichever did best there, and ``choice_`` and ``blend_`` say which;
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
   (:meth:`LSTMForecaster.predict_quantiles`);
@@ -69,9 +69,10 @@ series; a smaller one (or one series) on every validation window. On M1 and Tour
 brought the coverage nearer nominal in 9 of 12 group and level cells; on single long series the most
 recent windows did not (docs/benchmarks.md, "Which windows calibrate")."""
 BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-"""The weights of seasonal naive in a point forecaster's forecast that validation chooses among (0: the
-LSTM alone; 1: seasonal naive, the fallback). Chosen on M1 and Tourism (docs/benchmarks.md, "Shrinking
-towards seasonal naive"); a quantile or distribution head chooses between 0 and 1 only."""
+"""The weights of seasonal naive in a panel's point forecast that validation chooses among (0: the LSTM
+alone; 1: seasonal naive, the fallback). Chosen on M1 and Tourism (docs/benchmarks.md, "Shrinking
+towards seasonal naive"); one series (trained or pre-trained) and a quantile or distribution head choose
+between 0 and 1 only: on single series, with their few windows, the weights did worse."""
 MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
@@ -236,10 +237,9 @@ class LSTMForecaster(BaseForecaster):
         residual (plain, then correcting seasonal naive); their median is the forecast. Default
         :func:`auto_recipe` (1 for one series, 4 for a panel).
     sample : "series" (every series weighs the same: the default) or "window" (long series weigh more).
-    fallback : forecast whichever did best on validation of the LSTM, seasonal naive and their weighted
-        averages (:data:`BLEND_WEIGHTS`: a point forecaster shrunk towards seasonal naive by a quarter, a
-        half or three quarters); a quantile or distribution head is kept or replaced by seasonal naive.
-        False: the LSTM alone.
+    fallback : forecast whichever did best on validation of the LSTM and seasonal naive, and for a panel's
+        point forecaster also their weighted averages (:data:`BLEND_WEIGHTS`: shrunk towards seasonal naive
+        by a quarter, a half or three quarters). False: the LSTM alone.
     seed : seeds initialisation, dropout and sampling (the global RNG is left untouched).
     device : "auto" (CUDA, else MPS, else CPU), "cpu", "cuda" or "mps": where the networks train and
         forecast; forecasts come back to the CPU. Reproducible on the CPU.
@@ -641,7 +641,8 @@ class LSTMForecaster(BaseForecaster):
                 point = np.sort(point, axis=-1)  # (n_val, H, Q), monotone rearrangement
                 self.cqr_scores_ = cqr_scores(point[keep], actual[keep], val.scale[keep])  # (P, n_cal, H), normalised
                 point = point[..., len(cfg.quantiles) // 2]  # (n_val, H), the 0.5 quantile
-            self._choose(point, val, keep)
+            self._choose(point, val, keep, BLEND_WEIGHTS if len(series) > 1 and fam is None and not cfg.quantiles
+                         else (0.0, 1.0))
         else:
             self.history_, self.calibration_scores_ = None, np.zeros((0, H))
             self.signed_errors_ = np.zeros((0, H))
@@ -655,9 +656,9 @@ class LSTMForecaster(BaseForecaster):
         self.model_ = torch.nn.ModuleList([train(k, panel, origins.hi, None)[0] for k in range(len(cfg.input_sizes))])
         self.model_.eval()
 
-    def _choose(self, point: np.ndarray, val: Batch, keep: np.ndarray) -> None:
-        """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's and their
-        weighted averages (:data:`BLEND_WEIGHTS`; a head: the two alone), keep the best (the highest weight
+    def _choose(self, point: np.ndarray, val: Batch, keep: np.ndarray, grid: tuple = (0.0, 1.0)) -> None:
+        """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's and the
+        weighted averages of the two with seasonal naive's weights ``grid``, keep the best (the highest weight
         of seasonal naive among equals; with ``fallback=False`` the LSTM), and keep its scores on the windows
         ``keep`` (n,) bool to calibrate the intervals: on the metric the networks were trained for (the
         percentage error with ``loss="mape"``, else the error in normalised units: MASE with the "history"
@@ -667,7 +668,6 @@ class LSTMForecaster(BaseForecaster):
         signed = (actual - point) / val.scale[:, None]  # (n, H), normalised
         naive_signed = (val.y - val.base).astype(np.float64)
         weight = val.percentage_weights() if cfg.loss == "mape" else 1.0  # normalised -> percentage
-        grid = BLEND_WEIGHTS if not (cfg.quantiles or cfg.distribution) else (0.0, 1.0)
         errors = [float((np.abs((1 - w) * signed + w * naive_signed) * weight).mean()) for w in grid]
         best = len(grid) - 1 - int(np.argmin(errors[::-1])) if cfg.fallback else 0  # equals: more seasonal naive
         w = grid[best]
