@@ -127,7 +127,7 @@ def run_lstm(dataset: str, group: str, seed: int, settings: dict, levels: tuple 
             forecasts.append(model.predict())
             bounds.append({lv: tuple(np.asarray(model.predict(level=lv / 100)[k]) for k in ("lo", "hi"))
                            for lv in levels})
-            choices.append(model.choice_)
+            choices.append(chosen(model))
     else:
         h, m = series[0]["h"], series[0]["m"]
         log = settings.pop("log", False)  # --log: fit on log values, forecasts exponentiated
@@ -136,7 +136,7 @@ def run_lstm(dataset: str, group: str, seed: int, settings: dict, levels: tuple 
         model = LSTMForecaster(horizon=h, seasonal_period=m, seed=seed, **settings).fit(long_frame(fitted))
         pred = model.predict()
         by_id = {uid: g["y_hat"].to_numpy() for uid, g in pred.groupby("unique_id", sort=False)}
-        forecasts, choices = [by_id[s["uid"]] for s in series], [model.choice_]
+        forecasts, choices = [by_id[s["uid"]] for s in series], [chosen(model)]
         if log:
             if levels:
                 raise SystemExit("--log scores points only: leave out --levels")
@@ -149,6 +149,11 @@ def run_lstm(dataset: str, group: str, seed: int, settings: dict, levels: tuple 
     seconds = time.perf_counter() - start
     return {"forecasts": forecasts, "bounds": bounds, "seconds": seconds, "peak_mib": peak_mib(),
             "choices": {c: choices.count(c) for c in set(choices)}}
+
+
+def chosen(model) -> str:
+    """What a fit forecasts: "lstm", "seasonal_naive", or "blend w" with w the weight of seasonal naive."""
+    return f"blend {model.blend_:g}" if model.choice_ == "blend" else model.choice_
 
 
 def scores(series: list[dict], forecasts: np.ndarray, bounds: list[dict] | None = None) -> dict[str, np.ndarray]:

@@ -22,7 +22,7 @@ def test_init_only_stores_parameters_and_fit_returns_self(seasonal):
     assert f.config_.seasonal_period == 12  # inferred from the monthly dates
     assert f.config_.input_sizes == (24, 24) and f.config_.residuals == (False, True)
     assert len(f.history_.train_loss) == 20 and f.calibration_scores_.shape[1] == 6
-    assert f.choice_ in ("lstm", "seasonal_naive") and f.validation_["windows"] > 0
+    assert f.choice_ in ("lstm", "seasonal_naive", "blend") and f.validation_["windows"] > 0
 
 
 def test_sklearn_clone_and_get_params_deep(seasonal):
@@ -181,6 +181,39 @@ def test_falls_back_to_seasonal_naive_when_the_lstm_loses_on_validation():
     np.testing.assert_allclose(f.predict(), SeasonalNaive(12, 12).fit(y).predict())
     g = LSTMForecaster(horizon=12, seasonal_period=12, hidden_size=4, steps=5, n_models=1, fallback=False).fit(y)
     assert g.choice_ == "lstm"
+
+
+def test_validation_chooses_the_weighted_average_with_seasonal_naive_that_does_best(seasonal, tmp_path):
+    from lstmlab.forecast import forecaster
+    from lstmlab.forecast.io import load, save
+    from lstmlab.forecast.panel import Panel
+
+    f = LSTMForecaster(horizon=3, seasonal_period=12, **TINY).fit(seasonal)
+    y = seasonal.to_numpy()
+    val = Panel([y], 12, f.config_.scaler).batch(np.zeros(20, int), np.arange(100, 120), 12, 3)
+    actual, naive = val.decode(val.y.astype(np.float64)), val.decode(val.base.astype(np.float64))
+    keep = np.ones(20, dtype=bool)
+    f._choose(2 * actual - naive, val, keep, forecaster.BLEND_WEIGHTS)  # errors opposite to seasonal naive's
+    assert f.blend_ == 0.5 and f.choice_ == "blend" and f.validation_["chosen"] < 1e-6
+    assert f.validation_["lstm"] == pytest.approx(f.validation_["seasonal_naive"])
+    assert f.validation_["lstm"] > 0.01
+    np.testing.assert_allclose(f.calibration_scores_, 0, atol=1e-6)
+    f._choose(0.75 * actual + 0.25 * naive, val, keep, forecaster.BLEND_WEIGHTS)  # a quarter of its error: the LSTM
+    assert f.blend_ == 0 and f.choice_ == "lstm"
+    f._choose(2.5 * naive - 1.5 * actual, val, keep, forecaster.BLEND_WEIGHTS)  # its errors, 2.5 times: the fallback
+    assert f.blend_ == 1 and f.choice_ == "seasonal_naive"
+    # the forecast that ships is the weighted average, and a saved model keeps its weight
+    f._choose(2 * actual - naive, val, keep, forecaster.BLEND_WEIGHTS)
+    lstm, sn = f._ensemble([y])[0], SeasonalNaive(3, 12).fit(y).predict()
+    np.testing.assert_allclose(np.asarray(f.predict()), 0.5 * lstm + 0.5 * sn, rtol=1e-6)
+    back = load(save(f, tmp_path / "m"))
+    assert back.blend_ == 0.5 and back.choice_ == "blend"
+    np.testing.assert_allclose(back.predict(), f.predict())
+    g = LSTMForecaster(horizon=3, seasonal_period=12, **(TINY | {"fallback": False})).fit(seasonal)
+    g._choose(2 * actual - naive, val, keep, forecaster.BLEND_WEIGHTS)
+    assert g.blend_ == 0 and g.choice_ == "lstm"
+    f._choose(2 * actual - naive, val, keep)  # one series: the LSTM or seasonal naive only
+    assert f.blend_ in (0, 1)
 
 
 def test_device_choice(seasonal):

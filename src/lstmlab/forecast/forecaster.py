@@ -13,8 +13,9 @@ series or on thousands (a long frame), of any lengths, flat ones included:
 - a validation run of the whole ensemble (the last ``val_fraction`` of each series' windows, after a
   gap so that no validation target is a training target) checks its median forecast against seasonal
   naive on every validation window and calibrates the conformal intervals (on the last window of
-  each series, in a panel of :data:`MIN_CALIBRATION` series or more); with ``fallback=True`` a model that loses there is replaced by seasonal
-  naive, and ``choice_`` says so;
+  each series, in a panel of :data:`MIN_CALIBRATION` series or more); with ``fallback=True`` the forecast
+  is the LSTM's, seasonal naive's, or for a panel a weighted average of both (:data:`BLEND_WEIGHTS`),
+  whichever did best there, and ``choice_`` and ``blend_`` say which;
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
   (:meth:`LSTMForecaster.predict_quantiles`);
@@ -67,6 +68,11 @@ MIN_CALIBRATION = 100
 series; a smaller one (or one series) on every validation window. On M1 and Tourism the last windows
 brought the coverage nearer nominal in 9 of 12 group and level cells; on single long series the most
 recent windows did not (docs/benchmarks.md, "Which windows calibrate")."""
+BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+"""The weights of seasonal naive in a panel's point forecast that validation chooses among (0: the LSTM
+alone; 1: seasonal naive, the fallback). Chosen on M1 and Tourism (docs/benchmarks.md, "Shrinking
+towards seasonal naive"); one series (trained or pre-trained) and a quantile or distribution head choose
+between 0 and 1 only: on single series, with their few windows, the weights did worse."""
 MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
@@ -231,7 +237,9 @@ class LSTMForecaster(BaseForecaster):
         residual (plain, then correcting seasonal naive); their median is the forecast. Default
         :func:`auto_recipe` (1 for one series, 4 for a panel).
     sample : "series" (every series weighs the same: the default) or "window" (long series weigh more).
-    fallback : if the LSTM is no better than seasonal naive on validation, forecast seasonal naive.
+    fallback : forecast whichever did best on validation of the LSTM and seasonal naive, and for a panel's
+        point forecaster also their weighted averages (:data:`BLEND_WEIGHTS`: shrunk towards seasonal naive
+        by a quarter, a half or three quarters). False: the LSTM alone.
     seed : seeds initialisation, dropout and sampling (the global RNG is left untouched).
     device : "auto" (CUDA, else MPS, else CPU), "cpu", "cuda" or "mps": where the networks train and
         forecast; forecasts come back to the CPU. Reproducible on the CPU.
@@ -283,8 +291,9 @@ class LSTMForecaster(BaseForecaster):
     Attributes
     ----------
     config_ : ResolvedConfig, every setting used. model_ : the torch ModuleList of members.
-    choice_ : "lstm" or "seasonal_naive" (the fallback). validation_ : the number of validation
-    windows and the mean absolute errors of the LSTM and of seasonal naive on them, in normalised
+    choice_ : "lstm", "seasonal_naive" (the fallback) or "blend". blend_ : the weight of seasonal naive
+    in the point forecast (0: the LSTM alone, 1: seasonal naive). validation_ : the number of validation
+    windows, the weight chosen ("blend") and the mean absolute errors of the LSTM and of seasonal naive on them, in normalised
     units (MASE with the "history" and "mase" scalers; with ``loss="mape"`` their mean absolute
     percentage errors, as fractions). history_ : the validation run's TrainResult
     (None without validation windows). calibration_scores_ : (n_cal, H) conformal scores of the
@@ -609,7 +618,7 @@ class LSTMForecaster(BaseForecaster):
         #    are those of the median forecast that ships, not of one member.
         vs, vt = some_windows(origins.val_lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])  # thousands of long
         # series: a seeded sample, not every window
-        self.validation_, self.choice_ = {"windows": int(len(vs))}, "lstm"
+        self.validation_, self.choice_, self.blend_ = {"windows": int(len(vs))}, "lstm", 0.0
         keep = recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION)  # (n_val,) the windows that calibrate
         if len(vs):
             preds = []
@@ -632,7 +641,8 @@ class LSTMForecaster(BaseForecaster):
                 point = np.sort(point, axis=-1)  # (n_val, H, Q), monotone rearrangement
                 self.cqr_scores_ = cqr_scores(point[keep], actual[keep], val.scale[keep])  # (P, n_cal, H), normalised
                 point = point[..., len(cfg.quantiles) // 2]  # (n_val, H), the 0.5 quantile
-            self._choose(point, val, keep)
+            self._choose(point, val, keep, BLEND_WEIGHTS if len(series) > 1 and fam is None and not cfg.quantiles
+                         else (0.0, 1.0))
         else:
             self.history_, self.calibration_scores_ = None, np.zeros((0, H))
             self.signed_errors_ = np.zeros((0, H))
@@ -646,24 +656,29 @@ class LSTMForecaster(BaseForecaster):
         self.model_ = torch.nn.ModuleList([train(k, panel, origins.hi, None)[0] for k in range(len(cfg.input_sizes))])
         self.model_.eval()
 
-    def _choose(self, point: np.ndarray, val: Batch, keep: np.ndarray) -> None:
-        """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's, keep the
-        scores of the windows ``keep`` (n,) bool to calibrate the intervals, and fall back to seasonal
-        naive if it is no worse: on the metric the networks were trained for (the percentage error with ``loss="mape"``, else the error in
-        normalised units: MASE with the "history" and "mase" scalers)."""
+    def _choose(self, point: np.ndarray, val: Batch, keep: np.ndarray, grid: tuple = (0.0, 1.0)) -> None:
+        """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's and the
+        weighted averages of the two with seasonal naive's weights ``grid``, keep the best (the highest weight
+        of seasonal naive among equals; with ``fallback=False`` the LSTM), and keep its scores on the windows
+        ``keep`` (n,) bool to calibrate the intervals: on the metric the networks were trained for (the
+        percentage error with ``loss="mape"``, else the error in normalised units: MASE with the "history"
+        and "mase" scalers)."""
+        cfg = self.config_
         actual = val.decode(val.y.astype(np.float64))
         signed = (actual - point) / val.scale[:, None]  # (n, H), normalised
         naive_signed = (val.y - val.base).astype(np.float64)
-        err, naive_err = np.abs(signed), np.abs(naive_signed)
-        self.calibration_scores_, self.signed_errors_ = err[keep], signed[keep]
-        weight = val.percentage_weights() if self.config_.loss == "mape" else 1.0  # normalised -> percentage
-        lstm, naive = float((err * weight).mean()), float((naive_err * weight).mean())
-        self.validation_ |= {"lstm": lstm, "seasonal_naive": naive}
-        if self.config_.fallback and lstm >= naive:
-            self.choice_, self.calibration_scores_ = "seasonal_naive", naive_err[keep]  # intervals of what ships
-            self.signed_errors_ = naive_signed[keep]
-            log.warning("the LSTM's validation error %.4g is not below seasonal naive's %.4g: forecasting "
-                        "seasonal naive (fallback=False keeps the LSTM)", lstm, naive)
+        weight = val.percentage_weights() if cfg.loss == "mape" else 1.0  # normalised -> percentage
+        errors = [float((np.abs((1 - w) * signed + w * naive_signed) * weight).mean()) for w in grid]
+        best = len(grid) - 1 - int(np.argmin(errors[::-1])) if cfg.fallback else 0  # equals: more seasonal naive
+        w = grid[best]
+        chosen = (1 - w) * signed + w * naive_signed
+        self.calibration_scores_, self.signed_errors_ = np.abs(chosen[keep]), chosen[keep]
+        self.blend_ = w
+        self.choice_ = "lstm" if w == 0 else "seasonal_naive" if w == 1 else "blend"
+        self.validation_ |= {"lstm": errors[0], "seasonal_naive": errors[-1], "blend": w, "chosen": errors[best]}
+        if w == 1:
+            log.warning("the LSTM's validation error %.4g is not below seasonal naive's %.4g, nor is any average "
+                        "of the two: forecasting seasonal naive (fallback=False keeps the LSTM)", errors[0], errors[-1])
 
     # ---- pre-trained ensembles ----
     def _pretrained_for(self, n_series: int, cfg: ResolvedConfig):
@@ -721,7 +736,7 @@ class LSTMForecaster(BaseForecaster):
         lengths = np.array([len(s.values) for s in series])
         origins = _origins(lengths, H, m, cfg.val_fraction)
         vs, vt = some_windows(origins.lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])
-        self.validation_, self.choice_ = {"windows": int(len(vs))}, "lstm"
+        self.validation_, self.choice_, self.blend_ = {"windows": int(len(vs))}, "lstm", 0.0
         if not len(vs):
             self.calibration_scores_ = self.signed_errors_ = np.zeros((0, H))
             return
@@ -778,14 +793,17 @@ class LSTMForecaster(BaseForecaster):
 
     def _forecast_many(self, histories: list[np.ndarray]) -> np.ndarray:
         """Forecasts (N, H) from N histories of any lengths, in batched forward passes."""
-        cfg = self.config_
-        if self.choice_ == "seasonal_naive":
+        cfg, w = self.config_, self.blend_
+        if w > 0:
             panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
-            return panel.seasonal_naive(np.arange(len(panel)), panel.lengths, cfg.horizon)
+            naive = panel.seasonal_naive(np.arange(len(panel)), panel.lengths, cfg.horizon)
+            if w == 1:
+                return naive
         out = self._ensemble(histories)  # (N, H), (N, H, Q) or (N, H, P)
         if cfg.distribution:
             return _constants_kept(cfg.family.median(out), histories)  # the distribution's median is the point
-        return out[..., len(cfg.quantiles) // 2] if cfg.quantiles else out  # the 0.5 quantile is the point
+        out = out[..., len(cfg.quantiles) // 2] if cfg.quantiles else out  # the 0.5 quantile is the point
+        return out if w == 0 else (1 - w) * out + w * naive  # shrunk towards seasonal naive
 
     def _ensemble(self, histories: list[np.ndarray]) -> np.ndarray:
         """The members' median forecast from N histories: (N, H), or (N, H, Q) sorted quantiles, or (N, H, P)

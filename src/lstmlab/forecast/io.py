@@ -30,13 +30,13 @@ from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.covariates import SeriesCovariates
 from lstmlab.forecast.data import SeriesData
 
-FORMAT, VERSION = "lstmlab-forecaster", 8  # 2: an ensemble of members with their own input sizes; 3: quantile
+FORMAT, VERSION = "lstmlab-forecaster", 9  # 2: an ensemble of members with their own input sizes; 3: quantile
 # heads; 4: members that may forecast further than the horizon (a pre-trained ensemble) and their source;
 # 5: covariates (their names and scalings in the settings, the fitted series' covariates in state.json);
 # 6: whether training used mixed precision; 7: distribution heads (their family in the settings, the validation
 # forecasts and PIT values in state.json) and the signed validation errors behind sample paths; 8: whether the
-# networks read seasonally adjusted series
-READS = (2, 3, 4, 5, 6, 7, 8)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
+# networks read seasonally adjusted series; 9: the weight of seasonal naive in the point forecast ("blend")
+READS = (2, 3, 4, 5, 6, 7, 8, 9)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
 BEFORE = {2: {"quantiles": []}, 3: {"net_horizon": 0, "pretrained": ""}}  # settings a version predates, with
 BEFORE[2] |= BEFORE[3]  # their values then
 BEFORE[4] = {"past_covariates": [], "future_covariates": [], "static_covariates": [], "covariate_scaling": None,
@@ -115,6 +115,7 @@ def save(model, path: str | Path) -> Path:
                  "covariates": None if covs is None else [{"steps": c.steps.tolist(), "static": c.static.tolist(),
                                                            "codes": c.codes.tolist()} for c in covs],
                  "calibration_scores": model.calibration_scores_.tolist(), "choice": model.choice_,
+                 "blend": model.blend_,
                  "cqr_scores": None if model.cqr_scores_ is None else model.cqr_scores_.tolist(),
                  "signed_errors": None if model.signed_errors_ is None else model.signed_errors_.tolist(),
                  "pit": None if model.pit_ is None else model.pit_.tolist(),
@@ -227,6 +228,7 @@ def load(path: str | Path):
         history = None if hist is None else TrainResult(list(hist["curve"]), int(hist["best_epoch"]),
                                                         str(hist["stopped"]), float(hist["wall_s"]))
         choice, validation = str(state["choice"]), dict(state["validation"])
+        blend = float(state.get("blend", 1.0 if choice == "seasonal_naive" else 0.0))  # before version 9: 0 or 1
     except (LstmlabError, KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as exc:
         raise LstmlabError(f"model directory {path} is inconsistent: {exc}") from None
     net.eval()
@@ -234,5 +236,5 @@ def load(path: str | Path):
     model.covariates_ = covs
     model.calibration_scores_, model.cqr_scores_ = scores, cqr
     model.signed_errors_, model.pit_, model.dist_validation_ = signed, pit, dist
-    model.history_, model.choice_, model.validation_ = history, choice, validation
+    model.history_, model.choice_, model.validation_, model.blend_ = history, choice, validation, blend
     return model
