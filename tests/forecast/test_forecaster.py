@@ -1,11 +1,15 @@
 """LSTMForecaster: the scikit-learn contract, input/output kinds, reproducibility, leak-free fitting,
 series of every shape in one global fit, and the fallback to seasonal naive."""
 
+import hashlib
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
+from lstmlab.errors import LstmlabError
 from lstmlab.forecast.baselines import SeasonalNaive
 from lstmlab.forecast.forecaster import (LSTMForecaster, auto_input_size, auto_patch_len, auto_recipe, auto_steps,
                                          short_input_size)
@@ -22,7 +26,7 @@ def test_init_only_stores_parameters_and_fit_returns_self(seasonal):
     assert f.config_.seasonal_period == 12  # inferred from the monthly dates
     assert f.config_.input_sizes == (24, 24) and f.config_.residuals == (False, True)
     assert len(f.history_.train_loss) == 20 and f.calibration_scores_.shape[1] == 6
-    assert f.choice_ in ("lstm", "seasonal_naive", "blend") and f.validation_["windows"] > 0
+    assert f.choice_ in ("lstm", "seasonal_naive") and f.validation_["windows"] > 0  # one series: no average
 
 
 def test_sklearn_clone_and_get_params_deep(seasonal):
@@ -209,11 +213,34 @@ def test_validation_chooses_the_weighted_average_with_seasonal_naive_that_does_b
     back = load(save(f, tmp_path / "m"))
     assert back.blend_ == 0.5 and back.choice_ == "blend"
     np.testing.assert_allclose(back.predict(), f.predict())
+    state = json.loads((tmp_path / "m" / "state.json").read_text())
+    (tmp_path / "m" / "state.json").write_text(json.dumps(state | {"choice": "lstm"}))  # a weight that disagrees
+    config = json.loads((tmp_path / "m" / "config.json").read_text())  # written so, checksum and all
+    config["sha256"]["state.json"] = hashlib.sha256((tmp_path / "m" / "state.json").read_bytes()).hexdigest()
+    (tmp_path / "m" / "config.json").write_text(json.dumps(config))
+    with pytest.raises(LstmlabError, match="inconsistent: choice 'lstm' with the weight of seasonal naive 0.5"):
+        load(tmp_path / "m")
     g = LSTMForecaster(horizon=3, seasonal_period=12, **(TINY | {"fallback": False})).fit(seasonal)
     g._choose(2 * actual - naive, val, keep, forecaster.BLEND_WEIGHTS)
     assert g.blend_ == 0 and g.choice_ == "lstm"
     f._choose(2 * actual - naive, val, keep)  # one series: the LSTM or seasonal naive only
     assert f.blend_ in (0, 1)
+
+
+def test_only_a_trained_panels_point_forecaster_chooses_among_the_weights(seasonal, monkeypatch):
+    from lstmlab.forecast import forecaster
+
+    grids = []
+    real = forecaster.LSTMForecaster._choose
+    monkeypatch.setattr(forecaster.LSTMForecaster, "_choose",
+                        lambda self, point, val, keep, grid=(0.0, 1.0): grids.append(grid) or real(self, point, val,
+                                                                                                  keep, grid))
+    two = pd.concat([seasonal.rename("y").rename_axis("ds").reset_index().assign(unique_id=k) for k in "ab"])
+    LSTMForecaster(horizon=3, **TINY).fit(two)
+    LSTMForecaster(horizon=3, **TINY).fit(seasonal)
+    LSTMForecaster(horizon=3, quantiles=[0.1, 0.5, 0.9], **TINY).fit(two)
+    LSTMForecaster(horizon=3, distribution="student_t", **TINY).fit(two)
+    assert grids == [forecaster.BLEND_WEIGHTS, (0.0, 1.0), (0.0, 1.0), (0.0, 1.0)]
 
 
 def test_device_choice(seasonal):

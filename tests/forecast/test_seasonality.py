@@ -134,9 +134,11 @@ def test_each_window_of_a_pre_trained_fit_is_scored_from_the_history_before_it_a
     origins = np.arange(5, len(y) - 4 + 1)  # every window with all 4 targets, from one season and a value on
     assert used.validation_["windows"] == len(origins)
     # each window's forecast is predict's from the values before its origin (its own seasonal indices:
-    # nothing at or after the origin is read), scored on seasonal naive's scale of that history
+    # nothing at or after the origin is read), scored on seasonal naive's scale of that history (floored by
+    # the series' scale before the first window: no target read either)
     own = np.stack([np.asarray(used.predict(y=y[:t])) for t in origins])
-    b = Panel([y], 4, used.config_.scaler).batch(np.zeros(len(origins), int), origins, 8, 4)
+    scored = Panel([y], 4, used.config_.scaler).with_scale_end(origins[:1])
+    b = scored.batch(np.zeros(len(origins), int), origins, 8, 4)
     expected = np.mean(np.abs(b.decode(b.y.astype(np.float64)) - own) / b.scale[:, None])
     assert used.validation_["lstm"] == pytest.approx(expected, rel=1e-6)
     later = y.copy()

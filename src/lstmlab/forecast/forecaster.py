@@ -14,7 +14,7 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   gap so that no validation target is a training target) checks its median forecast against seasonal
   naive on every validation window and calibrates the conformal intervals (on the last window of
   each series, in a panel of :data:`MIN_CALIBRATION` series or more); with ``fallback=True`` the forecast
-  is the LSTM's, seasonal naive's, or for a panel a weighted average of both (:data:`BLEND_WEIGHTS`),
+  is the LSTM's, seasonal naive's, or for a trained panel a weighted average of both (:data:`BLEND_WEIGHTS`),
   whichever did best there, and ``choice_`` and ``blend_`` say which;
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
@@ -71,8 +71,9 @@ recent windows did not (docs/benchmarks.md, "Which windows calibrate")."""
 BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 """The weights of seasonal naive in a panel's point forecast that validation chooses among (0: the LSTM
 alone; 1: seasonal naive, the fallback). Chosen on M1 and Tourism (docs/benchmarks.md, "Shrinking
-towards seasonal naive"); one series (trained or pre-trained) and a quantile or distribution head choose
-between 0 and 1 only: on single series, with their few windows, the weights did worse."""
+towards seasonal naive"); one series (trained or pre-trained), a fit with a pre-trained ensemble and a
+quantile or distribution head choose between 0 and 1 only: on single series, with their few windows, the
+weights did worse, and the others were not measured."""
 MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
@@ -237,8 +238,8 @@ class LSTMForecaster(BaseForecaster):
         residual (plain, then correcting seasonal naive); their median is the forecast. Default
         :func:`auto_recipe` (1 for one series, 4 for a panel).
     sample : "series" (every series weighs the same: the default) or "window" (long series weigh more).
-    fallback : forecast whichever did best on validation of the LSTM and seasonal naive, and for a panel's
-        point forecaster also their weighted averages (:data:`BLEND_WEIGHTS`: shrunk towards seasonal naive
+    fallback : forecast whichever did best on validation of the LSTM and seasonal naive, and for a trained
+        panel's point forecaster also their weighted averages (:data:`BLEND_WEIGHTS`: shrunk towards seasonal naive
         by a quarter, a half or three quarters). False: the LSTM alone.
     seed : seeds initialisation, dropout and sampling (the global RNG is left untouched).
     device : "auto" (CUDA, else MPS, else CPU), "cpu", "cuda" or "mps": where the networks train and
@@ -669,6 +670,7 @@ class LSTMForecaster(BaseForecaster):
         naive_signed = (val.y - val.base).astype(np.float64)
         weight = val.percentage_weights() if cfg.loss == "mape" else 1.0  # normalised -> percentage
         errors = [float((np.abs((1 - w) * signed + w * naive_signed) * weight).mean()) for w in grid]
+        errors = [e if np.isfinite(e) else np.inf for e in errors]  # a non-finite forecast never wins
         best = len(grid) - 1 - int(np.argmin(errors[::-1])) if cfg.fallback else 0  # equals: more seasonal naive
         w = grid[best]
         chosen = (1 - w) * signed + w * naive_signed
@@ -741,7 +743,8 @@ class LSTMForecaster(BaseForecaster):
             self.calibration_scores_ = self.signed_errors_ = np.zeros((0, H))
             return
         arrays = [s.values for s in series]
-        panel = Panel(arrays, m, self.config_.scaler, self.config_.loc, self.config_.scale)
+        # scales floored by each series' scale before its first scored window (none of their targets)
+        panel = Panel(arrays, m, self.config_.scaler, self.config_.loc, self.config_.scale).with_scale_end(origins.lo)
         self._choose(self._window_forecasts(arrays, vs, vt), panel.batch(vs, vt, self.config_.input_sizes[0], H),
                      recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION))
 

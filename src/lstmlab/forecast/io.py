@@ -228,7 +228,9 @@ def load(path: str | Path):
         history = None if hist is None else TrainResult(list(hist["curve"]), int(hist["best_epoch"]),
                                                         str(hist["stopped"]), float(hist["wall_s"]))
         choice, validation = str(state["choice"]), dict(state["validation"])
-        blend = float(state.get("blend", 1.0 if choice == "seasonal_naive" else 0.0))  # before version 9: 0 or 1
+        blend = float(state["blend"] if config["version"] >= 9 else choice == "seasonal_naive")  # before 9: 0 or 1
+        if not 0 <= blend <= 1 or choice != {0: "lstm", 1: "seasonal_naive"}.get(blend, "blend"):
+            raise ValueError(f"choice {choice!r} with the weight of seasonal naive {blend!r}")
     except (LstmlabError, KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as exc:
         raise LstmlabError(f"model directory {path} is inconsistent: {exc}") from None
     net.eval()
