@@ -512,9 +512,9 @@ def _choice_line(model) -> str:
     lstm = f"the pre-trained LSTM ({Path(pre.split(': ')[0]).name})" if pre else "the LSTM"
     if "lstm" not in v:
         return f"no validation windows (every series is short): {lstm} forecasts, unchecked against baselines"
-    verdict = {"lstm": f"{lstm} forecasts", "seasonal_naive": "seasonal naive forecasts (the LSTM lost)"}.get(
-        model.choice_, f"{1 - model.blend_:g} x {lstm} + {model.blend_:g} x seasonal naive forecasts "
-        f"(that average: {v['chosen']:.3f})")
+    verdict = {"lstm": f"{lstm} forecasts", "seasonal_naive": "seasonal naive forecasts (the LSTM lost)",
+               "blend": f"{1 - model.blend_:g} x {lstm} + {model.blend_:g} x seasonal naive forecasts "
+                        f"(that average: {v.get('chosen', float('nan')):.3f})"}[model.choice_]
     unit = ("MAPE (a fraction)" if model.config_.loss == "mape" else
             "MASE" if model.config_.scaler in ("history", "mase") else "normalised MAE")
     where = "every window of the history" if pre else "validation"

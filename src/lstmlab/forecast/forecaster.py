@@ -74,6 +74,7 @@ alone; 1: seasonal naive, the fallback). Chosen on M1 and Tourism (docs/benchmar
 towards seasonal naive"); one series (trained or pre-trained), a fit with a pre-trained ensemble and a
 quantile or distribution head choose between 0 and 1 only: on single series, with their few windows, the
 weights did worse, and the others were not measured."""
+CHOICES = {0.0: "lstm", 1.0: "seasonal_naive"}  # a weight of seasonal naive -> choice_ ("blend" in between)
 MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
@@ -332,6 +333,11 @@ class LSTMForecaster(BaseForecaster):
         self.mixed_precision = mixed_precision
         self.distribution = distribution
         self.seasonal_adjust = seasonal_adjust
+
+    @property
+    def choice_(self) -> str:
+        """What the point forecast is, from ``blend_``: "lstm", "seasonal_naive" or "blend"."""
+        return CHOICES.get(self.blend_, "blend")
 
     @property
     def min_history(self) -> int:
@@ -619,7 +625,7 @@ class LSTMForecaster(BaseForecaster):
         #    are those of the median forecast that ships, not of one member.
         vs, vt = some_windows(origins.val_lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])  # thousands of long
         # series: a seeded sample, not every window
-        self.validation_, self.choice_, self.blend_ = {"windows": int(len(vs))}, "lstm", 0.0
+        self.validation_, self.blend_ = {"windows": int(len(vs))}, 0.0
         keep = recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION)  # (n_val,) the windows that calibrate
         if len(vs):
             preds = []
@@ -676,7 +682,6 @@ class LSTMForecaster(BaseForecaster):
         chosen = (1 - w) * signed + w * naive_signed
         self.calibration_scores_, self.signed_errors_ = np.abs(chosen[keep]), chosen[keep]
         self.blend_ = w
-        self.choice_ = "lstm" if w == 0 else "seasonal_naive" if w == 1 else "blend"
         self.validation_ |= {"lstm": errors[0], "seasonal_naive": errors[-1], "blend": w, "chosen": errors[best]}
         if w == 1:
             log.warning("the LSTM's validation error %.4g is not below seasonal naive's %.4g, nor is any average "
@@ -738,7 +743,7 @@ class LSTMForecaster(BaseForecaster):
         lengths = np.array([len(s.values) for s in series])
         origins = _origins(lengths, H, m, cfg.val_fraction)
         vs, vt = some_windows(origins.lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])
-        self.validation_, self.choice_, self.blend_ = {"windows": int(len(vs))}, "lstm", 0.0
+        self.validation_, self.blend_ = {"windows": int(len(vs))}, 0.0
         if not len(vs):
             self.calibration_scores_ = self.signed_errors_ = np.zeros((0, H))
             return

@@ -157,7 +157,7 @@ def load(path: str | Path):
     import torch
     from safetensors.torch import load_file
 
-    from lstmlab.forecast.forecaster import LSTMForecaster, ResolvedConfig
+    from lstmlab.forecast.forecaster import CHOICES, LSTMForecaster, ResolvedConfig
     from lstmlab.forecast.model import ForecastNet
     from lstmlab.nn.train import TrainResult
 
@@ -229,7 +229,7 @@ def load(path: str | Path):
                                                         str(hist["stopped"]), float(hist["wall_s"]))
         choice, validation = str(state["choice"]), dict(state["validation"])
         blend = float(state["blend"] if config["version"] >= 9 else choice == "seasonal_naive")  # before 9: 0 or 1
-        if not 0 <= blend <= 1 or choice != {0: "lstm", 1: "seasonal_naive"}.get(blend, "blend"):
+        if not 0 <= blend <= 1 or choice != CHOICES.get(blend, "blend"):
             raise ValueError(f"choice {choice!r} with the weight of seasonal naive {blend!r}")
     except (LstmlabError, KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as exc:
         raise LstmlabError(f"model directory {path} is inconsistent: {exc}") from None
@@ -238,5 +238,5 @@ def load(path: str | Path):
     model.covariates_ = covs
     model.calibration_scores_, model.cqr_scores_ = scores, cqr
     model.signed_errors_, model.pit_, model.dist_validation_ = signed, pit, dist
-    model.history_, model.choice_, model.validation_, model.blend_ = history, choice, validation, blend
+    model.history_, model.validation_, model.blend_ = history, validation, blend
     return model
