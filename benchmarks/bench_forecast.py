@@ -106,7 +106,7 @@ def airpassengers(seeds: int, ensemble: int, settings: dict) -> None:
     # trained, so one run stands for every seed), fitted at each origin on everything before it.
     pred = np.stack([np.asarray(LSTMForecaster(horizon=12, seasonal_period=12).fit(v[:o]).predict()) for o in (120, 132)])
     print(f"LSTMForecaster defaults (the pre-trained ensemble), fitted at each origin: MAE {mae(actual[issue], pred):.2f}")
-    for n_models in (1, ensemble):
+    for n_models in dict.fromkeys((1, ensemble)):  # --ensemble 1: the one network once
         maes, times, cov_issue, cov_rolling = [], [], [], []
         for seed in range(seeds):
             model = LSTMForecaster(horizon=12, seasonal_period=12, input_size=24, n_models=n_models,
