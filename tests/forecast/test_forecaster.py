@@ -44,9 +44,9 @@ def test_automatic_sizes():
     assert auto_patch_len(24) == 1 and auto_patch_len(50) == 5 and auto_patch_len(7) == 1 and auto_patch_len(96) == 4
     assert auto_steps(10, 10) == 500 and auto_steps(10**6, 256) == 800
     assert auto_recipe(1) == {"scaler": "revin", "loss": "mse", "n_models": 1, "learning_rate": 5e-3,
-                              "batch_size": 128, "final_steps": None}
+                              "batch_size": 128}
     assert auto_recipe(2) == {"scaler": "history", "loss": "mae", "n_models": 4, "learning_rate": 3e-3,
-                              "batch_size": 256, "final_steps": 0}
+                              "batch_size": 256}
     f = LSTMForecaster(horizon=6, seasonal_period=1, n_models=4)._resolve([])
     assert f.input_sizes == (24, 24, 12, 12) and f.residuals == (False, True, False, True)
 
@@ -270,11 +270,11 @@ def test_trains_and_forecasts_on_cuda(seasonal):
 
 
 @pytest.mark.parametrize("n_series, settings, fresh, final", [
-    (1, {}, False, 10),  # one series: continues its validation network for half the steps
+    (1, {}, False, 10),  # continues its validation network for half the steps
     (1, {"final_steps": 3}, False, 3),
-    (1, {"final_steps": 0}, True, 20),
-    (2, {}, True, 20),  # a panel: fresh weights, all the steps
-    (2, {"final_steps": 4}, False, 4)])
+    (1, {"final_steps": 0}, True, 20),  # fresh weights, all the steps
+    (2, {}, False, 10),
+    (2, {"final_steps": 0}, True, 20)])
 def test_the_final_networks_start_where_asked(seasonal, monkeypatch, n_series, settings, fresh, final):
     from lstmlab.nn import train
 

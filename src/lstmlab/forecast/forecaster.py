@@ -15,9 +15,8 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   naive on every validation window and calibrates the conformal intervals (on the last window of
   each series, in a panel of :data:`MIN_CALIBRATION` series or more); with ``fallback=True`` the forecast
   is the LSTM's, seasonal naive's, or for a trained panel a weighted average of both (:data:`BLEND_WEIGHTS`),
-  whichever did best there, and ``choice_`` and ``blend_`` say which; the networks that ship are then
-  trained on every window, a panel's from fresh weights, one series' continuing the validation run's
-  (``final_steps``);
+  whichever did best there, and ``choice_`` and ``blend_`` say which; the networks that ship then
+  continue the validation run's on every window for half as many steps (``final_steps``);
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
   (:meth:`LSTMForecaster.predict_quantiles`);
@@ -201,8 +200,7 @@ def auto_steps(n_windows: int, batch_size: int) -> int:
 def auto_recipe(n_series: int, covariates: bool = False) -> dict:
     """The defaults that depend on the data: one series ("local": per-window RevIN scaling, MSE loss,
     one network, learning rate 5e-3, as chosen on AirPassengers and the seed task; batches of at most
-    128 windows, and the final network continues the validation run's for half its steps, chosen for
-    speed: see :class:`LSTMForecaster`, ``batch_size`` and ``final_steps``) or a panel of
+    128 windows, for speed: docs/benchmarks.md, "One series, faster") or a panel of
     several ("global": each window's history MASE scale, MAE loss, an ensemble of 4, learning rate
     3e-3, as chosen on M1 and Tourism). Measured on AirPassengers: the global recipe gives MAE 34-37,
     the local one 14.0-15.1 (3 seeds); on M1 quarterly RevIN gives MASE 1.83, the history scale 1.73.
@@ -211,10 +209,8 @@ def auto_recipe(n_series: int, covariates: bool = False) -> dict:
     seasonal naive on validation there; docs/benchmarks.md). With ``covariates``, the panel recipe
     always (not measured against the local one)."""
     if n_series == 1 and not covariates:
-        return {"scaler": "revin", "loss": "mse", "n_models": 1, "learning_rate": 5e-3, "batch_size": 128,
-                "final_steps": None}  # None: half the validation run's steps
-    return {"scaler": "history", "loss": "mae", "n_models": 4, "learning_rate": 3e-3, "batch_size": 256,
-            "final_steps": 0}
+        return {"scaler": "revin", "loss": "mse", "n_models": 1, "learning_rate": 5e-3, "batch_size": 128}
+    return {"scaler": "history", "loss": "mae", "n_models": 4, "learning_rate": 3e-3, "batch_size": 256}
 
 
 class LSTMForecaster(BaseForecaster):
@@ -297,12 +293,13 @@ class LSTMForecaster(BaseForecaster):
         at any levels, conformally calibrated on the validation run (see :meth:`predict_quantiles`);
         :meth:`sample_paths` draws joint paths. Not with ``quantiles`` (the head gives every
         quantile). Default None: a point forecaster (or the quantile head).
-    final_steps : how the networks that ship are trained after the validation run. 0: from fresh
-        weights, for ``steps`` steps on every window (a panel's default); n > 0: each continues from its
-        validation-run network's weights for n more steps on every window (its one-cycle schedule run
-        again), the validation windows now among them. Default :func:`auto_recipe`: 0 for a panel, half
-        of ``steps`` for one series (AirPassengers, 9 seeds: MAE median 12.4 against 15.1 from fresh
-        weights, and a quarter less training; docs/benchmarks.md, "One series, faster").
+    final_steps : how the networks that ship are trained after the validation run. n > 0: each
+        continues from its validation-run network's weights for n more steps on every window (its
+        one-cycle schedule run again), the validation windows now among them; 0: each starts from fresh
+        weights and trains ``steps`` steps on every window (the rule before). Default None: half of
+        ``steps``: a quarter less training than from fresh weights, and on AirPassengers (9 seeds) MAE
+        median 12.4 against 15.1, on M1 and Tourism (3 seeds) a mean MASE as good or better in every
+        group (docs/benchmarks.md, "One series, faster" and "Continuing the validation run").
 
     Attributes
     ----------
@@ -376,9 +373,9 @@ class LSTMForecaster(BaseForecaster):
 
         spec = self._spec()
         auto = auto_recipe(len(series), bool(spec))
-        scaler, loss, n_models, lr, batch_size, final_steps = (
-            auto[k] if getattr(self, k) is None else getattr(self, k)
-            for k in ("scaler", "loss", "n_models", "learning_rate", "batch_size", "final_steps"))
+        scaler, loss, n_models, lr, batch_size = (auto[k] if getattr(self, k) is None else getattr(self, k)
+                                                  for k in ("scaler", "loss", "n_models", "learning_rate", "batch_size"))
+        final_steps = self.final_steps  # None: half of steps, once steps is known (in _fit)
         if scaler not in SCALERS:
             raise LstmlabError(f"unknown scaler {scaler!r}: expected one of {', '.join(SCALERS)}")
         taus = () if self.quantiles is None else _quantile_levels(self.quantiles)
