@@ -281,7 +281,8 @@ def test_the_final_networks_start_where_asked(seasonal, monkeypatch, n_series, s
     calls, real = [], train.fit
 
     def spy(model, loss, metric, sampler, val, config, *args, **kwargs):
-        calls.append((model, config.max_epochs * config.steps_per_epoch, val is None))
+        calls.append((model, {k: v.clone() for k, v in model.state_dict().items()},
+                      config.max_epochs * config.steps_per_epoch, val is None))
         return real(model, loss, metric, sampler, val, config, *args, **kwargs)
 
     monkeypatch.setattr(train, "fit", spy)
@@ -289,9 +290,11 @@ def test_the_final_networks_start_where_asked(seasonal, monkeypatch, n_series, s
     data = y if n_series == 1 else pd.concat([pd.DataFrame({"unique_id": k, "ds": np.arange(len(y)), "y": y + 10 * k})
                                               for k in range(n_series)])
     f = LSTMForecaster(horizon=3, seasonal_period=12, hidden_size=8, steps=20, n_models=1, **settings).fit(data)
-    (val_model, val_steps, no_val), (final_model, final_steps, final_no_val) = calls
+    (val_model, _, val_steps, no_val), (final_model, final_start, final_steps, final_no_val) = calls
     assert (val_steps, no_val, final_no_val) == (20, False, True) and final_steps == final
-    assert (final_model is not val_model) == fresh and f.model_[0] is final_model
+    trained = val_model.state_dict()  # the validation network's weights after its run
+    continued = all(torch.equal(final_start[k], v) for k, v in trained.items())
+    assert continued != fresh and final_model is not val_model and f.model_[0] is final_model
     assert f.config_.final_steps == (0 if fresh else final)
 
 

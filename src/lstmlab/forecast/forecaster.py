@@ -619,7 +619,8 @@ class LSTMForecaster(BaseForecaster):
 
         def train(k: int, panel: Panel, hi: np.ndarray, val: Batch | None, start: ForecastNet | None = None):
             """Member k trained on the windows of ``panel`` before ``hi``: from fresh weights for ``steps``
-            steps, or from ``start``'s (in place) for ``final_steps``."""
+            steps, or from a copy of ``start``'s weights for ``final_steps`` (a new module: the validation
+            network is left as its run ended)."""
             L, rng = cfg.input_sizes[k], np.random.default_rng([cfg.seed, k, 0 if val is None else 1])
             n_steps = steps if start is None else cfg.final_steps
 
@@ -634,7 +635,9 @@ class LSTMForecaster(BaseForecaster):
             tc = TrainConfig(learning_rate=cfg.learning_rate, batch_size=batch_size, max_epochs=evals,
                              steps_per_epoch=max(1, n_steps // evals), patience=evals, schedule="onecycle",
                              device=self.device, keep_best=False, mixed_precision=cfg.mixed_precision)
-            model = net(k) if start is None else start
+            model = net(k)
+            if start is not None:
+                model.load_state_dict(start.state_dict())
             with torch.random.fork_rng(**fork):  # dropout draws from the seed; global RNG untouched
                 torch.manual_seed(seed_of(k))
                 result = fit(model, criterion, lambda p, y: float("nan"), sampler,
