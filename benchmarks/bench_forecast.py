@@ -28,6 +28,7 @@ each divided by its step's mean), "per step" the rule that reads each step's sco
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 
@@ -53,7 +54,7 @@ def medians(runs: list[dict[str, float]]) -> str:
     return ", ".join(f"{k} {statistics.median(r[k] for r in runs):.3f}" for k in runs[0])
 
 
-def seed_task(seeds: int, steps: int | None, with_reference: bool, reference_epochs: int) -> None:
+def seed_task(seeds: int, steps: int | None, with_reference: bool, reference_epochs: int, settings: dict) -> None:
     from lstmlab.forecast import LSTMForecaster, SeasonalNaive, load_dataset, mae, seed_reference
     from lstmlab.forecast.windows import sliding_windows
 
@@ -71,7 +72,7 @@ def seed_task(seeds: int, steps: int | None, with_reference: bool, reference_epo
     for label, end in (("issue protocol", n_train + 59), ("gapped", n_train + 50)):
         maes, times, covs = [], [], []
         for seed in range(seeds):
-            model = LSTMForecaster(horizon=10, seasonal_period=50, input_size=50, steps=steps, seed=seed)
+            model = LSTMForecaster(horizon=10, seasonal_period=50, input_size=50, steps=steps, seed=seed, **settings)
             t0 = time.perf_counter()
             model.fit(y[:end])
             times.append(time.perf_counter() - t0)
@@ -88,7 +89,7 @@ def seed_task(seeds: int, steps: int | None, with_reference: bool, reference_epo
             print(f"tutorial method, {what:31s}: MAE {r.mae:.3f} (fit {r.fit_seconds:.0f} s, {r.epochs} epochs)")
 
 
-def airpassengers(seeds: int, ensemble: int) -> None:
+def airpassengers(seeds: int, ensemble: int, settings: dict) -> None:
     from lstmlab.forecast import LSTMForecaster, backtest, load_dataset, mae, make_baselines
 
     y = load_dataset("airpassengers")  # (144,) monthly
@@ -105,11 +106,11 @@ def airpassengers(seeds: int, ensemble: int) -> None:
     # trained, so one run stands for every seed), fitted at each origin on everything before it.
     pred = np.stack([np.asarray(LSTMForecaster(horizon=12, seasonal_period=12).fit(v[:o]).predict()) for o in (120, 132)])
     print(f"LSTMForecaster defaults (the pre-trained ensemble), fitted at each origin: MAE {mae(actual[issue], pred):.2f}")
-    for n_models in (1, ensemble):
+    for n_models in dict.fromkeys((1, ensemble)):  # --ensemble 1: the one network once
         maes, times, cov_issue, cov_rolling = [], [], [], []
         for seed in range(seeds):
             model = LSTMForecaster(horizon=12, seasonal_period=12, input_size=24, n_models=n_models,
-                                   seed=100 * seed)
+                                   seed=100 * seed, **settings)
             t0 = time.perf_counter()
             model.fit(v[:120])
             times.append(time.perf_counter() - t0)
@@ -129,7 +130,7 @@ def airpassengers(seeds: int, ensemble: int) -> None:
     print(result.summary().round(3).to_string())
 
 
-def airpassengers_history(seeds: int) -> None:
+def airpassengers_history(seeds: int, settings: dict) -> None:
     from lstmlab.forecast import LSTMForecaster, backtest, load_dataset
 
     y = load_dataset("airpassengers")
@@ -137,7 +138,7 @@ def airpassengers_history(seeds: int) -> None:
     runs, times = [], []
     for seed in range(seeds):
         t0 = time.perf_counter()
-        result = backtest(LSTMForecaster(horizon=12, seasonal_period=12, input_size=24, seed=100 * seed), y,
+        result = backtest(LSTMForecaster(horizon=12, seasonal_period=12, input_size=24, seed=100 * seed, **settings), y,
                           n_windows=7, stride=12, refit=True, level=LEVEL)
         times.append((time.perf_counter() - t0) / 7)
         table = result.summary()
@@ -162,17 +163,20 @@ def main() -> None:
                         "the forecaster's default, 4)")
     parser.add_argument("--no-reference", action="store_true", help="skip the tutorial method (slow: ~1 min each)")
     parser.add_argument("--reference-epochs", type=int, default=50)
+    parser.add_argument("--settings", type=json.loads, default={},
+                        help='more LSTMForecaster arguments (JSON) for every trained fit, e.g. \'{"final_steps": 0}\': '
+                             "a variant to compare after the fact, not a tuned default")
     args = parser.parse_args()
     import torch
 
     torch.set_num_threads(1)
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
     if args.task in ("seed", "all"):
-        seed_task(args.seeds, args.steps, not args.no_reference, args.reference_epochs)
+        seed_task(args.seeds, args.steps, not args.no_reference, args.reference_epochs, args.settings)
     if args.task in ("airpassengers", "all"):
-        airpassengers(args.seeds, args.ensemble)
+        airpassengers(args.seeds, args.ensemble, args.settings)
     if args.task in ("airpassengers-history", "all"):
-        airpassengers_history(args.seeds)
+        airpassengers_history(args.seeds, args.settings)
 
 
 if __name__ == "__main__":

@@ -43,8 +43,10 @@ def test_automatic_sizes():
     assert short_input_size(24, 12) == 12 and short_input_size(36, 12) == 24 and short_input_size(12, 1) == 6
     assert auto_patch_len(24) == 1 and auto_patch_len(50) == 5 and auto_patch_len(7) == 1 and auto_patch_len(96) == 4
     assert auto_steps(10, 10) == 500 and auto_steps(10**6, 256) == 800
-    assert auto_recipe(1)["scaler"] == "revin" and auto_recipe(2) == {"scaler": "history", "loss": "mae", "n_models": 4,
-                                                                       "learning_rate": 3e-3}
+    assert auto_recipe(1) == {"scaler": "revin", "loss": "mse", "n_models": 1, "learning_rate": 5e-3,
+                              "batch_size": 128}
+    assert auto_recipe(2) == {"scaler": "history", "loss": "mae", "n_models": 4, "learning_rate": 3e-3,
+                              "batch_size": 256}
     f = LSTMForecaster(horizon=6, seasonal_period=1, n_models=4)._resolve([])
     assert f.input_sizes == (24, 24, 12, 12) and f.residuals == (False, True, False, True)
 
@@ -267,6 +269,41 @@ def test_trains_and_forecasts_on_cuda(seasonal):
     assert np.all(np.isfinite(out.to_numpy()))
 
 
+@pytest.mark.parametrize("n_series, settings, fresh, final", [
+    (1, {}, False, 10),  # continues its validation network for half the steps
+    (1, {"final_steps": 3}, False, 3),
+    (1, {"final_steps": 0}, True, 20),  # fresh weights, all the steps
+    (2, {}, False, 10),
+    (2, {"final_steps": 0}, True, 20)])
+def test_the_final_networks_start_where_asked(seasonal, monkeypatch, n_series, settings, fresh, final):
+    from lstmlab.nn import train
+
+    calls, real = [], train.fit
+
+    def spy(model, loss, metric, sampler, val, config, *args, **kwargs):
+        calls.append((model, {k: v.clone() for k, v in model.state_dict().items()},
+                      config.max_epochs * config.steps_per_epoch, val is None))
+        return real(model, loss, metric, sampler, val, config, *args, **kwargs)
+
+    monkeypatch.setattr(train, "fit", spy)
+    y = seasonal.to_numpy()
+    data = y if n_series == 1 else pd.concat([pd.DataFrame({"unique_id": k, "ds": np.arange(len(y)), "y": y + 10 * k})
+                                              for k in range(n_series)])
+    f = LSTMForecaster(horizon=3, seasonal_period=12, hidden_size=8, steps=20, n_models=1, **settings).fit(data)
+    (val_model, _, val_steps, no_val), (final_model, final_start, final_steps, final_no_val) = calls
+    assert (val_steps, no_val, final_no_val) == (20, False, True) and final_steps == final
+    trained = val_model.state_dict()  # the validation network's weights after its run
+    continued = all(torch.equal(final_start[k], v) for k, v in trained.items())
+    assert continued != fresh and final_model is not val_model and f.model_[0] is final_model
+    assert f.config_.final_steps == (0 if fresh else final)
+
+
+def test_one_series_trains_in_batches_of_at_most_128(seasonal):
+    f = LSTMForecaster(horizon=3, seasonal_period=12, hidden_size=8, steps=2, pretrained=None)
+    assert f.fit(np.tile(seasonal.to_numpy(), 3)).config_.batch_size == 128  # 600 points: hundreds of windows
+    assert f.fit(seasonal.to_numpy()[:60]).config_.batch_size < 128  # all its training windows
+
+
 def test_bad_settings_and_series(seasonal):
     with pytest.raises(ValueError, match="unknown cell 'lstn'"):
         LSTMForecaster(horizon=3, cell="lstn").fit(seasonal)
@@ -284,6 +321,9 @@ def test_bad_settings_and_series(seasonal):
         LSTMForecaster(horizon=3, n_models=0).fit(seasonal)
     with pytest.raises(ValueError, match="dropout=1.5"):
         LSTMForecaster(horizon=3, dropout=1.5).fit(seasonal)
+    for bad in (-1, 2.5, True):
+        with pytest.raises(ValueError, match=f"final_steps={bad}: expected a whole number >= 0"):
+            LSTMForecaster(horizon=3, final_steps=bad).fit(seasonal)
 
 
 def test_learns_more_than_a_seasonal_naive_forecast(seasonal):

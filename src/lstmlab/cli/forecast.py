@@ -36,7 +36,7 @@ Example:
 
 GRID = 9  # series drawn in forecast.png when there are many
 MODEL_FLAGS = ("seasonal_period", "input_size", "cell", "hidden_size", "num_layers", "dropout", "steps",
-               "batch_size", "learning_rate", "scaler", "loss", "n_models", "sample", "seed", "device")
+               "batch_size", "final_steps", "learning_rate", "scaler", "loss", "n_models", "sample", "seed", "device")
 
 
 SOURCES = (("--csv", "PATH", "CSV file: a date column and a value column, or many series in long format"),
@@ -71,7 +71,10 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--num-layers", type=int, help="recurrent layers (default 1)")
     g.add_argument("--dropout", type=float, help="dropout between layers (default 0)")
     g.add_argument("--steps", type=int, help="optimiser steps per network (default: auto, 500 to 800)")
-    g.add_argument("--batch-size", type=int, help="windows per step (default 256)")
+    g.add_argument("--batch-size", type=int, help="windows per step (default: 128 for one series, 256 for several)")
+    g.add_argument("--final-steps", type=int, metavar="N",
+                   help="steps the final networks continue from the validation run's (default: half of --steps; "
+                        "0: train them afresh for --steps)")
     g.add_argument("--learning-rate", type=float,
                    help="peak learning rate (default: 0.005 for one series, 0.003 for several)")
     g.add_argument("--scaler", choices=SCALERS,
@@ -493,7 +496,8 @@ def _save(model, out: Path) -> None:
     save(model, out / "model")
     cfg = model.config_
     what = (f"the pre-trained {Path(cfg.pretrained.split(': ')[0]).name}" if cfg.pretrained else
-            f"{len(cfg.input_sizes)} {cfg.cell.upper()} network(s) of {cfg.hidden_size} units, {cfg.steps} steps each")
+            f"{len(cfg.input_sizes)} {cfg.cell.upper()} network(s) of {cfg.hidden_size} units, {cfg.steps} steps each"
+            + (f", then {cfg.final_steps} more on every window" if cfg.final_steps else ""))
     print(f"saved model to {out / 'model'} ({what}; every setting in {out / 'model' / 'config.json'})")
     print(_choice_line(model))
 

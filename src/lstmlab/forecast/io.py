@@ -30,13 +30,14 @@ from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.covariates import SeriesCovariates
 from lstmlab.forecast.data import SeriesData
 
-FORMAT, VERSION = "lstmlab-forecaster", 9  # 2: an ensemble of members with their own input sizes; 3: quantile
+FORMAT, VERSION = "lstmlab-forecaster", 10  # 2: an ensemble of members with their own input sizes; 3: quantile
 # heads; 4: members that may forecast further than the horizon (a pre-trained ensemble) and their source;
 # 5: covariates (their names and scalings in the settings, the fitted series' covariates in state.json);
 # 6: whether training used mixed precision; 7: distribution heads (their family in the settings, the validation
 # forecasts and PIT values in state.json) and the signed validation errors behind sample paths; 8: whether the
-# networks read seasonally adjusted series; 9: the weight of seasonal naive in the point forecast ("blend")
-READS = (2, 3, 4, 5, 6, 7, 8, 9)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
+# networks read seasonally adjusted series; 9: the weight of seasonal naive in the point forecast ("blend");
+# 10: how the final networks were trained (final_steps: 0, from fresh weights, before)
+READS = (2, 3, 4, 5, 6, 7, 8, 9, 10)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
 BEFORE = {2: {"quantiles": []}, 3: {"net_horizon": 0, "pretrained": ""}}  # settings a version predates, with
 BEFORE[2] |= BEFORE[3]  # their values then
 BEFORE[4] = {"past_covariates": [], "future_covariates": [], "static_covariates": [], "covariate_scaling": None,
@@ -45,6 +46,7 @@ BEFORE = {v: extra | BEFORE[4] for v, extra in BEFORE.items()}
 BEFORE = {v: extra | {"mixed_precision": False} for v, extra in (BEFORE | {5: {}}).items()}
 BEFORE = {v: extra | {"distribution": None} for v, extra in (BEFORE | {6: {}}).items()}
 BEFORE = {v: extra | {"seasonal": False} for v, extra in (BEFORE | {7: {}}).items()}
+BEFORE = {v: extra | {"final_steps": 0} for v, extra in (BEFORE | {8: {}, 9: {}}).items()}
 FILES = ("config.json", "state.json", "model.safetensors")
 
 
