@@ -72,7 +72,8 @@ def seed_task(seeds: int, steps: int | None, with_reference: bool, reference_epo
     for label, end in (("issue protocol", n_train + 59), ("gapped", n_train + 50)):
         maes, times, covs = [], [], []
         for seed in range(seeds):
-            model = LSTMForecaster(horizon=10, seasonal_period=50, input_size=50, steps=steps, seed=seed, **settings)
+            model = LSTMForecaster(**{"horizon": 10, "seasonal_period": 50, "input_size": 50, "steps": steps,
+                                      "seed": seed} | settings)
             t0 = time.perf_counter()
             model.fit(y[:end])
             times.append(time.perf_counter() - t0)

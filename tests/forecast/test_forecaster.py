@@ -298,6 +298,23 @@ def test_the_final_networks_start_where_asked(seasonal, monkeypatch, n_series, s
     assert f.config_.final_steps == (0 if fresh else final)
 
 
+def test_a_model_saved_before_final_steps_loads_as_trained_then(seasonal, tmp_path):
+    from lstmlab.forecast.io import load, save
+
+    f = LSTMForecaster(horizon=3, seasonal_period=12, hidden_size=8, steps=4, pretrained=None).fit(seasonal)
+    save(f, tmp_path / "m")
+    cfg = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert cfg["version"] == 10 and cfg["config"]["final_steps"] == 2
+    cfg["version"] = 9  # what lstmlab wrote before: fresh final networks, and 256 as the batch default
+    del cfg["config"]["final_steps"], cfg["params"]["final_steps"]
+    cfg["params"]["batch_size"] = 256
+    (tmp_path / "m" / "config.json").write_text(json.dumps(cfg))
+    g = load(tmp_path / "m")
+    assert g.config_.final_steps == 0
+    assert g.batch_size is None and g.final_steps is None  # a refit takes today's defaults, as it did then
+    np.testing.assert_array_equal(g.predict(), f.predict())
+
+
 def test_one_series_trains_in_batches_of_at_most_128(seasonal):
     f = LSTMForecaster(horizon=3, seasonal_period=12, hidden_size=8, steps=2, pretrained=None)
     assert f.fit(np.tile(seasonal.to_numpy(), 3)).config_.batch_size == 128  # 600 points: hundreds of windows
@@ -321,6 +338,7 @@ def test_bad_settings_and_series(seasonal):
         LSTMForecaster(horizon=3, n_models=0).fit(seasonal)
     with pytest.raises(ValueError, match="dropout=1.5"):
         LSTMForecaster(horizon=3, dropout=1.5).fit(seasonal)
+    assert LSTMForecaster(horizon=3, seasonal_period=1, final_steps=np.int64(3))._resolve([]).final_steps == 3
     for bad in (-1, 2.5, True):
         with pytest.raises(ValueError, match=f"final_steps={bad}: expected a whole number >= 0"):
             LSTMForecaster(horizon=3, final_steps=bad).fit(seasonal)

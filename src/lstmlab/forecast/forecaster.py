@@ -234,7 +234,8 @@ class LSTMForecaster(BaseForecaster):
     loss : "mae" (mean absolute error in normalised units: MASE itself with the "mase" scaler),
         "mse", or "mape" (the absolute error over the target's size: the mean absolute percentage
         error, for positive data). Default: :func:`auto_recipe` (mse for one series, mae for a panel).
-    steps : optimiser steps per network; default :func:`auto_steps`.
+    steps : optimiser steps of each network of the validation run (and of the final ones with
+        ``final_steps=0``); default :func:`auto_steps`.
     batch_size : windows per step, at most the number of training windows; default :func:`auto_recipe`
         (128 for one series, 256 for a panel).
     learning_rate : peak of Adam's one-cycle schedule; default :func:`auto_recipe`.
@@ -414,10 +415,11 @@ class LSTMForecaster(BaseForecaster):
         for name, value in (("hidden_size", self.hidden_size), ("num_layers", self.num_layers),
                             ("batch_size", batch_size)):
             self._check_positive(value, name)
-        if final_steps is not None and (isinstance(final_steps, bool) or not isinstance(final_steps, int)
-                                        or final_steps < 0):
-            raise LstmlabError(f"final_steps={final_steps!r}: expected a whole number >= 0 (0: the final networks "
-                               "trained from fresh weights) or None (automatic)")
+        if final_steps is not None:
+            if isinstance(final_steps, bool) or not isinstance(final_steps, (int, np.integer)) or final_steps < 0:
+                raise LstmlabError(f"final_steps={final_steps!r}: expected a whole number >= 0 (0: the final networks "
+                                   "trained from fresh weights) or None (automatic)")
+            final_steps = int(final_steps)
         H, K = self.horizon, self._check_positive(n_models, "n_models")
         m = self.seasonal_period if self.seasonal_period is not None else seasonal_period_from_freq(series[0].freq)
         self._check_positive(m, "seasonal_period")

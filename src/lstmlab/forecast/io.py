@@ -187,7 +187,10 @@ def load(path: str | Path):
             raise LstmlabError(f"{path}/{name} does not match the checksum in config.json: the file was "
                                "modified or corrupted after saving")
     try:
-        model = LSTMForecaster(**config["params"])
+        params = dict(config["params"])
+        if config["version"] < 10 and params.get("batch_size") == 256:  # the default then: automatic now
+            params["batch_size"] = None
+        model = LSTMForecaster(**params)
         names = {f.name for f in fields(ResolvedConfig)}
         if config["version"] in BEFORE and isinstance(config["config"], dict):
             config["config"] = BEFORE[config["version"]] | config["config"]
