@@ -39,7 +39,7 @@ import math
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -577,7 +577,10 @@ class LSTMForecaster(BaseForecaster):
             scored_panel = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0).with_scale_end(origins.val_lo)
         batch_size = min(cfg.batch_size, n_train)
         steps = cfg.steps or auto_steps(n_train, batch_size)
-        final_steps = max(1, steps // 2) if cfg.final_steps is None else cfg.final_steps
+        # The validation windows (thousands of long series: a seeded sample, not every window); without any,
+        # there is no validation run to continue and the final members start from fresh weights.
+        vs, vt = some_windows(origins.val_lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])
+        final_steps = 0 if not len(vs) else max(1, steps // 2) if cfg.final_steps is None else cfg.final_steps
         cov = scaling = None
         if spec:  # standardised by the training part of every series, as the "standard" scaler is
             scaling = CovariateScaling.fit(covs, np.maximum(origins.train_hi + H - 1, 1))
@@ -651,11 +654,7 @@ class LSTMForecaster(BaseForecaster):
         # 1. Validation run: the whole ensemble, trained before each series' validation windows, so that
         #    the errors that choose between the LSTM and seasonal naive (and calibrate the intervals)
         #    are those of the median forecast that ships, not of one member.
-        vs, vt = some_windows(origins.val_lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])  # thousands of long
-        # series: a seeded sample, not every window
         self.validation_, self.blend_ = {"windows": int(len(vs))}, 0.0
-        if not len(vs):  # no validation run to continue: the final members start from fresh weights
-            self.config_ = cfg = replace(cfg, final_steps=0)
         keep = recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION)  # (n_val,) the windows that calibrate
         starts = [None] * len(cfg.input_sizes)  # where each final member starts: fresh weights, or its validation run's
         if len(vs):
