@@ -44,7 +44,7 @@ def test_automatic_sizes():
     assert auto_patch_len(24) == 1 and auto_patch_len(50) == 5 and auto_patch_len(7) == 1 and auto_patch_len(96) == 4
     assert auto_steps(10, 10) == 500 and auto_steps(10**6, 256) == 800
     assert auto_recipe(1) == {"scaler": "revin", "loss": "mse", "n_models": 1, "learning_rate": 5e-3,
-                              "batch_size": 128}
+                              "batch_size": 96}
     assert auto_recipe(2) == {"scaler": "history", "loss": "mae", "n_models": 4, "learning_rate": 3e-3,
                               "batch_size": 256}
     f = LSTMForecaster(horizon=6, seasonal_period=1, n_models=4)._resolve([])
@@ -315,10 +315,10 @@ def test_a_model_saved_before_final_steps_loads_as_trained_then(seasonal, tmp_pa
     np.testing.assert_array_equal(g.predict(), f.predict())
 
 
-def test_one_series_trains_in_batches_of_at_most_128(seasonal):
+def test_one_series_trains_in_batches_of_at_most_96(seasonal):
     f = LSTMForecaster(horizon=3, seasonal_period=12, hidden_size=8, steps=2, pretrained=None)
-    assert f.fit(np.tile(seasonal.to_numpy(), 3)).config_.batch_size == 128  # 600 points: hundreds of windows
-    assert f.fit(seasonal.to_numpy()[:60]).config_.batch_size < 128  # all its training windows
+    assert f.fit(np.tile(seasonal.to_numpy(), 3)).config_.batch_size == 96  # 600 points: hundreds of windows
+    assert f.fit(seasonal.to_numpy()[:60]).config_.batch_size < 96  # all its training windows
 
 
 def test_bad_settings_and_series(seasonal):

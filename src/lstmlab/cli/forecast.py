@@ -72,7 +72,7 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--dropout", type=float, help="dropout between layers (default 0)")
     g.add_argument("--steps", type=int, help="optimiser steps per network of the validation run (default: auto, 500 "
                    "to 800)")
-    g.add_argument("--batch-size", type=int, help="windows per step (default: 128 for one series, 256 for several)")
+    g.add_argument("--batch-size", type=int, help="windows per step (default: 96 for one series, 256 for several)")
     g.add_argument("--final-steps", type=int, metavar="N",
                    help="steps the final networks continue from the validation run's (default: half of --steps; "
                         "0: train them afresh for --steps)")

@@ -200,7 +200,7 @@ def auto_steps(n_windows: int, batch_size: int) -> int:
 def auto_recipe(n_series: int, covariates: bool = False) -> dict:
     """The defaults that depend on the data: one series ("local": per-window RevIN scaling, MSE loss,
     one network, learning rate 5e-3, as chosen on AirPassengers and the seed task; batches of at most
-    128 windows, for speed: docs/benchmarks.md, "One series, faster") or a panel of
+    96 windows, for speed: docs/benchmarks.md, "One series, faster") or a panel of
     several ("global": each window's history MASE scale, MAE loss, an ensemble of 4, learning rate
     3e-3, as chosen on M1 and Tourism). Measured on AirPassengers: the global recipe gives MAE 34-37,
     the local one 14.0-15.1 (3 seeds); on M1 quarterly RevIN gives MASE 1.83, the history scale 1.73.
@@ -209,7 +209,7 @@ def auto_recipe(n_series: int, covariates: bool = False) -> dict:
     seasonal naive on validation there; docs/benchmarks.md). With ``covariates``, the panel recipe
     always (not measured against the local one)."""
     if n_series == 1 and not covariates:
-        return {"scaler": "revin", "loss": "mse", "n_models": 1, "learning_rate": 5e-3, "batch_size": 128}
+        return {"scaler": "revin", "loss": "mse", "n_models": 1, "learning_rate": 5e-3, "batch_size": 96}
     return {"scaler": "history", "loss": "mae", "n_models": 4, "learning_rate": 3e-3, "batch_size": 256}
 
 
@@ -237,7 +237,7 @@ class LSTMForecaster(BaseForecaster):
     steps : optimiser steps of each network of the validation run (and of the final ones with
         ``final_steps=0``); default :func:`auto_steps`.
     batch_size : windows per step, at most the number of training windows; default :func:`auto_recipe`
-        (128 for one series, 256 for a panel).
+        (96 for one series, 256 for a panel).
     learning_rate : peak of Adam's one-cycle schedule; default :func:`auto_recipe`.
     val_fraction : share of each series' windows kept for the validation run.
     n_models : ensemble size; members alternate input length (when input_size is automatic) and
