@@ -43,6 +43,7 @@ def test_automatic_sizes():
     assert short_input_size(24, 12) == 12 and short_input_size(36, 12) == 24 and short_input_size(12, 1) == 6
     assert auto_patch_len(24) == 1 and auto_patch_len(50) == 5 and auto_patch_len(7) == 1 and auto_patch_len(96) == 4
     assert auto_steps(10, 10) == 500 and auto_steps(10**6, 256) == 800
+    assert auto_steps(1601, 96) == 501 and auto_steps(2559, 96) == 800 and auto_steps(2500, 96) == 782
     assert auto_recipe(1) == {"scaler": "revin", "loss": "mse", "n_models": 1, "learning_rate": 5e-3,
                               "batch_size": 96}
     assert auto_recipe(2) == {"scaler": "history", "loss": "mae", "n_models": 4, "learning_rate": 3e-3,
