@@ -79,7 +79,8 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--learning-rate", type=float,
                    help="peak learning rate (default: 0.005 for one series, 0.003 for several)")
     g.add_argument("--scaler", choices=SCALERS,
-                   help="window normalisation (default: revin for one series, history for several)")
+                   help="window normalisation (default: revin for one series, history for several; "
+                        "mase, one scale per series, scored lower MAPE but higher MASE on Tourism)")
     g.add_argument("--loss", choices=("mae", "mse", "mape"),
                    help="training loss (default: mse for one series, mae for several)")
     g.add_argument("--n-models", type=int,
