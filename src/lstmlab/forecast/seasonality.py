@@ -62,6 +62,17 @@ def factors(indices: np.ndarray, sidx: np.ndarray, positions: np.ndarray) -> np.
 
 
 def adjusted(arrays: list[np.ndarray], indices: np.ndarray) -> list[np.ndarray]:
-    """Each series divided by its indices (a new list; series whose indices are all 1 are not copied)."""
+    """Each series divided by its indices: the arrays themselves when every index is 1; otherwise
+    consecutive slices of one new float64 array, which :class:`~lstmlab.forecast.panel.Panel` takes as
+    a view (a list of separate arrays would be copied once more into the panel's flat array)."""
+    if np.all(indices == 1):
+        return list(arrays)
     m = indices.shape[1]
-    return [a if np.all(i == 1) else a / i[np.arange(len(a)) % m] for a, i in zip(arrays, indices)]
+    ends = np.cumsum([len(a) for a in arrays])  # (N,)
+    flat = np.empty(int(ends[-1]))  # (ΣT,)
+    for a, i, end in zip(arrays, indices, ends):
+        part = flat[end - len(a):end]
+        part[:] = a
+        if not np.all(i == 1):
+            part /= i[np.arange(len(a)) % m]
+    return [flat[end - len(a):end] for a, end in zip(arrays, ends)]
