@@ -560,23 +560,31 @@ class LSTMForecaster(BaseForecaster):
             raise LstmlabError(f"no series is long enough to train on: the longest has {lengths.max()} points, "
                                f"horizon={H} needs at least {H + 1}")
         arrays = [s.values for s in series]
-        if cfg.seasonal:  # indices from each whole history, and for the validation run from before it
+        if cfg.seasonal:  # the validation run's indices from before it (the final fit's: below)
             val_indices = panel_indices(arrays, m, origins.val_lo)
-            fit_arrays, val_arrays = adjusted(arrays, panel_indices(arrays, m)), adjusted(arrays, val_indices)
+            val_arrays = adjusted(arrays, val_indices)
         else:
-            fit_arrays = val_arrays = arrays
+            val_arrays = arrays
         loc = scale = None
         if cfg.scaler == "standard":  # one mean and spread of the training targets' span only
             # the training targets' span, adjusted by indices from before validation (no validation value read)
             part = np.concatenate([a[:max(int(hi) + H - 1, 1)] for a, hi in zip(val_arrays, origins.train_hi)])
             loc, scale = float(part.mean()), float(part.std() or 1.0)
-        panel = Panel(fit_arrays, m, cfg.scaler, loc or 0.0, scale or 1.0)
+
+        def final_panel() -> Panel:
+            """The windows of the final fit: with seasonal adjustment, by indices from each whole history (a
+            copy of the values made once the validation run has let go of its own, so one is held at a time)."""
+            fit_arrays = adjusted(arrays, panel_indices(arrays, m)) if cfg.seasonal else arrays
+            return Panel(fit_arrays, m, cfg.scaler, loc or 0.0, scale or 1.0)
+
         # The validation run's windows, scales from before validation; its forecasts are scored (and calibrate
         # the intervals) in the series' own units: with seasonal adjustment, on a panel of the series as they are.
-        val_panel = scored_panel = panel.with_scale_end(origins.val_lo)
+        panel = None if cfg.seasonal else final_panel()
         if cfg.seasonal:
             val_panel = Panel(val_arrays, m, cfg.scaler, loc or 0.0, scale or 1.0).with_scale_end(origins.val_lo)
             scored_panel = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0).with_scale_end(origins.val_lo)
+        else:
+            val_panel = scored_panel = panel.with_scale_end(origins.val_lo)
         batch_size = min(cfg.batch_size, n_train)
         steps = cfg.steps or auto_steps(n_train, batch_size)
         # The validation windows (thousands of long series: a seeded sample, not every window); without any,
@@ -586,7 +594,7 @@ class LSTMForecaster(BaseForecaster):
         cov = scaling = None
         if spec:  # standardised by the training part of every series, as the "standard" scaler is
             scaling = CovariateScaling.fit(covs, np.maximum(origins.train_hi + H - 1, 1))
-            cov = CovariatePanel(covs, spec, scaling, panel.starts, panel.lengths)
+            cov = CovariatePanel(covs, spec, scaling, val_panel.starts, val_panel.lengths)
         self.config_ = cfg = ResolvedConfig.from_dict(
             asdict(cfg) | {"loc": loc or 0.0, "scale": scale or 1.0, "steps": steps, "batch_size": batch_size,
                            "final_steps": final_steps,
@@ -694,6 +702,8 @@ class LSTMForecaster(BaseForecaster):
             self.cqr_scores_ = None
         # 2. The ensemble, trained on every window (the validation windows are the most recent data): from fresh
         #    weights, or continuing the validation run's networks (final_steps; their scores above are theirs).
+        val_arrays = val_panel = scored_panel = None  # the validation run's copy of the values can go
+        panel = final_panel() if panel is None else panel
         self.model_ = torch.nn.ModuleList([train(k, panel, origins.hi, None, starts[k])[0]
                                            for k in range(len(cfg.input_sizes))])
         self.model_.eval()
