@@ -579,11 +579,12 @@ class LSTMForecaster(BaseForecaster):
 
         # The validation run's windows, scales from before validation; its forecasts are scored (and calibrate
         # the intervals) in the series' own units: with seasonal adjustment, on a panel of the series as they are.
-        panel = None if cfg.seasonal else final_panel()
-        if cfg.seasonal:
+        if cfg.seasonal:  # the final fit's panel is made after the validation run
+            panel = None
             val_panel = Panel(val_arrays, m, cfg.scaler, loc or 0.0, scale or 1.0).with_scale_end(origins.val_lo)
             scored_panel = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0).with_scale_end(origins.val_lo)
         else:
+            panel = final_panel()
             val_panel = scored_panel = panel.with_scale_end(origins.val_lo)
         batch_size = min(cfg.batch_size, n_train)
         steps = cfg.steps or auto_steps(n_train, batch_size)
