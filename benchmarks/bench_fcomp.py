@@ -152,8 +152,11 @@ def run_lstm(dataset: str, group: str, seed: int, settings: dict, levels: tuple 
 
 
 def chosen(model) -> str:
-    """What a fit forecasts: "lstm", "seasonal_naive", or "blend w" with w the weight of seasonal naive."""
-    return f"blend {model.blend_:g}" if model.choice_ == "blend" else model.choice_
+    """What a fit forecasts: "lstm", "seasonal_naive", or "blend w" with w the weight of seasonal naive (and
+    "theta v" with v the weight of the Theta method)."""
+    if model.choice_ != "blend":
+        return model.choice_
+    return f"blend {model.blend_:g}" + (f" theta {model.theta_:g}" if model.theta_ else "")
 
 
 def scores(series: list[dict], forecasts: np.ndarray, bounds: list[dict] | None = None) -> dict[str, np.ndarray]:

@@ -221,7 +221,7 @@ def test_validation_chooses_the_weighted_average_with_seasonal_naive_that_does_b
     config = json.loads((tmp_path / "m" / "config.json").read_text())  # written so, checksum and all
     config["sha256"]["state.json"] = hashlib.sha256((tmp_path / "m" / "state.json").read_bytes()).hexdigest()
     (tmp_path / "m" / "config.json").write_text(json.dumps(config))
-    with pytest.raises(LstmlabError, match="inconsistent: choice 'lstm' with the weight of seasonal naive 0.5"):
+    with pytest.raises(LstmlabError, match="inconsistent: choice 'lstm' with the weights of seasonal naive 0.5 and Theta 0.0"):
         load(tmp_path / "m")
     g = LSTMForecaster(horizon=3, seasonal_period=12, **(TINY | {"fallback": False})).fit(seasonal)
     g._choose(2 * actual - naive, val, keep, forecaster.BLEND_WEIGHTS)
@@ -230,20 +230,58 @@ def test_validation_chooses_the_weighted_average_with_seasonal_naive_that_does_b
     assert f.blend_ in (0, 1)
 
 
+def test_validation_may_average_with_the_theta_method(seasonal, tmp_path):
+    from lstmlab.forecast import forecaster
+    from lstmlab.forecast.io import load, save
+    from lstmlab.forecast.panel import Panel
+    from lstmlab.forecast.seasonality import panel_indices
+    from lstmlab.forecast.theta import theta_forecasts
+
+    two = pd.concat([seasonal.rename("y").rename_axis("ds").reset_index().assign(unique_id=k) for k in "ab"])
+    f = LSTMForecaster(horizon=3, seasonal_period=12, **TINY).fit(two)
+    y = seasonal.to_numpy()
+    val = Panel([y], 12, f.config_.scaler).batch(np.zeros(20, int), np.arange(100, 120), 12, 3)
+    actual, naive = val.decode(val.y.astype(np.float64)), val.decode(val.base.astype(np.float64))
+    keep = np.ones(20, dtype=bool)
+    gap = actual - naive
+    f._choose(actual + gap, val, keep, forecaster.BLEND_WEIGHTS, actual - gap)  # Theta errs the other way
+    assert (f.blend_, f.theta_, f.choice_) == (0.0, 0.5, "blend") and f.validation_["chosen"] < 1e-6
+    assert f.validation_["theta"] == pytest.approx(f.validation_["lstm"]) and f.validation_["theta_weight"] == 0.5
+    f._choose(actual + gap, val, keep, forecaster.BLEND_WEIGHTS, actual + 3 * gap)  # Theta no help: seasonal naive
+    assert (f.blend_, f.theta_) == (0.5, 0.0)
+    f._choose(actual + 2 * gap, val, keep, forecaster.BLEND_WEIGHTS, actual - 2 * gap)  # all three at a quarter...
+    assert (f.blend_, f.theta_) == (0.0, 0.5)  # ...ties with half Theta, which wins the tie
+    f._choose(actual + 3 * gap, val, keep, forecaster.BLEND_WEIGHTS, actual - gap)  # LSTM 1/4, Theta 1/2, naive 1/4
+    assert (f.blend_, f.theta_) == (0.25, 0.5) and f.validation_["chosen"] < 1e-6
+    # the forecast that ships is that average, of forecasts from the whole history; a saved model keeps it
+    histories = [y[:150], y]
+    lstm, sn = f._ensemble(histories), np.stack([SeasonalNaive(3, 12).fit(h).predict() for h in histories])
+    theta = theta_forecasts(histories, panel_indices(histories, 12), np.arange(2), np.array([150, len(y)]), 3)
+    out = f.predict(y=pd.concat([two[two.unique_id == "a"].iloc[:150], two[two.unique_id == "b"]]))
+    np.testing.assert_allclose(out["y_hat"].to_numpy().reshape(2, 3), 0.25 * lstm + 0.25 * sn + 0.5 * theta,
+                               rtol=1e-6)
+    back = load(save(f, tmp_path / "m"))
+    assert (back.blend_, back.theta_, back.choice_) == (0.25, 0.5, "blend")
+    np.testing.assert_allclose(back.predict()["y_hat"], f.predict()["y_hat"])
+
+
 def test_only_a_trained_panels_point_forecaster_chooses_among_the_weights(seasonal, monkeypatch):
     from lstmlab.forecast import forecaster
 
     grids = []
     real = forecaster.LSTMForecaster._choose
-    monkeypatch.setattr(forecaster.LSTMForecaster, "_choose",
-                        lambda self, point, val, keep, grid=(0.0, 1.0): grids.append(grid) or real(self, point, val,
-                                                                                                  keep, grid))
+    def spy(self, point, val, keep, grid=(0.0, 1.0), theta=None, series=None):
+        grids.append((grid, None if theta is None else theta.shape))
+        return real(self, point, val, keep, grid, theta, series)
+
+    monkeypatch.setattr(forecaster.LSTMForecaster, "_choose", spy)
     two = pd.concat([seasonal.rename("y").rename_axis("ds").reset_index().assign(unique_id=k) for k in "ab"])
-    LSTMForecaster(horizon=3, **TINY).fit(two)
+    f = LSTMForecaster(horizon=3, **TINY).fit(two)
     LSTMForecaster(horizon=3, **TINY).fit(seasonal)
     LSTMForecaster(horizon=3, quantiles=[0.1, 0.5, 0.9], **TINY).fit(two)
     LSTMForecaster(horizon=3, distribution="student_t", **TINY).fit(two)
-    assert grids == [forecaster.BLEND_WEIGHTS, (0.0, 1.0), (0.0, 1.0), (0.0, 1.0)]
+    only = ((0.0, 1.0), None)  # the LSTM or seasonal naive, no Theta
+    assert grids == [(forecaster.BLEND_WEIGHTS, (f.validation_["windows"], 3)), only, only, only]
 
 
 def test_device_choice(seasonal):
@@ -305,7 +343,7 @@ def test_a_model_saved_before_final_steps_loads_as_trained_then(seasonal, tmp_pa
     f = LSTMForecaster(horizon=3, seasonal_period=12, hidden_size=8, steps=4, pretrained=None).fit(seasonal)
     save(f, tmp_path / "m")
     cfg = json.loads((tmp_path / "m" / "config.json").read_text())
-    assert cfg["version"] == 10 and cfg["config"]["final_steps"] == 2
+    assert cfg["version"] == 11 and cfg["config"]["final_steps"] == 2
     cfg["version"] = 9  # what lstmlab wrote before: fresh final networks, and 256 as the batch default
     del cfg["config"]["final_steps"], cfg["params"]["final_steps"]
     cfg["params"]["batch_size"] = 256

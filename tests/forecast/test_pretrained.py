@@ -45,7 +45,7 @@ def test_written_file_reads_back_exactly(trained, folder):
 def test_fit_with_a_pretrained_ensemble_forecasts_as_the_ensemble_does(trained, folder):
     frame = panel()
     used = LSTMForecaster(horizon=6, seasonal_period=4, pretrained=folder).fit(frame)
-    used.blend_ = trained.blend_ = 0.0  # the networks' forecasts alone, whatever the fallback chose
+    used.blend_ = trained.blend_ = used.theta_ = trained.theta_ = 0.0  # the networks alone, whatever validation chose
     pd.testing.assert_frame_equal(used.predict(), trained.predict())
     assert used.config_.net_horizon == 6 and "a test panel" in used.config_.pretrained
     # a shorter horizon is the first steps of the same forecasts

@@ -24,13 +24,22 @@ def test_indices_of_an_exactly_seasonal_series_are_its_pattern():
 
 @pytest.mark.parametrize("x, m, why", [
     (np.random.default_rng(0).normal(10, 1, 200), 12, "no season by the test"),
-    (np.r_[-1.0, 100 * np.tile(SHAPE, 10)[1:]], 4, "not positive"),
+    (np.r_[-1.0, 100 * np.tile(SHAPE, 10)[1:]], 4, "negative"),
+    (100 * np.tile([0.0, 1.0, 1.5, 1.5], 10), 4, "a position always zero"),
+    (np.r_[np.zeros(8), 100 * np.tile(SHAPE, 10)], 4, "a season of zeros"),
     (100 * np.tile(SHAPE, 2), 4, "shorter than three seasons"),
     (np.full(40, 5.0), 4, "flat"),
     (100 * np.tile(SHAPE, 10), 1, "no season"),
 ])
 def test_indices_are_one_where_there_is_no_season_to_remove(x, m, why):
     np.testing.assert_array_equal(seasonal_indices(x, m), np.ones(m))
+
+
+def test_a_series_with_zeros_out_of_season_is_seasonal():
+    x = 100 * np.tile(SHAPE, 10)
+    x[::8] = 0.0  # closed in the first quarter of every other year
+    idx = seasonal_indices(x, 4)
+    assert idx[0] < SHAPE[0] and np.all(idx > 0) and np.argmax(idx) == 2
 
 
 def test_panel_indices_read_only_the_first_values_asked():

@@ -54,6 +54,7 @@ from lstmlab.forecast.intervals import check_quantiles
 from lstmlab.forecast.panel import SCALERS, Batch, Panel, recent, sample_windows, some_windows, split_origins
 from lstmlab.forecast.paths import check_seed, copula_factor, copula_uniforms
 from lstmlab.forecast.seasonality import adjusted, factors, panel_indices
+from lstmlab.forecast.theta import theta_forecasts
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,12 @@ alone; 1: seasonal naive, the fallback). Chosen on M1 and Tourism (docs/benchmar
 towards seasonal naive"); one series (trained or pre-trained), a fit with a pre-trained ensemble and a
 quantile or distribution head choose between 0 and 1 only: on single series, with their few windows, the
 weights did worse, and the others were not measured."""
+THETA_WEIGHTS = (0.0, 0.25, 0.5)
+"""The weights of the Theta method (:mod:`lstmlab.forecast.theta`) in a trained panel's point forecast, each
+with every weight of seasonal naive that leaves the LSTM a share (the three add up to 1); validation
+chooses the pair. At most a half: the LSTM is kept at least half of the forecast unless seasonal naive
+wins outright. Chosen on M1 and Tourism (docs/benchmarks.md, "Averaging with the Theta method")."""
+SERIES_WEIGHTED = os.environ.get("LSTMLAB_SW") == "1"
 CHOICES = {0.0: "lstm", 1.0: "seasonal_naive"}  # a weight of seasonal naive -> choice_ ("blend" in between)
 MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
@@ -351,8 +358,8 @@ class LSTMForecaster(BaseForecaster):
 
     @property
     def choice_(self) -> str:
-        """What the point forecast is, from ``blend_``: "lstm", "seasonal_naive" or "blend"."""
-        return CHOICES.get(self.blend_, "blend")
+        """What the point forecast is, from ``blend_`` and ``theta_``: "lstm", "seasonal_naive" or "blend"."""
+        return "blend" if self.theta_ else CHOICES.get(self.blend_, "blend")
 
     @property
     def min_history(self) -> int:
@@ -665,7 +672,7 @@ class LSTMForecaster(BaseForecaster):
         # 1. Validation run: the whole ensemble, trained before each series' validation windows, so that
         #    the errors that choose between the LSTM and seasonal naive (and calibrate the intervals)
         #    are those of the median forecast that ships, not of one member.
-        self.validation_, self.blend_ = {"windows": int(len(vs))}, 0.0
+        self.validation_, self.blend_, self.theta_ = {"windows": int(len(vs))}, 0.0, 0.0
         keep = recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION)  # (n_val,) the windows that calibrate
         starts = [None] * len(cfg.input_sizes)  # where each final member starts: fresh weights, or its validation run's
         if len(vs):
@@ -690,8 +697,13 @@ class LSTMForecaster(BaseForecaster):
                 point = np.sort(point, axis=-1)  # (n_val, H, Q), monotone rearrangement
                 self.cqr_scores_ = cqr_scores(point[keep], actual[keep], val.scale[keep])  # (P, n_cal, H), normalised
                 point = point[..., len(cfg.quantiles) // 2]  # (n_val, H), the 0.5 quantile
-            self._choose(point, val, keep, BLEND_WEIGHTS if len(series) > 1 and fam is None and not cfg.quantiles
-                         else (0.0, 1.0))
+            if len(series) > 1 and fam is None and not cfg.quantiles:  # a panel's point: averages too
+                # Theta from each window's history, seasonally adjusted by indices from before validation
+                indices = val_indices if cfg.seasonal else panel_indices(arrays, m, origins.val_lo)
+                self._choose(point, val, keep, BLEND_WEIGHTS, theta_forecasts(arrays, indices, vs, vt, H),
+                             vs if SERIES_WEIGHTED else None)
+            else:
+                self._choose(point, val, keep)
         else:
             self.history_, self.calibration_scores_ = None, np.zeros((0, H))
             self.signed_errors_ = np.zeros((0, H))
@@ -709,29 +721,48 @@ class LSTMForecaster(BaseForecaster):
                                            for k in range(len(cfg.input_sizes))])
         self.model_.eval()
 
-    def _choose(self, point: np.ndarray, val: Batch, keep: np.ndarray, grid: tuple = (0.0, 1.0)) -> None:
+    def _choose(self, point: np.ndarray, val: Batch, keep: np.ndarray, grid: tuple = (0.0, 1.0),
+                theta: np.ndarray | None = None, series: np.ndarray | None = None) -> None:
         """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's and the
-        weighted averages of the two with seasonal naive's weights ``grid``, keep the best (the highest weight
-        of seasonal naive among equals; with ``fallback=False`` the LSTM), and keep its scores on the windows
-        ``keep`` (n,) bool to calibrate the intervals: on the metric the networks were trained for (the
-        percentage error with ``loss="mape"``, else the error in normalised units: MASE with the "history"
-        and "mase" scalers)."""
+        weighted averages of the two with seasonal naive's weights ``grid`` (and, given the Theta method's
+        forecasts ``theta`` (n, H), of the three with Theta's weights :data:`THETA_WEIGHTS`), keep the best
+        (among equals the most Theta, then the most seasonal naive; with ``fallback=False`` the LSTM), and
+        keep its scores on the windows ``keep`` (n,) bool to calibrate the intervals: on the metric the
+        networks were trained for (the percentage error with ``loss="mape"``, else the error in normalised
+        units: MASE with the "history" and "mase" scalers)."""
         cfg = self.config_
         actual = val.decode(val.y.astype(np.float64))
         signed = (actual - point) / val.scale[:, None]  # (n, H), normalised
         naive_signed = (val.y - val.base).astype(np.float64)
+        theta_signed = 0.0 if theta is None else (actual - theta) / val.scale[:, None]
+        pairs = [(w, v) for v in (THETA_WEIGHTS if theta is not None else (0.0,)) for w in grid if w + v <= 1]
         weight = val.percentage_weights() if cfg.loss == "mape" else 1.0  # normalised -> percentage
-        errors = [float((np.abs((1 - w) * signed + w * naive_signed) * weight).mean()) for w in grid]
-        errors = [e if np.isfinite(e) else np.inf for e in errors]  # a non-finite forecast never wins
-        best = len(grid) - 1 - int(np.argmin(errors[::-1])) if cfg.fallback else 0  # equals: more seasonal naive
-        w = grid[best]
-        chosen = (1 - w) * signed + w * naive_signed
+
+        def mixed(w: float, v: float) -> np.ndarray:
+            return (1 - w - v) * signed + w * naive_signed + v * theta_signed
+
+        def error(e: np.ndarray) -> float:
+            per = (np.abs(e) * weight).mean(axis=1)  # (n,) each window's
+            if series is not None:  # each series' mean, then their mean
+                count = np.bincount(series)
+                per = np.bincount(series, per)[count > 0] / count[count > 0]
+            out = float(per.mean())
+            return out if np.isfinite(out) else np.inf  # a non-finite forecast never wins
+
+        errors = [error(mixed(w, v)) for w, v in pairs]
+        best = len(pairs) - 1 - int(np.argmin(errors[::-1])) if cfg.fallback else 0
+        w, v = pairs[best]
+        chosen = mixed(w, v)
         self.calibration_scores_, self.signed_errors_ = np.abs(chosen[keep]), chosen[keep]
-        self.blend_ = w
-        self.validation_ |= {"lstm": errors[0], "seasonal_naive": errors[-1], "blend": w, "chosen": errors[best]}
+        self.blend_, self.theta_ = w, v
+        self.validation_ |= {"lstm": errors[0], "seasonal_naive": errors[pairs.index((grid[-1], 0.0))],
+                             "blend": w, "chosen": errors[best]}
+        if theta is not None:
+            self.validation_ |= {"theta": error(theta_signed), "theta_weight": v}
         if w == 1:
             log.warning("the LSTM's validation error %.4g is not below seasonal naive's %.4g, nor is any average "
-                        "of the two: forecasting seasonal naive (fallback=False keeps the LSTM)", errors[0], errors[-1])
+                        "with it: forecasting seasonal naive (fallback=False keeps the LSTM)", errors[0],
+                        self.validation_["seasonal_naive"])
 
     # ---- pre-trained ensembles ----
     def _pretrained_for(self, n_series: int, cfg: ResolvedConfig):
@@ -789,7 +820,7 @@ class LSTMForecaster(BaseForecaster):
         lengths = np.array([len(s.values) for s in series])
         origins = _origins(lengths, H, m, cfg.val_fraction)
         vs, vt = some_windows(origins.lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])
-        self.validation_, self.blend_ = {"windows": int(len(vs))}, 0.0
+        self.validation_, self.blend_, self.theta_ = {"windows": int(len(vs))}, 0.0, 0.0
         if not len(vs):
             self.calibration_scores_ = self.signed_errors_ = np.zeros((0, H))
             return
@@ -847,7 +878,7 @@ class LSTMForecaster(BaseForecaster):
 
     def _forecast_many(self, histories: list[np.ndarray]) -> np.ndarray:
         """Forecasts (N, H) from N histories of any lengths, in batched forward passes."""
-        cfg, w = self.config_, self.blend_
+        cfg, w, v = self.config_, self.blend_, self.theta_
         if w > 0:
             panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
             naive = panel.seasonal_naive(np.arange(len(panel)), panel.lengths, cfg.horizon)
@@ -857,7 +888,18 @@ class LSTMForecaster(BaseForecaster):
         if cfg.distribution:
             return _constants_kept(cfg.family.median(out), histories)  # the distribution's median is the point
         out = out[..., len(cfg.quantiles) // 2] if cfg.quantiles else out  # the 0.5 quantile is the point
-        return out if w == 0 else (1 - w) * out + w * naive  # shrunk towards seasonal naive
+        if w == v == 0:
+            return out
+        # shrunk towards seasonal naive and averaged with the Theta method
+        return (1 - w - v) * out + (w * naive if w else 0.0) + (v * self._theta(histories) if v else 0.0)
+
+    def _theta(self, histories: list[np.ndarray]) -> np.ndarray:
+        """The Theta method's forecasts (N, H) from N histories, seasonally adjusted by indices from each."""
+        cfg = self.config_
+        lengths = np.array([len(h) for h in histories])
+        out = theta_forecasts(histories, panel_indices(histories, cfg.seasonal_period), np.arange(len(histories)),
+                              lengths, cfg.horizon)
+        return _constants_kept(out, histories)
 
     def _ensemble(self, histories: list[np.ndarray]) -> np.ndarray:
         """The members' median forecast from N histories: (N, H), or (N, H, Q) sorted quantiles, or (N, H, P)
