@@ -270,9 +270,9 @@ def test_only_a_trained_panels_point_forecaster_chooses_among_the_weights(season
 
     grids = []
     real = forecaster.LSTMForecaster._choose
-    def spy(self, point, val, keep, grid=(0.0, 1.0), theta=None, series=None):
+    def spy(self, point, val, keep, grid=(0.0, 1.0), theta=None):
         grids.append((grid, None if theta is None else theta.shape))
-        return real(self, point, val, keep, grid, theta, series)
+        return real(self, point, val, keep, grid, theta)
 
     monkeypatch.setattr(forecaster.LSTMForecaster, "_choose", spy)
     two = pd.concat([seasonal.rename("y").rename_axis("ds").reset_index().assign(unique_id=k) for k in "ab"])

@@ -81,7 +81,6 @@ THETA_WEIGHTS = (0.0, 0.25, 0.5)
 with every weight of seasonal naive that leaves the LSTM a share (the three add up to 1); validation
 chooses the pair. At most a half: the LSTM is kept at least half of the forecast unless seasonal naive
 wins outright. Chosen on M1 and Tourism (docs/benchmarks.md, "Averaging with the Theta method")."""
-SERIES_WEIGHTED = os.environ.get("LSTMLAB_SW") == "1"
 CHOICES = {0.0: "lstm", 1.0: "seasonal_naive"}  # a weight of seasonal naive -> choice_ ("blend" in between)
 MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
@@ -700,8 +699,7 @@ class LSTMForecaster(BaseForecaster):
             if len(series) > 1 and fam is None and not cfg.quantiles:  # a panel's point: averages too
                 # Theta from each window's history, seasonally adjusted by indices from before validation
                 indices = val_indices if cfg.seasonal else panel_indices(arrays, m, origins.val_lo)
-                self._choose(point, val, keep, BLEND_WEIGHTS, theta_forecasts(arrays, indices, vs, vt, H),
-                             vs if SERIES_WEIGHTED else None)
+                self._choose(point, val, keep, BLEND_WEIGHTS, theta_forecasts(arrays, indices, vs, vt, H))
             else:
                 self._choose(point, val, keep)
         else:
@@ -722,7 +720,7 @@ class LSTMForecaster(BaseForecaster):
         self.model_.eval()
 
     def _choose(self, point: np.ndarray, val: Batch, keep: np.ndarray, grid: tuple = (0.0, 1.0),
-                theta: np.ndarray | None = None, series: np.ndarray | None = None) -> None:
+                theta: np.ndarray | None = None) -> None:
         """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's and the
         weighted averages of the two with seasonal naive's weights ``grid`` (and, given the Theta method's
         forecasts ``theta`` (n, H), of the three with Theta's weights :data:`THETA_WEIGHTS`), keep the best
@@ -742,11 +740,7 @@ class LSTMForecaster(BaseForecaster):
             return (1 - w - v) * signed + w * naive_signed + v * theta_signed
 
         def error(e: np.ndarray) -> float:
-            per = (np.abs(e) * weight).mean(axis=1)  # (n,) each window's
-            if series is not None:  # each series' mean, then their mean
-                count = np.bincount(series)
-                per = np.bincount(series, per)[count > 0] / count[count > 0]
-            out = float(per.mean())
+            out = float((np.abs(e) * weight).mean())
             return out if np.isfinite(out) else np.inf  # a non-finite forecast never wins
 
         errors = [error(mixed(w, v)) for w, v in pairs]
