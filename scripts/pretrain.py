@@ -86,7 +86,7 @@ def train(datasets: list[str], group: str, out: Path, seed: int, synthetic: floa
               f"never read){extra}, lstmlab commit {commit or 'unknown'}, scripts/pretrain.py")
     write(model, out / f"m{m}.safetensors", source)
     return (f"{group}: {n} series, horizon {horizon}, {seconds:.0f} s, choice {model.choice_} "
-            f"(weight of seasonal naive {model.blend_:g}; not kept in the file), "
+            f"(weights of seasonal naive {model.blend_:g} and Theta {model.theta_:g}; not kept in the file), "
             f"validation {model.validation_}")
 
 

@@ -14,9 +14,10 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   gap so that no validation target is a training target) checks its median forecast against seasonal
   naive on every validation window and calibrates the conformal intervals (on the last window of
   each series, in a panel of :data:`MIN_CALIBRATION` series or more); with ``fallback=True`` the forecast
-  is the LSTM's, seasonal naive's, or for a trained panel a weighted average of both (:data:`BLEND_WEIGHTS`),
-  whichever did best there, and ``choice_`` and ``blend_`` say which; the networks that ship then
-  continue the validation run's on every window for half as many steps (``final_steps``);
+  is the LSTM's, seasonal naive's, or for a trained panel a weighted average of the LSTM, seasonal naive
+  and the optimised Theta method (:data:`BLEND_WEIGHTS`, :data:`THETA_WEIGHTS`), whichever did best
+  there, and ``choice_``, ``blend_`` and ``theta_`` say which; the networks that ship then continue the
+  validation run's on every window for half as many steps (``final_steps``);
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
   (:meth:`LSTMForecaster.predict_quantiles`);
@@ -81,6 +82,7 @@ THETA_WEIGHTS = (0.0, 0.25, 0.5)
 with every weight of seasonal naive that leaves the LSTM a share (the three add up to 1); validation
 chooses the pair. At most a half: the LSTM is kept at least half of the forecast unless seasonal naive
 wins outright. Chosen on M1 and Tourism (docs/benchmarks.md, "Averaging with the Theta method")."""
+SINGLE_THETA = os.environ.get("LSTMLAB_ST") == "1"
 CHOICES = {0.0: "lstm", 1.0: "seasonal_naive"}  # a weight of seasonal naive -> choice_ ("blend" in between)
 MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
@@ -253,8 +255,9 @@ class LSTMForecaster(BaseForecaster):
         :func:`auto_recipe` (1 for one series, 4 for a panel).
     sample : "series" (every series weighs the same: the default) or "window" (long series weigh more).
     fallback : forecast whichever did best on validation of the LSTM and seasonal naive, and for a trained
-        panel's point forecaster also their weighted averages (:data:`BLEND_WEIGHTS`: shrunk towards seasonal naive
-        by a quarter, a half or three quarters). False: the LSTM alone.
+        panel's point forecaster also their weighted averages with each other and with the optimised Theta
+        method (:data:`BLEND_WEIGHTS`: a quarter, a half or three quarters of seasonal naive;
+        :data:`THETA_WEIGHTS`: a quarter or a half of Theta). False: the LSTM alone.
     seed : seeds initialisation, dropout and sampling (the global RNG is left untouched).
     device : "auto" (CUDA, else MPS, else CPU), "cpu", "cuda" or "mps": where the networks train and
         forecast; forecasts come back to the CPU. Reproducible on the CPU.
@@ -314,8 +317,10 @@ class LSTMForecaster(BaseForecaster):
     ----------
     config_ : ResolvedConfig, every setting used. model_ : the torch ModuleList of members.
     choice_ : "lstm", "seasonal_naive" (the fallback) or "blend". blend_ : the weight of seasonal naive
-    in the point forecast (0: the LSTM alone, 1: seasonal naive). validation_ : the number of validation
-    windows, the weight chosen ("blend") and the mean absolute errors of the LSTM and of seasonal naive on them, in normalised
+    in the point forecast (0: the LSTM alone, 1: seasonal naive); theta_ : that of the optimised Theta
+    method (:mod:`lstmlab.forecast.theta`; a trained panel's only); the LSTM has the rest. validation_ :
+    the number of validation windows, the weights chosen ("blend", "theta_weight") and the mean absolute
+    errors of the LSTM, of seasonal naive (and of Theta, "theta") and of the average chosen ("chosen") on them, in normalised
     units (MASE with the "history" and "mase" scalers; with ``loss="mape"`` their mean absolute
     percentage errors, as fractions). history_ : the validation run's TrainResult
     (None without validation windows). calibration_scores_ : (n_cal, H) conformal scores of the
@@ -696,10 +701,11 @@ class LSTMForecaster(BaseForecaster):
                 point = np.sort(point, axis=-1)  # (n_val, H, Q), monotone rearrangement
                 self.cqr_scores_ = cqr_scores(point[keep], actual[keep], val.scale[keep])  # (P, n_cal, H), normalised
                 point = point[..., len(cfg.quantiles) // 2]  # (n_val, H), the 0.5 quantile
-            if len(series) > 1 and fam is None and not cfg.quantiles:  # a panel's point: averages too
+            if fam is None and not cfg.quantiles and (len(series) > 1 or SINGLE_THETA):  # a point: averages too
                 # Theta from each window's history, seasonally adjusted by indices from before validation
                 indices = val_indices if cfg.seasonal else panel_indices(arrays, m, origins.val_lo)
-                self._choose(point, val, keep, BLEND_WEIGHTS, theta_forecasts(arrays, indices, vs, vt, H))
+                self._choose(point, val, keep, BLEND_WEIGHTS if len(series) > 1 else (0.0, 1.0),
+                             theta_forecasts(arrays, indices, vs, vt, H))
             else:
                 self._choose(point, val, keep)
         else:
@@ -821,20 +827,23 @@ class LSTMForecaster(BaseForecaster):
         arrays = [s.values for s in series]
         # scales floored by each series' scale before its first scored window (none of their targets)
         panel = Panel(arrays, m, self.config_.scaler, self.config_.loc, self.config_.scale).with_scale_end(origins.lo)
+        theta = self._window_forecasts(arrays, vs, vt, self._theta) if SINGLE_THETA else None
         self._choose(self._window_forecasts(arrays, vs, vt), panel.batch(vs, vt, self.config_.input_sizes[0], H),
-                     recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION))
+                     recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION), theta=theta)
 
     def _window_forecasts(self, arrays: list[np.ndarray], sidx: np.ndarray, origin: np.ndarray,
-                         most_values: int = 2_000_000) -> np.ndarray:
-        """The ensemble's forecasts (n, H) of the windows (``sidx``, ``origin``) of the series ``arrays``,
-        each made as :meth:`predict` makes one from the history before its origin alone: with seasonal
-        adjustment, from indices estimated on that history (no value at or after the origin is read).
-        Histories are gathered in chunks of at most ``most_values`` values."""
+                          forecast=None, most_values: int = 2_000_000) -> np.ndarray:
+        """The ensemble's forecasts (n, H) of the windows (``sidx``, ``origin``) of the series ``arrays``
+        (or those of ``forecast``, a function of a list of histories such as :meth:`_theta`), each made as
+        :meth:`predict` makes one from the history before its origin alone: with seasonal adjustment,
+        from indices estimated on that history (no value at or after the origin is read). Histories are
+        gathered in chunks of at most ``most_values`` values."""
         H, out, start = self.config_.horizon, [], 0
+        forecast = forecast or self._ensemble
         lengths = np.asarray(origin, dtype=np.int64)
         while start < len(lengths):
             stop = start + max(1, int(np.searchsorted(np.cumsum(lengths[start:]), most_values)))
-            out.append(self._ensemble([arrays[i][:t] for i, t in zip(sidx[start:stop], lengths[start:stop])]))
+            out.append(forecast([arrays[i][:t] for i, t in zip(sidx[start:stop], lengths[start:stop])]))
             start = stop
         return np.concatenate(out) if out else np.zeros((0, H))
 
