@@ -226,7 +226,7 @@ def test_validation_chooses_the_weighted_average_with_seasonal_naive_that_does_b
     g = LSTMForecaster(horizon=3, seasonal_period=12, **(TINY | {"fallback": False})).fit(seasonal)
     g._choose(2 * actual - naive, val, keep, forecaster.BLEND_WEIGHTS)
     assert g.blend_ == 0 and g.choice_ == "lstm"
-    f._choose(2 * actual - naive, val, keep)  # one series: the LSTM or seasonal naive only
+    f._choose(2 * actual - naive, val, keep)  # without forecasts of Theta: the LSTM or seasonal naive only
     assert f.blend_ in (0, 1)
 
 
@@ -265,7 +265,7 @@ def test_validation_may_average_with_the_theta_method(seasonal, tmp_path):
     np.testing.assert_allclose(back.predict()["y_hat"], f.predict()["y_hat"])
 
 
-def test_only_a_trained_panels_point_forecaster_chooses_among_the_weights(seasonal, monkeypatch):
+def test_which_fits_choose_among_which_weights(seasonal, monkeypatch):
     from lstmlab.forecast import forecaster
 
     grids = []
@@ -277,11 +277,13 @@ def test_only_a_trained_panels_point_forecaster_chooses_among_the_weights(season
     monkeypatch.setattr(forecaster.LSTMForecaster, "_choose", spy)
     two = pd.concat([seasonal.rename("y").rename_axis("ds").reset_index().assign(unique_id=k) for k in "ab"])
     f = LSTMForecaster(horizon=3, **TINY).fit(two)
-    LSTMForecaster(horizon=3, **TINY).fit(seasonal)
+    g = LSTMForecaster(horizon=3, **TINY).fit(seasonal)
     LSTMForecaster(horizon=3, quantiles=[0.1, 0.5, 0.9], **TINY).fit(two)
     LSTMForecaster(horizon=3, distribution="student_t", **TINY).fit(two)
-    only = ((0.0, 1.0), None)  # the LSTM or seasonal naive, no Theta
-    assert grids == [(forecaster.BLEND_WEIGHTS, (f.validation_["windows"], 3)), only, only, only]
+    only = ((0.0, 1.0), None)  # a head: the LSTM or seasonal naive, no average
+    assert grids == [(forecaster.BLEND_WEIGHTS, (f.validation_["windows"], 3)),  # a panel: every weight
+                     only, only, only]  # one series that trains, and the heads
+    assert g.theta_ == 0 and "theta" not in g.validation_
 
 
 def test_device_choice(seasonal):

@@ -66,6 +66,29 @@ def test_every_window_with_all_targets_scores_and_calibrates(folder):
     assert np.all(out["lo"] <= out["y_hat"]) and np.all(out["y_hat"] <= out["hi"])
 
 
+def test_theta_is_scored_on_each_window_from_its_own_history(folder, monkeypatch):
+    from lstmlab.forecast import forecaster
+    from lstmlab.forecast.seasonality import panel_indices
+    from lstmlab.forecast.theta import theta_forecasts
+
+    y = panel(n=1, length=40)["y"].to_numpy()
+    seen = {}
+    real = forecaster.LSTMForecaster._choose
+
+    def spy(self, point, val, keep, grid=(0.0, 1.0), theta=None):
+        seen.update(grid=grid, theta=theta)
+        return real(self, point, val, keep, grid, theta)
+
+    monkeypatch.setattr(forecaster.LSTMForecaster, "_choose", spy)
+    model = LSTMForecaster(horizon=6, seasonal_period=4, pretrained=folder).fit(y)
+    assert seen["grid"] == (0.0, 1.0) and seen["theta"].shape == (30, 6)
+    t = 20  # the 11th window (origins 5 .. 34): Theta from the 20 values before it, seasonal indices too
+    h = y[:t]
+    np.testing.assert_allclose(seen["theta"][t - 5],
+                               theta_forecasts([h], panel_indices([h], 4), np.array([0]), np.array([t]), 6)[0])
+    assert model.theta_ in forecaster.THETA_WEIGHTS and "theta" in model.validation_
+
+
 def test_auto_uses_the_shipped_ensemble_for_one_series_with_default_settings():
     y = panel(n=1, length=48)["y"].to_numpy()
     used = LSTMForecaster(horizon=8, seasonal_period=4).fit(y)

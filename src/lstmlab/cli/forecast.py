@@ -88,7 +88,8 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--sample", choices=SAMPLES,
                    help="draw training windows uniformly over series (default) or over windows")
     g.add_argument("--no-fallback", action="store_true",
-                   help="keep the LSTM even if seasonal naive is better on validation")
+                   help="keep the LSTM alone even if seasonal naive, or an average with it or with the Theta "
+                        "method, is better on validation")
     g.add_argument("--pretrained", metavar="WHERE",
                    help="auto (default: one yearly, quarterly or monthly series with default network settings is "
                         "forecast by the ensemble shipped with lstmlab, pre-trained on M1 and Tourism), shipped "

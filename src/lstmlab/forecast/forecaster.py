@@ -14,10 +14,11 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   gap so that no validation target is a training target) checks its median forecast against seasonal
   naive on every validation window and calibrates the conformal intervals (on the last window of
   each series, in a panel of :data:`MIN_CALIBRATION` series or more); with ``fallback=True`` the forecast
-  is the LSTM's, seasonal naive's, or for a trained panel a weighted average of the LSTM, seasonal naive
-  and the optimised Theta method (:data:`BLEND_WEIGHTS`, :data:`THETA_WEIGHTS`), whichever did best
-  there, and ``choice_``, ``blend_`` and ``theta_`` say which; the networks that ship then continue the
-  validation run's on every window for half as many steps (``final_steps``);
+  is the LSTM's, seasonal naive's, or for a trained panel or a pre-trained ensemble a weighted average of
+  the LSTM with the optimised Theta method and (a panel) seasonal naive (:data:`THETA_WEIGHTS`,
+  :data:`BLEND_WEIGHTS`), whichever did best there, and ``choice_``, ``blend_`` and ``theta_`` say
+  which; the networks that ship then continue the validation run's on every window for half as many
+  steps (``final_steps``);
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
   (:meth:`LSTMForecaster.predict_quantiles`);
@@ -75,14 +76,18 @@ BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 """The weights of seasonal naive in a panel's point forecast that validation chooses among (0: the LSTM
 alone; 1: seasonal naive, the fallback). Chosen on M1 and Tourism (docs/benchmarks.md, "Shrinking
 towards seasonal naive"); one series (trained or pre-trained), a fit with a pre-trained ensemble and a
-quantile or distribution head choose between 0 and 1 only: on single series, with their few windows, the
-weights did worse, and the others were not measured."""
+quantile or distribution head choose between 0 and 1 only: on single series, with their few windows, these
+weights did worse, and the others were not measured (:data:`THETA_WEIGHTS` apply with a pre-trained
+ensemble too)."""
 THETA_WEIGHTS = (0.0, 0.25, 0.5)
-"""The weights of the Theta method (:mod:`lstmlab.forecast.theta`) in a trained panel's point forecast, each
-with every weight of seasonal naive that leaves the LSTM a share (the three add up to 1); validation
-chooses the pair. At most a half: the LSTM is kept at least half of the forecast unless seasonal naive
-wins outright. Chosen on M1 and Tourism (docs/benchmarks.md, "Averaging with the Theta method")."""
-SINGLE_THETA = os.environ.get("LSTMLAB_ST") == "1"
+"""The weights of the Theta method (:mod:`lstmlab.forecast.theta`) in the point forecast of a trained panel
+or of a fit with a pre-trained ensemble, each with every weight of seasonal naive (:data:`BLEND_WEIGHTS`
+for a trained panel, 0 or 1 with a pre-trained ensemble) that leaves the LSTM a share (the three add up
+to 1); validation chooses the pair. At most a half: the LSTM keeps at least half of the forecast unless
+seasonal naive wins outright. Chosen on M1 and Tourism, as panels and as series fitted one at a time
+(docs/benchmarks.md, "Averaging with the Theta method"). One series that trains its own networks does
+not average (on AirPassengers its 19 validation windows chose half Theta, and the test year lost:
+MAE 21.5 against 8.9), nor does a quantile or distribution head."""
 CHOICES = {0.0: "lstm", 1.0: "seasonal_naive"}  # a weight of seasonal naive -> choice_ ("blend" in between)
 MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
@@ -254,10 +259,10 @@ class LSTMForecaster(BaseForecaster):
         residual (plain, then correcting seasonal naive); their median is the forecast. Default
         :func:`auto_recipe` (1 for one series, 4 for a panel).
     sample : "series" (every series weighs the same: the default) or "window" (long series weigh more).
-    fallback : forecast whichever did best on validation of the LSTM and seasonal naive, and for a trained
-        panel's point forecaster also their weighted averages with each other and with the optimised Theta
-        method (:data:`BLEND_WEIGHTS`: a quarter, a half or three quarters of seasonal naive;
-        :data:`THETA_WEIGHTS`: a quarter or a half of Theta). False: the LSTM alone.
+    fallback : forecast whichever did best on validation of the LSTM, seasonal naive and, for a trained
+        panel or a pre-trained ensemble, the LSTM's averages with a quarter or a half of the optimised
+        Theta method (:data:`THETA_WEIGHTS`), and for a trained panel also with a quarter, a half or
+        three quarters of seasonal naive (:data:`BLEND_WEIGHTS`). False: the LSTM alone.
     seed : seeds initialisation, dropout and sampling (the global RNG is left untouched).
     device : "auto" (CUDA, else MPS, else CPU), "cpu", "cuda" or "mps": where the networks train and
         forecast; forecasts come back to the CPU. Reproducible on the CPU.
@@ -318,7 +323,7 @@ class LSTMForecaster(BaseForecaster):
     config_ : ResolvedConfig, every setting used. model_ : the torch ModuleList of members.
     choice_ : "lstm", "seasonal_naive" (the fallback) or "blend". blend_ : the weight of seasonal naive
     in the point forecast (0: the LSTM alone, 1: seasonal naive); theta_ : that of the optimised Theta
-    method (:mod:`lstmlab.forecast.theta`; a trained panel's only); the LSTM has the rest. validation_ :
+    method (:mod:`lstmlab.forecast.theta`); the LSTM has the rest. validation_ :
     the number of validation windows, the weights chosen ("blend", "theta_weight") and the mean absolute
     errors of the LSTM, of seasonal naive (and of Theta, "theta") and of the average chosen ("chosen") on them, in normalised
     units (MASE with the "history" and "mase" scalers; with ``loss="mape"`` their mean absolute
@@ -701,11 +706,10 @@ class LSTMForecaster(BaseForecaster):
                 point = np.sort(point, axis=-1)  # (n_val, H, Q), monotone rearrangement
                 self.cqr_scores_ = cqr_scores(point[keep], actual[keep], val.scale[keep])  # (P, n_cal, H), normalised
                 point = point[..., len(cfg.quantiles) // 2]  # (n_val, H), the 0.5 quantile
-            if fam is None and not cfg.quantiles and (len(series) > 1 or SINGLE_THETA):  # a point: averages too
+            if len(series) > 1 and fam is None and not cfg.quantiles:  # a panel's point: averages too
                 # Theta from each window's history, seasonally adjusted by indices from before validation
                 indices = val_indices if cfg.seasonal else panel_indices(arrays, m, origins.val_lo)
-                self._choose(point, val, keep, BLEND_WEIGHTS if len(series) > 1 else (0.0, 1.0),
-                             theta_forecasts(arrays, indices, vs, vt, H))
+                self._choose(point, val, keep, BLEND_WEIGHTS, theta_forecasts(arrays, indices, vs, vt, H))
             else:
                 self._choose(point, val, keep)
         else:
@@ -827,9 +831,9 @@ class LSTMForecaster(BaseForecaster):
         arrays = [s.values for s in series]
         # scales floored by each series' scale before its first scored window (none of their targets)
         panel = Panel(arrays, m, self.config_.scaler, self.config_.loc, self.config_.scale).with_scale_end(origins.lo)
-        theta = self._window_forecasts(arrays, vs, vt, self._theta) if SINGLE_THETA else None
         self._choose(self._window_forecasts(arrays, vs, vt), panel.batch(vs, vt, self.config_.input_sizes[0], H),
-                     recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION), theta=theta)
+                     recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION), theta=self._window_forecasts(arrays, vs, vt,
+                                                                                             self._theta))
 
     def _window_forecasts(self, arrays: list[np.ndarray], sidx: np.ndarray, origin: np.ndarray,
                           forecast=None, most_values: int = 2_000_000) -> np.ndarray:
