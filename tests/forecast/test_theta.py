@@ -82,3 +82,16 @@ def test_the_shortest_histories(n):
     x = np.array([4.0, 6.0])[:n]
     out = theta_forecasts([x], np.ones((1, 1)), np.array([0]), np.array([n]), 3)[0]
     np.testing.assert_allclose(out, direct(x, 3), rtol=1e-9)
+
+
+def test_chunks_of_series_give_the_same_forecasts(monkeypatch):
+    from lstmlab.forecast import theta
+
+    rng = np.random.default_rng(2)
+    arrays = [np.abs(np.cumsum(rng.normal(0.2, 1, n))) + 5 for n in (40, 12, 33, 25, 60)]
+    indices = panel_indices(arrays, 4)
+    sidx = np.array([4, 0, 2, 2, 1, 3, 0, 4])
+    origin = np.array([60, 40, 33, 20, 12, 25, 9, 31])
+    whole = theta_forecasts(arrays, indices, sidx, origin, 5)
+    monkeypatch.setattr(theta, "CHUNK", 50)  # two series or one at a time
+    np.testing.assert_allclose(theta_forecasts(arrays, indices, sidx, origin, 5), whole, rtol=1e-12)

@@ -34,6 +34,11 @@ ALPHAS = np.linspace(0.05, 1.0, 20)
 minimum; statsforecast's and R's optimisers search (0, 1) continuously)."""
 
 
+CHUNK = 1_000_000
+"""Values of the series smoothed at once (at most; a longer series alone): the working arrays stay a few
+tens of MB for any number of series."""
+
+
 def theta_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndarray, origin: np.ndarray,
                     horizon: int) -> np.ndarray:
     """Optimised Theta forecasts (n, horizon) of the windows (``sidx``, ``origin``) of the series ``arrays``.
@@ -47,43 +52,41 @@ def theta_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndar
     horizon : steps ahead.
     """
     sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
+    out = np.empty((len(sidx), horizon))
     if not len(sidx):
-        return np.empty((0, horizon))
+        return out
     used, row = np.unique(sidx, return_inverse=True)  # the series read, and each window's row among them
     last = np.zeros(len(used), dtype=np.int64)
     np.maximum.at(last, row, origin)  # the longest history read of each series
-    x = np.zeros((len(used), int(last.max())))  # (S, T) adjusted values, zero beyond what is read
-    for r, (i, n) in enumerate(zip(used, last)):
-        x[r, :n] = adjusted([arrays[i][:n]], indices[i:i + 1])[0]
-    level, alpha, drift = _fit(x, row, origin, _slopes(x, row, origin))  # (n,) each
-    g = (1 - (1 - alpha) ** (origin + 1.0)) / alpha  # g_n, n = origin
-    out = level[:, None] + drift[:, None] * (np.arange(horizon) + g[:, None])  # (n, H)
+    by_row = np.argsort(row, kind="stable")
+    lo = 0
+    while lo < len(used):  # a chunk of series at a time
+        hi = lo + max(1, int(np.searchsorted(np.cumsum(last[lo:]), CHUNK, side="right")))
+        w = by_row[np.searchsorted(row[by_row], lo):np.searchsorted(row[by_row], hi)]  # their windows
+        x = np.zeros((hi - lo, int(last[lo:hi].max())))  # (S, T) adjusted values, zero beyond what is read
+        for r, (i, n) in enumerate(zip(used[lo:hi], last[lo:hi])):
+            x[r, :n] = adjusted([arrays[i][:n]], indices[i:i + 1])[0]
+        level, alpha, drift = _fit(x, row[w] - lo, origin[w])  # (len(w),) each
+        g = (1 - (1 - alpha) ** (origin[w] + 1.0)) / alpha  # g_n, n = origin
+        out[w] = level[:, None] + drift[:, None] * (np.arange(horizon) + g[:, None])
+        lo = hi
     return out * factors(indices, sidx, origin[:, None] + np.arange(horizon))
 
 
-def _slopes(x: np.ndarray, row: np.ndarray, origin: np.ndarray) -> np.ndarray:
-    """The least-squares slope (n,) of each window's history x_0 .. x_{origin-1} on 0 .. origin-1, from
-    cumulative sums (0 for a history of one value)."""
-    t = np.arange(x.shape[1], dtype=np.float64)
-    sx, stx = np.cumsum(x, axis=1)[row, origin - 1], np.cumsum(t * x, axis=1)[row, origin - 1]
-    n = origin.astype(np.float64)
-    st, stt = n * (n - 1) / 2, (n - 1) * n * (2 * n - 1) / 6
-    denom = n * stt - st * st
-    return np.divide(n * stx - st * sx, denom, out=np.zeros(len(row)), where=denom > 0)
-
-
-def _fit(x: np.ndarray, row: np.ndarray, origin: np.ndarray, slope: np.ndarray):
+def _fit(x: np.ndarray, row: np.ndarray, origin: np.ndarray):
     """For each window (``row``, ``origin``) of the rows of ``x`` (S, T): its last level l_{origin-1}, α and
     the drift's weight c, each (n,), fitted as the module says.
 
     SES started from 0 has level a_t and one-step errors u_t = x_t - a_{t-1}; from l_{-1} its one-step
     errors are u_t - d_t l_{-1} with d_t = (1 - α)^t, so each error of the model is u_t - d_t l_{-1} - c g_t:
     linear least squares in (l_{-1}, c), solved for every α from six running sums; c outside [0, b] is
-    set to the nearer end (the squared error is a convex quadratic) and l_{-1} refitted."""
+    set to the nearer end (the squared error is a convex quadratic) and l_{-1} refitted. b, the
+    least-squares slope of the history on 0 .. origin-1, comes from two more running sums."""
     S, T = x.shape
     A = len(ALPHAS)
     a, suu, sud, sug = (np.zeros((S, A)) for _ in range(4))  # SES from 0; sums of u², u d, u g
     sdd, sdg, sgg, d = np.zeros(A), np.zeros(A), np.zeros(A), np.ones(A)  # sums of d², d g, g²; d_t
+    sx, stx = np.zeros(S), np.zeros(S)  # sums of x_t and t x_t
     order = np.argsort(origin, kind="stable")
     bounds = np.searchsorted(origin[order], np.arange(1, T + 2))  # windows with origin t + 1: bounds[t]:bounds[t+1]
     level, alpha, drift = np.empty(len(row)), np.empty(len(row)), np.empty(len(row))
@@ -98,10 +101,14 @@ def _fit(x: np.ndarray, row: np.ndarray, origin: np.ndarray, slope: np.ndarray):
         sgg += g * g
         a += ALPHAS * u
         d = d * (1 - ALPHAS)  # d_{t+1}
+        sx += x[:, t]
+        stx += t * x[:, t]
         w = order[bounds[t]:bounds[t + 1]]
         if not len(w):
             continue
-        r, b = row[w], slope[w][:, None]  # (W,), (W, 1)
+        r, n = row[w], t + 1.0
+        denom = n * n * (n * n - 1) / 12  # n Σt² - (Σt)² over t = 0 .. n-1
+        b = ((n * stx[r] - n * (n - 1) / 2 * sx[r]) / denom if t else np.zeros(len(w)))[:, None]  # (W, 1)
         det = sdd * sgg - sdg * sdg  # (A,) 0 for one value (d_0 = g_0 = 1)
         ok = det > 1e-9 * sdd * sgg
         c = np.where(ok, (sdd * sug[r] - sdg * sud[r]) / np.where(ok, det, 1.0), 0.0)  # (W, A)
