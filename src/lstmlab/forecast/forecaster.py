@@ -323,9 +323,9 @@ class LSTMForecaster(BaseForecaster):
     config_ : ResolvedConfig, every setting used. model_ : the torch ModuleList of members.
     choice_ : "lstm", "seasonal_naive" (the fallback) or "blend". blend_ : the weight of seasonal naive
     in the point forecast (0: the LSTM alone, 1: seasonal naive); theta_ : that of the optimised Theta
-    method (:mod:`lstmlab.forecast.theta`); the LSTM has the rest. validation_ :
-    the number of validation windows, the weights chosen ("blend", "theta_weight") and the mean absolute
-    errors of the LSTM, of seasonal naive (and of Theta, "theta") and of the average chosen ("chosen") on them, in normalised
+    method (:mod:`lstmlab.forecast.theta`); the LSTM has the rest. validation_ : the number of
+    validation windows, the weights chosen ("blend", "theta_weight") and the mean absolute errors on them
+    of the LSTM, of seasonal naive (and of Theta, "theta") and of the average chosen ("chosen"), in normalised
     units (MASE with the "history" and "mase" scalers; with ``loss="mape"`` their mean absolute
     percentage errors, as fractions). history_ : the validation run's TrainResult
     (None without validation windows). calibration_scores_ : (n_cal, H) conformal scores of the
@@ -831,9 +831,9 @@ class LSTMForecaster(BaseForecaster):
         arrays = [s.values for s in series]
         # scales floored by each series' scale before its first scored window (none of their targets)
         panel = Panel(arrays, m, self.config_.scaler, self.config_.loc, self.config_.scale).with_scale_end(origins.lo)
+        theta = self._window_forecasts(arrays, vs, vt, self._theta)  # each from its window's history, as predict
         self._choose(self._window_forecasts(arrays, vs, vt), panel.batch(vs, vt, self.config_.input_sizes[0], H),
-                     recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION), theta=self._window_forecasts(arrays, vs, vt,
-                                                                                             self._theta))
+                     recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION), theta=theta)
 
     def _window_forecasts(self, arrays: list[np.ndarray], sidx: np.ndarray, origin: np.ndarray,
                           forecast=None, most_values: int = 2_000_000) -> np.ndarray:
