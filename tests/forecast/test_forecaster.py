@@ -247,21 +247,21 @@ def test_validation_may_average_with_the_theta_method(seasonal, tmp_path):
     f._choose(actual + gap, val, keep, forecaster.BLEND_WEIGHTS, actual - gap)  # Theta errs the other way
     assert (f.blend_, f.theta_, f.choice_) == (0.0, 0.5, "blend") and f.validation_["chosen"] < 1e-6
     assert f.validation_["theta"] == pytest.approx(f.validation_["lstm"]) and f.validation_["theta_weight"] == 0.5
-    f._choose(actual + gap, val, keep, forecaster.BLEND_WEIGHTS, actual + 3 * gap)  # Theta no help: seasonal naive
+    f._choose(actual + gap, val, keep, forecaster.BLEND_WEIGHTS, actual + 5 * gap)  # Theta no help: seasonal naive
     assert (f.blend_, f.theta_) == (0.5, 0.0)
-    f._choose(actual + 2 * gap, val, keep, forecaster.BLEND_WEIGHTS, actual - 2 * gap)  # all three at a quarter...
-    assert (f.blend_, f.theta_) == (0.0, 0.5)  # ...ties with half Theta, which wins the tie
-    f._choose(actual + 3 * gap, val, keep, forecaster.BLEND_WEIGHTS, actual - gap)  # LSTM 1/4, Theta 1/2, naive 1/4
-    assert (f.blend_, f.theta_) == (0.25, 0.5) and f.validation_["chosen"] < 1e-6
+    f._choose(actual + 3 * gap, val, keep, forecaster.BLEND_WEIGHTS, actual - gap)  # best: 1/4 LSTM, 3/4 Theta...
+    assert (f.blend_, f.theta_) == (0.75, 0.0)  # ...but Theta never outweighs the LSTM: 3/4 seasonal naive instead
+    f._choose(actual + 2 * gap, val, keep, forecaster.BLEND_WEIGHTS, actual - 3 * gap)  # 1/2 LSTM, 1/4 and 1/4
+    assert (f.blend_, f.theta_, f.choice_) == (0.25, 0.25, "blend") and f.validation_["chosen"] < 1e-6
     # the forecast that ships is that average, of forecasts from the whole history; a saved model keeps it
     histories = [y[:150], y]
     lstm, sn = f._ensemble(histories), np.stack([SeasonalNaive(3, 12).fit(h).predict() for h in histories])
     theta = theta_forecasts(histories, panel_indices(histories, 12), np.arange(2), np.array([150, len(y)]), 3)
     out = f.predict(y=pd.concat([two[two.unique_id == "a"].iloc[:150], two[two.unique_id == "b"]]))
-    np.testing.assert_allclose(out["y_hat"].to_numpy().reshape(2, 3), 0.25 * lstm + 0.25 * sn + 0.5 * theta,
+    np.testing.assert_allclose(out["y_hat"].to_numpy().reshape(2, 3), 0.5 * lstm + 0.25 * sn + 0.25 * theta,
                                rtol=1e-6)
     back = load(save(f, tmp_path / "m"))
-    assert (back.blend_, back.theta_, back.choice_) == (0.25, 0.5, "blend")
+    assert (back.blend_, back.theta_, back.choice_) == (0.25, 0.25, "blend")
     np.testing.assert_allclose(back.predict()["y_hat"], f.predict()["y_hat"])
 
 
@@ -351,7 +351,7 @@ def test_a_model_saved_before_final_steps_loads_as_trained_then(seasonal, tmp_pa
     cfg["params"]["batch_size"] = 256
     (tmp_path / "m" / "config.json").write_text(json.dumps(cfg))
     g = load(tmp_path / "m")
-    assert g.config_.final_steps == 0
+    assert g.config_.final_steps == 0 and g.theta_ == 0  # before format 11: no Theta in the forecast
     assert g.batch_size is None and g.final_steps is None  # a refit takes today's defaults, as it did then
     np.testing.assert_array_equal(g.predict(), f.predict())
 

@@ -86,7 +86,7 @@ def test_theta_is_scored_on_each_window_from_its_own_history(folder, monkeypatch
     h = y[:t]
     np.testing.assert_allclose(seen["theta"][t - 5],
                                theta_forecasts([h], panel_indices([h], 4), np.array([0]), np.array([t]), 6)[0])
-    assert model.theta_ in forecaster.THETA_WEIGHTS and "theta" in model.validation_
+    assert model.validation_["theta"] > 0 and "theta_weight" in model.validation_
 
 
 def test_auto_uses_the_shipped_ensemble_for_one_series_with_default_settings():

@@ -95,3 +95,12 @@ def test_chunks_of_series_give_the_same_forecasts(monkeypatch):
     whole = theta_forecasts(arrays, indices, sidx, origin, 5)
     monkeypatch.setattr(theta, "CHUNK", 50)  # two series or one at a time
     np.testing.assert_allclose(theta_forecasts(arrays, indices, sidx, origin, 5), whole, rtol=1e-12)
+
+
+def test_a_large_level_moves_the_forecast_and_nothing_else():
+    rng = np.random.default_rng(3)
+    x = np.cumsum(rng.normal(0, 1, 80))
+    ones, at = np.ones((1, 1)), (np.array([0]), np.array([80]))
+    base = theta_forecasts([x], ones, *at, 6)
+    for shift in (1e8, 1e10):
+        np.testing.assert_allclose(theta_forecasts([x + shift], ones, *at, 6) - shift, base, atol=1e-4)

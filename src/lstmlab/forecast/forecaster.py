@@ -39,7 +39,7 @@ import inspect
 import logging
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
@@ -82,9 +82,9 @@ ensemble too)."""
 THETA_WEIGHTS = (0.0, 0.25, 0.5)
 """The weights of the Theta method (:mod:`lstmlab.forecast.theta`) in the point forecast of a trained panel
 or of a fit with a pre-trained ensemble, each with every weight of seasonal naive (:data:`BLEND_WEIGHTS`
-for a trained panel, 0 or 1 with a pre-trained ensemble) that leaves the LSTM a share (the three add up
-to 1); validation chooses the pair. At most a half: the LSTM keeps at least half of the forecast unless
-seasonal naive wins outright. Chosen on M1 and Tourism, as panels and as series fitted one at a time
+for a trained panel, 0 or 1 with a pre-trained ensemble) that leaves the LSTM at least half (the three
+add up to 1): a ¼ or ½ of Theta with none or ¼ of seasonal naive; validation chooses the pair. Theta
+never forecasts alone nor outweighs the LSTM. Chosen on M1 and Tourism, as panels and as series fitted one at a time
 (docs/benchmarks.md, "Averaging with the Theta method"). One series that trains its own networks does
 not average (on AirPassengers its 19 validation windows chose half Theta, and the test year lost:
 MAE 21.5 against 8.9), nor does a quantile or distribution head."""
@@ -679,8 +679,8 @@ class LSTMForecaster(BaseForecaster):
             return model, result
 
         # 1. Validation run: the whole ensemble, trained before each series' validation windows, so that
-        #    the errors that choose between the LSTM and seasonal naive (and calibrate the intervals)
-        #    are those of the median forecast that ships, not of one member.
+        #    the errors that choose among the LSTM, seasonal naive and their averages (and calibrate the
+        #    intervals) are those of the median forecast that ships, not of one member.
         self.validation_, self.blend_, self.theta_ = {"windows": int(len(vs))}, 0.0, 0.0
         keep = recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION)  # (n_val,) the windows that calibrate
         starts = [None] * len(cfg.input_sizes)  # where each final member starts: fresh weights, or its validation run's
@@ -743,7 +743,8 @@ class LSTMForecaster(BaseForecaster):
         signed = (actual - point) / val.scale[:, None]  # (n, H), normalised
         naive_signed = (val.y - val.base).astype(np.float64)
         theta_signed = 0.0 if theta is None else (actual - theta) / val.scale[:, None]
-        pairs = [(w, v) for v in (THETA_WEIGHTS if theta is not None else (0.0,)) for w in grid if w + v <= 1]
+        pairs = [(w, v) for v in (THETA_WEIGHTS if theta is not None else (0.0,)) for w in grid
+                 if v == 0 or w + v <= 0.5]  # with Theta, the LSTM keeps at least half
         weight = val.percentage_weights() if cfg.loss == "mape" else 1.0  # normalised -> percentage
 
         def mixed(w: float, v: float) -> np.ndarray:
@@ -836,7 +837,8 @@ class LSTMForecaster(BaseForecaster):
                      recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION), theta=theta)
 
     def _window_forecasts(self, arrays: list[np.ndarray], sidx: np.ndarray, origin: np.ndarray,
-                          forecast=None, most_values: int = 2_000_000) -> np.ndarray:
+                          forecast: Callable[[list[np.ndarray]], np.ndarray] | None = None,
+                          most_values: int = 2_000_000) -> np.ndarray:
         """The ensemble's forecasts (n, H) of the windows (``sidx``, ``origin``) of the series ``arrays``
         (or those of ``forecast``, a function of a list of histories such as :meth:`_theta`), each made as
         :meth:`predict` makes one from the history before its origin alone: with seasonal adjustment,

@@ -35,8 +35,9 @@ minimum; statsforecast's and R's optimisers search (0, 1) continuously)."""
 
 
 CHUNK = 1_000_000
-"""Values of the series smoothed at once (at most; a longer series alone): the working arrays stay a few
-tens of MB for any number of series."""
+"""Cells of the (series x time) array smoothed at once, at most (a longer series alone; series are taken
+longest first, so the padding of a chunk to its longest is small): the working arrays stay a few tens of
+MB for any number of series."""
 
 
 def theta_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndarray, origin: np.ndarray,
@@ -48,7 +49,8 @@ def theta_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndar
     arrays : N series, each a 1-D float array.
     indices : (N, m) multiplicative seasonal indices of each series (all 1: not seasonal), positions
         counted from each series' first value; they must come from values before every origin asked for.
-    sidx : (n,) the series of each window. origin : (n,) its history length, 1 <= origin <= len(series).
+    sidx : (n,) the series of each window.
+    origin : (n,) each window's history length, 1 <= origin <= len(series).
     horizon : steps ahead.
     """
     sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
@@ -58,22 +60,27 @@ def theta_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndar
     used, row = np.unique(sidx, return_inverse=True)  # the series read, and each window's row among them
     last = np.zeros(len(used), dtype=np.int64)
     np.maximum.at(last, row, origin)  # the longest history read of each series
+    rank = np.empty(len(used), dtype=np.int64)
+    rank[np.argsort(-last, kind="stable")] = np.arange(len(used))  # rows longest first
+    used[rank], last[rank], row = used.copy(), last.copy(), rank[row]
     by_row = np.argsort(row, kind="stable")
     lo = 0
-    while lo < len(used):  # a chunk of series at a time
-        hi = lo + max(1, int(np.searchsorted(np.cumsum(last[lo:]), CHUNK, side="right")))
+    while lo < len(used):  # a chunk of series at a time, at most CHUNK cells (the first is the longest)
+        hi = min(len(used), lo + max(1, CHUNK // int(last[lo])))
         w = by_row[np.searchsorted(row[by_row], lo):np.searchsorted(row[by_row], hi)]  # their windows
-        x = np.zeros((hi - lo, int(last[lo:hi].max())))  # (S, T) adjusted values, zero beyond what is read
+        x = np.zeros((hi - lo, int(last[lo])))  # (S, T) adjusted values, zero beyond what is read
         for r, (i, n) in enumerate(zip(used[lo:hi], last[lo:hi])):
             x[r, :n] = adjusted([arrays[i][:n]], indices[i:i + 1])[0]
+        first = x[:, 0].copy()  # the method moves with a constant shift: fitted from the first value, so
+        x -= first[:, None]  # that the squared errors' sums are not swamped by a large level
         level, alpha, drift = _fit(x, row[w] - lo, origin[w])  # (len(w),) each
         g = (1 - (1 - alpha) ** (origin[w] + 1.0)) / alpha  # g_n, n = origin
-        out[w] = level[:, None] + drift[:, None] * (np.arange(horizon) + g[:, None])
+        out[w] = (first[row[w] - lo] + level)[:, None] + drift[:, None] * (np.arange(horizon) + g[:, None])
         lo = hi
     return out * factors(indices, sidx, origin[:, None] + np.arange(horizon))
 
 
-def _fit(x: np.ndarray, row: np.ndarray, origin: np.ndarray):
+def _fit(x: np.ndarray, row: np.ndarray, origin: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each window (``row``, ``origin``) of the rows of ``x`` (S, T): its last level l_{origin-1}, α and
     the drift's weight c, each (n,), fitted as the module says.
 
