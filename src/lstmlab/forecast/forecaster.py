@@ -93,6 +93,12 @@ MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each s
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
 
+def choice_of(blend: float, theta: float) -> str:
+    """What a point forecast with these weights of seasonal naive and Theta is: "lstm", "seasonal_naive" or
+    "blend"."""
+    return "blend" if theta else CHOICES.get(blend, "blend")
+
+
 @dataclass(frozen=True)
 class ResolvedConfig:
     """Every setting actually used by a fit, automatic choices filled in (stored as ``config_``).
@@ -368,7 +374,7 @@ class LSTMForecaster(BaseForecaster):
     @property
     def choice_(self) -> str:
         """What the point forecast is, from ``blend_`` and ``theta_``: "lstm", "seasonal_naive" or "blend"."""
-        return "blend" if self.theta_ else CHOICES.get(self.blend_, "blend")
+        return choice_of(self.blend_, self.theta_)
 
     @property
     def min_history(self) -> int:

@@ -160,7 +160,7 @@ def load(path: str | Path):
     import torch
     from safetensors.torch import load_file
 
-    from lstmlab.forecast.forecaster import CHOICES, LSTMForecaster, ResolvedConfig
+    from lstmlab.forecast.forecaster import LSTMForecaster, ResolvedConfig, choice_of
     from lstmlab.forecast.model import ForecastNet
     from lstmlab.nn.train import TrainResult
 
@@ -237,7 +237,7 @@ def load(path: str | Path):
         blend = float(state["blend"] if config["version"] >= 9 else choice == "seasonal_naive")  # before 9: 0 or 1
         theta = float(state["theta"] if config["version"] >= 11 else 0.0)
         if not (0 <= blend and 0 <= theta and blend + theta <= 1) or \
-                choice != ("blend" if theta else CHOICES.get(blend, "blend")):
+                choice != choice_of(blend, theta):
             raise ValueError(f"choice {choice!r} with the weights of seasonal naive {blend!r} and Theta {theta!r}")
     except (LstmlabError, KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as exc:
         raise LstmlabError(f"model directory {path} is inconsistent: {exc}") from None

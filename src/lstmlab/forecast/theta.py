@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstmlab.forecast.seasonality import adjusted, factors
+from lstmlab.forecast.seasonality import factors
 
 ALPHAS = np.linspace(0.05, 1.0, 20)
 """The smoothing weights searched (a grid: vectorised over series and origins, and never stuck in a local
@@ -70,7 +70,7 @@ def theta_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndar
         w = by_row[np.searchsorted(row[by_row], lo):np.searchsorted(row[by_row], hi)]  # their windows
         x = np.zeros((hi - lo, int(last[lo])))  # (S, T) adjusted values, zero beyond what is read
         for r, (i, n) in enumerate(zip(used[lo:hi], last[lo:hi])):
-            x[r, :n] = adjusted([arrays[i][:n]], indices[i:i + 1])[0]
+            x[r, :n] = arrays[i][:n] / indices[i, np.arange(n) % indices.shape[1]]
         first = x[:, 0].copy()  # the method moves with a constant shift: fitted from the first value, so
         x -= first[:, None]  # that the squared errors' sums are not swamped by a large level
         level, alpha, drift = _fit(x, row[w] - lo, origin[w])  # (len(w),) each
