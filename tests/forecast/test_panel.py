@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from lstmlab.errors import LstmlabError
 from lstmlab.forecast.panel import Panel, all_windows, sample_windows, split_origins
 
 
@@ -99,6 +100,34 @@ def test_with_scale_end_shares_the_arrays_and_equals_a_new_panel():
     fresh = Panel(arrays, season=4, scaler="history", scale_end=end)
     np.testing.assert_array_equal(shared.series_scale, fresh.series_scale)
     assert np.shares_memory(shared.values, full.values) and not np.array_equal(shared.series_scale, full.series_scale)
+
+
+@pytest.mark.parametrize("scaler", ["mase", "history", "revin"])
+def test_a_panel_with_indices_equals_a_panel_of_the_adjusted_series(scaler):
+    from lstmlab.forecast.seasonality import adjusted
+
+    rng = np.random.default_rng(3)
+    flat = rng.uniform(50, 150, 400)
+    lengths = rng.integers(1, 60, 10)
+    arrays = [flat[a:b] for a, b in zip(np.r_[0, np.cumsum(lengths)[:-1]], np.cumsum(lengths))]
+    indices = rng.uniform(0.5, 1.5, (10, 4))
+    indices[3] = 1.0  # a series that is not seasonal, among others that are
+    end = 1 + (rng.random(10) * lengths).astype(int)
+    got = Panel(arrays, season=4, scaler=scaler, scale_end=end, indices=indices)
+    want = Panel(adjusted(arrays, indices), season=4, scaler=scaler, scale_end=end)
+    assert np.shares_memory(got.values, flat)  # divided as gathered: no adjusted copy
+    np.testing.assert_allclose(got.series_scale, want.series_scale, rtol=1e-12)
+    later = Panel(arrays, season=4, scaler=scaler).with_indices(indices).with_scale_end(end)
+    np.testing.assert_array_equal(later.series_scale, got.series_scale)
+    sidx = rng.integers(0, 10, 300)
+    origin = 1 + (rng.random(300) * lengths[sidx]).astype(int)
+    a, b = got.batch(sidx, origin, 8, 5), want.batch(sidx, origin, 8, 5)
+    for name in ("z", "mask", "base", "y", "y_mask", "level", "scale"):
+        np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-5, atol=1e-6, err_msg=name)
+    assert not np.allclose(a.level, Panel(arrays, season=4, scaler=scaler).batch(sidx, origin, 8, 5).level)
+    assert Panel(arrays, season=4, indices=np.ones((10, 4))).indices is None  # all ones: nothing to divide
+    with pytest.raises(LstmlabError, match="indices of shape"):
+        Panel(arrays, season=4, indices=indices[:9])
 
 
 def test_percentage_weights_make_the_loss_the_mape():

@@ -582,32 +582,22 @@ class LSTMForecaster(BaseForecaster):
             raise LstmlabError(f"no series is long enough to train on: the longest has {lengths.max()} points, "
                                f"horizon={H} needs at least {H + 1}")
         arrays = [s.values for s in series]
-        if cfg.seasonal:  # the validation run's indices from before it (the final fit's: below)
-            val_indices = panel_indices(arrays, m, origins.val_lo)
-            val_arrays = adjusted(arrays, val_indices)
-        else:
-            val_arrays = arrays
+        # With seasonal adjustment the panels divide each value by its series' indices as they gather it (no
+        # adjusted copy of the values): the validation run's indices from before validation, the final fit's
+        # from each whole history.
+        val_indices = panel_indices(arrays, m, origins.val_lo) if cfg.seasonal else None
         loc = scale = None
         if cfg.scaler == "standard":  # one mean and spread of the training targets' span only
             # the training targets' span, adjusted by indices from before validation (no validation value read)
-            part = np.concatenate([a[:max(int(hi) + H - 1, 1)] for a, hi in zip(val_arrays, origins.train_hi)])
+            part = [a[:max(int(hi) + H - 1, 1)] for a, hi in zip(arrays, origins.train_hi)]
+            part = np.concatenate(adjusted(part, val_indices) if cfg.seasonal else part)
             loc, scale = float(part.mean()), float(part.std() or 1.0)
-
-        def final_panel() -> Panel:
-            """The windows of the final fit: with seasonal adjustment, by indices from each whole history (a
-            copy of the values made once the validation run has let go of its own, so one is held at a time)."""
-            fit_arrays = adjusted(arrays, panel_indices(arrays, m)) if cfg.seasonal else arrays
-            return Panel(fit_arrays, m, cfg.scaler, loc or 0.0, scale or 1.0)
-
+        as_they_are = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0)  # every panel below shares its values
+        panel = as_they_are.with_indices(panel_indices(arrays, m)) if cfg.seasonal else as_they_are  # the final fit's
         # The validation run's windows, scales from before validation; its forecasts are scored (and calibrate
-        # the intervals) in the series' own units: with seasonal adjustment, on a panel of the series as they are.
-        if cfg.seasonal:  # the final fit's panel is made after the validation run
-            panel = None
-            val_panel = Panel(val_arrays, m, cfg.scaler, loc or 0.0, scale or 1.0).with_scale_end(origins.val_lo)
-            scored_panel = Panel(arrays, m, cfg.scaler, loc or 0.0, scale or 1.0).with_scale_end(origins.val_lo)
-        else:
-            panel = final_panel()
-            val_panel = scored_panel = panel.with_scale_end(origins.val_lo)
+        # the intervals) in the series' own units: with seasonal adjustment, on the panel of the series as they are.
+        scored_panel = as_they_are.with_scale_end(origins.val_lo)
+        val_panel = as_they_are.with_indices(val_indices).with_scale_end(origins.val_lo) if cfg.seasonal else scored_panel
         batch_size = min(cfg.batch_size, n_train)
         steps = cfg.steps or auto_steps(n_train, batch_size)
         # The validation windows (thousands of long series: a seeded sample, not every window); without any,
@@ -729,8 +719,6 @@ class LSTMForecaster(BaseForecaster):
             self.cqr_scores_ = None
         # 2. The ensemble, trained on every window (the validation windows are the most recent data): from fresh
         #    weights, or continuing the validation run's networks (final_steps; their scores above are theirs).
-        val_arrays = val_panel = scored_panel = None  # the validation run's copy of the values can go
-        panel = final_panel() if panel is None else panel
         self.model_ = torch.nn.ModuleList([train(k, panel, origins.hi, None, starts[k])[0]
                                            for k in range(len(cfg.input_sizes))])
         self.model_.eval()
@@ -929,8 +917,7 @@ class LSTMForecaster(BaseForecaster):
             return kept[1]
         cfg = self.config_
         indices = panel_indices(histories, cfg.seasonal_period) if cfg.seasonal else None
-        panel = Panel(histories if indices is None else adjusted(histories, indices), cfg.seasonal_period,
-                      cfg.scaler, cfg.loc, cfg.scale)
+        panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale, indices=indices)
         cov = self._covariate_panel(panel)
         outs = self._members_forecast(panel, np.arange(len(panel)), panel.lengths, cov)  # (K, N, H[, Q])
         out = np.median(outs, axis=0)  # (N, H[, Q or P])

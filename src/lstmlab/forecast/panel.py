@@ -96,22 +96,22 @@ def flat_values(arrays: list[np.ndarray], lengths: np.ndarray) -> np.ndarray:
     return np.concatenate([np.asarray(a, dtype=np.float64) for a in arrays])
 
 
-def history_scale(values: np.ndarray, starts: np.ndarray, n: np.ndarray, season: int) -> np.ndarray:
-    """The MASE scale of each history ``values[starts[j]:starts[j] + n[j]]``, summed from its values.
+def history_scale(x: np.ndarray, n: np.ndarray, season: int) -> np.ndarray:
+    """The MASE scale of each of B histories, given end to end.
 
     Parameters
     ----------
-    values : (ΣT,) float64; starts, n : (B,) ints, each n at least 1; season : m, at least 1.
+    x : (S,) float64, the histories end to end; n : (B,) their lengths, each at least 1, summing to S;
+    season : m, at least 1.
 
     Returns
     -------
     (B,) float64: the mean of ``|y_t - y_{t-lag}|`` over each history (lag m, or 1 while the history is
     no longer than m), at least ``EPS`` times the mean of ``|y_t|`` plus 1e-12 (a flat or one-value
-    history gets a small positive scale). Temporaries are a few arrays of ``n.sum()`` values.
+    history gets a small positive scale). Temporaries are a few arrays of S values.
     """
-    first = np.cumsum(n) - n  # (B,) where each history begins among the gathered values
-    pos = np.arange(int(n.sum())) - np.repeat(first, n)  # (S,) position within its history
-    x = values[np.repeat(starts, n) + pos]  # (S,) the histories end to end
+    first = np.cumsum(n) - n  # (B,) where each history begins
+    pos = np.arange(len(x)) - np.repeat(first, n)  # (S,) position within its history
     lag = np.where(n > season, season, 1)  # (B,)
     lag_at = np.repeat(lag, n)  # (S,)
     diff = np.where(pos >= lag_at, np.abs(x - x[np.maximum(np.arange(len(x)) - lag_at, 0)]), 0.0)  # (S,)
@@ -135,10 +135,13 @@ class Panel:
     scale_end : (N,) ints, optional. The MASE scale of series i is taken from its first ``scale_end[i]``
         values (default: all): a validation run passes the first validation origin, so that no
         validation value sets a scale.
+    indices : (N, k) multiplicative seasonal indices, optional (:mod:`lstmlab.forecast.seasonality`): the
+        panel is then of the series divided by them, value t of series i by ``indices[i, t % k]``. Each
+        value is divided as it is gathered, so the adjusted series are never held (a copy of ΣT values).
     """
 
     def __init__(self, arrays: list[np.ndarray], season: int = 1, scaler: str = "mase", loc: float = 0.0,
-                 scale: float = 1.0, scale_end: np.ndarray | None = None) -> None:
+                 scale: float = 1.0, scale_end: np.ndarray | None = None, indices: np.ndarray | None = None) -> None:
         if scaler not in SCALERS:
             raise LstmlabError(f"unknown scaler {scaler!r}: expected one of {', '.join(SCALERS)}")
         self.lengths = np.array([len(a) for a in arrays], dtype=np.int64)  # (N,)
@@ -147,11 +150,27 @@ class Panel:
         self.starts = np.concatenate([[0], np.cumsum(self.lengths)[:-1]]).astype(np.int64)  # (N,)
         self.values = flat_values(arrays, self.lengths)  # (ΣT,)
         self.season, self.scaler, self.loc, self.std = max(1, int(season)), scaler, float(loc), float(scale)
+        self.indices = self._checked(indices)
         end = self.lengths if scale_end is None else np.clip(np.asarray(scale_end, dtype=np.int64), 1, self.lengths)
         self.series_scale = self.mase_scale(np.arange(len(self.lengths)), end)  # (N,)
 
     def __len__(self) -> int:
         return len(self.lengths)
+
+    def _checked(self, indices: np.ndarray | None) -> np.ndarray | None:
+        if indices is None or np.all(indices == 1):
+            return None  # nothing seasonal: the values as they are
+        if indices.ndim != 2 or indices.shape[0] != len(self.lengths):
+            raise LstmlabError(f"indices of shape {indices.shape}: expected one row for each of {len(self)} series")
+        return indices
+
+    def with_indices(self, indices: np.ndarray | None) -> "Panel":
+        """This panel of the series divided by ``indices`` (N, k) (None: as they are), each series' scale
+        from all its values: its values are shared, not copied."""
+        other = copy.copy(self)
+        other.indices = self._checked(indices)
+        other.series_scale = other.mase_scale(np.arange(len(self.lengths)), self.lengths)
+        return other
 
     def with_scale_end(self, scale_end: np.ndarray) -> "Panel":
         """This panel with each series' scale measured on its first ``scale_end`` values, (N,): its values
@@ -160,6 +179,14 @@ class Panel:
         end = np.clip(np.asarray(scale_end, dtype=np.int64), 1, self.lengths)
         other.series_scale = self.mase_scale(np.arange(len(self.lengths)), end)
         return other
+
+    def take(self, sidx: np.ndarray, pos: np.ndarray) -> np.ndarray:
+        """Value ``pos`` (counted from each series' first value) of series ``sidx``, seasonally adjusted when
+        the panel has indices; ``sidx`` and ``pos`` broadcast together, e.g. (B, 1) and (B, L)."""
+        x = self.values[self.starts[sidx] + pos]
+        if self.indices is None:
+            return x
+        return x / self.indices[sidx, pos % self.indices.shape[1]]
 
     # ---- normalisation ----
     def mase_scale(self, sidx: np.ndarray, origin: np.ndarray) -> np.ndarray:
@@ -183,7 +210,9 @@ class Panel:
         lo = 0
         while lo < len(sidx):
             hi = max(lo + 1, int(np.searchsorted(ends, ends[lo] - origin[lo] + CHUNK, side="right")))
-            out[lo:hi] = history_scale(self.values, self.starts[sidx[lo:hi]], origin[lo:hi], self.season)
+            n = origin[lo:hi]
+            pos = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)  # (S,) each value's place in its history
+            out[lo:hi] = history_scale(self.take(np.repeat(sidx[lo:hi], n), pos), n, self.season)
             lo = hi
         return out
 
@@ -191,7 +220,7 @@ class Panel:
         """The last season repeated (the last value while the history is shorter than a season), (B, H)."""
         m, k = self.season, np.arange(horizon)
         mm = np.where(origin >= m, m, 1)[:, None]  # (B, 1)
-        return self.values[self.starts[sidx][:, None] + origin[:, None] - mm + k % mm]  # (B, H)
+        return self.take(sidx[:, None], origin[:, None] - mm + k % mm)  # (B, H)
 
     def batch(self, sidx: np.ndarray, origin: np.ndarray, input_size: int, horizon: int) -> Batch:
         """The windows (series ``sidx``, origin ``origin``), each (B,); origin in 1..length (forecast point).
@@ -214,12 +243,12 @@ class Panel:
     def _block(self, sidx: np.ndarray, origin: np.ndarray, input_size: int, horizon: int) -> Batch:
         """:meth:`batch` of a few windows at once: sidx, origin (B,) int64."""
         L, H, m = input_size, horizon, self.season
-        s, n = self.starts[sidx], self.lengths[sidx]  # (B,)
+        n = self.lengths[sidx]  # (B,)
         rel = origin[:, None] - L + np.arange(L)  # (B, L) positions in the series
         mask = rel >= 0
-        x = self.values[s[:, None] + np.maximum(rel, 0)]  # (B, L)
+        x = self.take(sidx[:, None], np.maximum(rel, 0))  # (B, L)
         if self.scaler in ("mase", "history"):
-            level = self.values[s + origin - 1]  # (B,) the last value
+            level = self.take(sidx, origin - 1)  # (B,) the last value
             scale = self.series_scale[sidx]
             if self.scaler == "history":  # a history of a few values can have a tiny scale: floor it
                 scale = np.maximum(self.mase_scale(sidx, origin), 0.1 * scale)
@@ -236,7 +265,7 @@ class Panel:
         sn = self.seasonal_naive(sidx, origin, H)  # (B, H)
         trel = origin[:, None] + k  # (B, H)
         y_mask = trel < n[:, None]
-        y = self.values[s[:, None] + np.minimum(trel, n[:, None] - 1)]  # (B, H)
+        y = self.take(sidx[:, None], np.minimum(trel, n[:, None] - 1))  # (B, H)
         norm = lambda a: ((a - level[:, None]) / scale[:, None]).astype(np.float32)  # noqa: E731
         return Batch(z.astype(np.float32), mask.astype(np.float32), norm(sn),
                      np.where(y_mask, norm(y), 0.0).astype(np.float32), y_mask.astype(np.float32), level, scale)

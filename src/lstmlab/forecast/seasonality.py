@@ -70,17 +70,7 @@ def factors(indices: np.ndarray, sidx: np.ndarray, positions: np.ndarray) -> np.
 
 
 def adjusted(arrays: list[np.ndarray], indices: np.ndarray) -> list[np.ndarray]:
-    """Each series divided by its indices: the arrays themselves when every index is 1; otherwise
-    consecutive slices of one new float64 array, which :class:`~lstmlab.forecast.panel.Panel` takes as
-    a view (a list of separate arrays would be copied once more into the panel's flat array)."""
-    if np.all(indices == 1):
-        return list(arrays)
+    """Each series divided by its (N, m) indices, value t of series i by ``indices[i, t % m]``: new arrays.
+    (A :class:`~lstmlab.forecast.panel.Panel` given the indices divides as it gathers instead.)"""
     m = indices.shape[1]
-    ends = np.cumsum([len(a) for a in arrays])  # (N,)
-    flat = np.empty(int(ends[-1]))  # (ΣT,)
-    for a, i, end in zip(arrays, indices, ends):
-        part = flat[end - len(a):end]
-        part[:] = a
-        if not np.all(i == 1):
-            part /= i[np.arange(len(a)) % m]
-    return [flat[end - len(a):end] for a, end in zip(arrays, ends)]
+    return [a / i[np.arange(len(a)) % m] for a, i in zip(arrays, indices)]
