@@ -153,10 +153,12 @@ def run_lstm(dataset: str, group: str, seed: int, settings: dict, levels: tuple 
 
 def chosen(model) -> str:
     """What a fit forecasts: "lstm", "seasonal_naive", or "blend w" with w the weight of seasonal naive (and
-    "theta v" with v the weight of the Theta method)."""
+    "theta v" with v the weight of the Theta method, "hw u" with u that of Holt-Winters)."""
     if model.choice_ != "blend":
         return model.choice_
-    return f"blend {model.blend_:g}" + (f" theta {model.theta_:g}" if model.theta_ else "")
+    hw = getattr(model, "holt_winters_", 0.0)
+    return (f"blend {model.blend_:g}" + (f" theta {model.theta_:g}" if model.theta_ else "")
+            + (f" hw {hw:g}" if hw else ""))
 
 
 def scores(series: list[dict], forecasts: np.ndarray, bounds: list[dict] | None = None) -> dict[str, np.ndarray]:

@@ -198,7 +198,7 @@ def test_the_fit_says_what_validation_chose(blend, theta, choice, says):
 
     from lstmlab.cli.forecast import _choice_line
 
-    model = SimpleNamespace(blend_=blend, theta_=theta, choice_=choice,
+    model = SimpleNamespace(blend_=blend, theta_=theta, holt_winters_=0.0, choice_=choice,
                             config_=SimpleNamespace(pretrained="", loss="mae", scaler="history"),
                             validation_={"windows": 40, "lstm": 0.8, "seasonal_naive": 0.9, "chosen": 0.7, "theta": 0.85})
     line = _choice_line(model)

@@ -221,7 +221,7 @@ def test_validation_chooses_the_weighted_average_with_seasonal_naive_that_does_b
     config = json.loads((tmp_path / "m" / "config.json").read_text())  # written so, checksum and all
     config["sha256"]["state.json"] = hashlib.sha256((tmp_path / "m" / "state.json").read_bytes()).hexdigest()
     (tmp_path / "m" / "config.json").write_text(json.dumps(config))
-    with pytest.raises(LstmlabError, match="inconsistent: choice 'lstm' with the weights of seasonal naive 0.5 and Theta 0.0"):
+    with pytest.raises(LstmlabError, match="inconsistent: choice 'lstm' with the weights of seasonal naive 0.5, Theta 0.0 and Holt-Winters 0.0"):
         load(tmp_path / "m")
     g = LSTMForecaster(horizon=3, seasonal_period=12, **(TINY | {"fallback": False})).fit(seasonal)
     g._choose(2 * actual - naive, val, keep, forecaster.BLEND_WEIGHTS)
@@ -265,14 +265,49 @@ def test_validation_may_average_with_the_theta_method(seasonal, tmp_path):
     np.testing.assert_allclose(back.predict()["y_hat"], f.predict()["y_hat"])
 
 
+def test_validation_may_average_with_holt_winters_too(seasonal, tmp_path):
+    from lstmlab.forecast import forecaster
+    from lstmlab.forecast.holt_winters import holt_winters_forecasts
+    from lstmlab.forecast.io import load, save
+    from lstmlab.forecast.panel import Panel
+
+    two = pd.concat([seasonal.rename("y").rename_axis("ds").reset_index().assign(unique_id=k) for k in "ab"])
+    f = LSTMForecaster(horizon=3, seasonal_period=12, **TINY).fit(two)
+    y = seasonal.to_numpy()
+    val = Panel([y], 12, f.config_.scaler).batch(np.zeros(20, int), np.arange(100, 120), 12, 3)
+    actual, naive = val.decode(val.y.astype(np.float64)), val.decode(val.base.astype(np.float64))
+    keep, gap = np.ones(20, dtype=bool), actual - naive
+    far = actual + 9 * gap  # a Theta no average wants
+    f._choose(actual + gap, val, keep, forecaster.BLEND_WEIGHTS, far, actual - gap)  # Holt-Winters errs the other way
+    assert (f.blend_, f.theta_, f.holt_winters_, f.choice_) == (0.0, 0.0, 0.5, "blend")
+    assert f.validation_["chosen"] < 1e-6 and f.validation_["holt_winters_weight"] == 0.5
+    f._choose(actual + 3 * gap, val, keep, forecaster.BLEND_WEIGHTS, actual - 3 * gap, actual - 3 * gap)
+    assert (f.blend_, f.theta_, f.holt_winters_) == (0.0, 0.0, 0.5)  # among equals, the most Holt-Winters
+    f._choose(actual + 2 * gap, val, keep, forecaster.BLEND_WEIGHTS, actual - 3 * gap, actual - 3 * gap)
+    assert (f.blend_, f.theta_, f.holt_winters_) == (0.25, 0.0, 0.25)  # 1/2 LSTM, 1/4 seasonal naive, 1/4 HW
+    f._choose(actual + 3 * gap, val, keep, forecaster.BLEND_WEIGHTS, far, actual - gap)  # best: 3/4 HW...
+    assert (f.blend_, f.theta_, f.holt_winters_) == (0.75, 0.0, 0.0)  # ...but the LSTM keeps half beside them
+    f._choose(actual + 2 * gap, val, keep, forecaster.BLEND_WEIGHTS, far, actual - 2 * gap)  # 1/2 LSTM + 1/2 HW
+    assert (f.blend_, f.theta_, f.holt_winters_) == (0.0, 0.0, 0.5)
+    # the forecast that ships is that average, of forecasts from the whole history; a saved model keeps it
+    histories = [y[:150], y]
+    lstm = f._ensemble(histories)
+    hw = holt_winters_forecasts(histories, 12, np.arange(2), np.array([150, len(y)]), 3)
+    out = f.predict(y=pd.concat([two[two.unique_id == "a"].iloc[:150], two[two.unique_id == "b"]]))
+    np.testing.assert_allclose(out["y_hat"].to_numpy().reshape(2, 3), 0.5 * lstm + 0.5 * hw, rtol=1e-6)
+    back = load(save(f, tmp_path / "m"))
+    assert (back.blend_, back.theta_, back.holt_winters_, back.choice_) == (0.0, 0.0, 0.5, "blend")
+    np.testing.assert_allclose(back.predict()["y_hat"], f.predict()["y_hat"])
+
+
 def test_which_fits_choose_among_which_weights(seasonal, monkeypatch):
     from lstmlab.forecast import forecaster
 
     grids = []
     real = forecaster.LSTMForecaster._choose
-    def spy(self, point, val, keep, grid=(0.0, 1.0), theta=None):
-        grids.append((grid, None if theta is None else theta.shape))
-        return real(self, point, val, keep, grid, theta)
+    def spy(self, point, val, keep, grid=(0.0, 1.0), theta=None, holt_winters=None):
+        grids.append((grid, None if theta is None else theta.shape, None if holt_winters is None else holt_winters.shape))
+        return real(self, point, val, keep, grid, theta, holt_winters)
 
     monkeypatch.setattr(forecaster.LSTMForecaster, "_choose", spy)
     two = pd.concat([seasonal.rename("y").rename_axis("ds").reset_index().assign(unique_id=k) for k in "ab"])
@@ -280,10 +315,11 @@ def test_which_fits_choose_among_which_weights(seasonal, monkeypatch):
     g = LSTMForecaster(horizon=3, **TINY).fit(seasonal)
     LSTMForecaster(horizon=3, quantiles=[0.1, 0.5, 0.9], **TINY).fit(two)
     LSTMForecaster(horizon=3, distribution="student_t", **TINY).fit(two)
-    only = ((0.0, 1.0), None)  # a head: the LSTM or seasonal naive, no average
-    assert grids == [(forecaster.BLEND_WEIGHTS, (f.validation_["windows"], 3)),  # a panel: every weight
+    only = ((0.0, 1.0), None, None)  # a head: the LSTM or seasonal naive, no average
+    shape = (f.validation_["windows"], 3)
+    assert grids == [(forecaster.BLEND_WEIGHTS, shape, shape),  # a panel: every weight
                      only, only, only]  # one series that trains, and the heads
-    assert g.theta_ == 0 and "theta" not in g.validation_
+    assert g.theta_ == g.holt_winters_ == 0 and "theta" not in g.validation_ and "holt_winters" not in g.validation_
 
 
 def test_device_choice(seasonal):
@@ -345,13 +381,13 @@ def test_a_model_saved_before_final_steps_loads_as_trained_then(seasonal, tmp_pa
     f = LSTMForecaster(horizon=3, seasonal_period=12, hidden_size=8, steps=4, pretrained=None).fit(seasonal)
     save(f, tmp_path / "m")
     cfg = json.loads((tmp_path / "m" / "config.json").read_text())
-    assert cfg["version"] == 11 and cfg["config"]["final_steps"] == 2
+    assert cfg["version"] == 12 and cfg["config"]["final_steps"] == 2
     cfg["version"] = 9  # what lstmlab wrote before: fresh final networks, and 256 as the batch default
     del cfg["config"]["final_steps"], cfg["params"]["final_steps"]
     cfg["params"]["batch_size"] = 256
     (tmp_path / "m" / "config.json").write_text(json.dumps(cfg))
     g = load(tmp_path / "m")
-    assert g.config_.final_steps == 0 and g.theta_ == 0  # before format 11: no Theta in the forecast
+    assert g.config_.final_steps == 0 and g.theta_ == g.holt_winters_ == 0  # before format 11: no Theta in the forecast
     assert g.batch_size is None and g.final_steps is None  # a refit takes today's defaults, as it did then
     np.testing.assert_array_equal(g.predict(), f.predict())
 

@@ -45,7 +45,8 @@ def test_written_file_reads_back_exactly(trained, folder):
 def test_fit_with_a_pretrained_ensemble_forecasts_as_the_ensemble_does(trained, folder):
     frame = panel()
     used = LSTMForecaster(horizon=6, seasonal_period=4, pretrained=folder).fit(frame)
-    used.blend_ = trained.blend_ = used.theta_ = trained.theta_ = 0.0  # the networks alone, whatever validation chose
+    for f in (used, trained):  # the networks alone, whatever validation chose
+        f.blend_ = f.theta_ = f.holt_winters_ = 0.0
     pd.testing.assert_frame_equal(used.predict(), trained.predict())
     assert used.config_.net_horizon == 6 and "a test panel" in used.config_.pretrained
     # a shorter horizon is the first steps of the same forecasts
@@ -66,8 +67,9 @@ def test_every_window_with_all_targets_scores_and_calibrates(folder):
     assert np.all(out["lo"] <= out["y_hat"]) and np.all(out["y_hat"] <= out["hi"])
 
 
-def test_theta_is_scored_on_each_window_from_its_own_history(folder, monkeypatch):
+def test_theta_and_holt_winters_are_scored_on_each_window_from_its_own_history(folder, monkeypatch):
     from lstmlab.forecast import forecaster
+    from lstmlab.forecast.holt_winters import holt_winters_forecasts
     from lstmlab.forecast.seasonality import panel_indices
     from lstmlab.forecast.theta import theta_forecasts
 
@@ -75,18 +77,20 @@ def test_theta_is_scored_on_each_window_from_its_own_history(folder, monkeypatch
     seen = {}
     real = forecaster.LSTMForecaster._choose
 
-    def spy(self, point, val, keep, grid=(0.0, 1.0), theta=None):
-        seen.update(grid=grid, theta=theta)
-        return real(self, point, val, keep, grid, theta)
+    def spy(self, point, val, keep, grid=(0.0, 1.0), theta=None, holt_winters=None):
+        seen.update(grid=grid, theta=theta, holt_winters=holt_winters)
+        return real(self, point, val, keep, grid, theta, holt_winters)
 
     monkeypatch.setattr(forecaster.LSTMForecaster, "_choose", spy)
     model = LSTMForecaster(horizon=6, seasonal_period=4, pretrained=folder).fit(y)
-    assert seen["grid"] == (0.0, 1.0) and seen["theta"].shape == (30, 6)
-    t = 20  # the 11th window (origins 5 .. 34): Theta from the 20 values before it, seasonal indices too
+    assert seen["grid"] == (0.0, 1.0) and seen["theta"].shape == seen["holt_winters"].shape == (30, 6)
+    t = 20  # the 11th window (origins 5 .. 34): each from the 20 values before it, seasonal indices too
     h = y[:t]
     np.testing.assert_allclose(seen["theta"][t - 5],
                                theta_forecasts([h], panel_indices([h], 4), np.array([0]), np.array([t]), 6)[0])
+    np.testing.assert_allclose(seen["holt_winters"][t - 5], holt_winters_forecasts([h], 4, [0], [t], 6)[0])
     assert model.validation_["theta"] > 0 and "theta_weight" in model.validation_
+    assert model.validation_["holt_winters"] > 0 and "holt_winters_weight" in model.validation_
 
 
 def test_auto_uses_the_shipped_ensemble_for_one_series_with_default_settings():

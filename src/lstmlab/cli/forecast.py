@@ -519,13 +519,15 @@ def _choice_line(model) -> str:
     lstm = f"the pre-trained LSTM ({Path(pre.split(': ')[0]).name})" if pre else "the LSTM"
     if "lstm" not in v:
         return f"no validation windows (every series is short): {lstm} forecasts, unchecked against baselines"
-    parts = ((1 - model.blend_ - model.theta_, lstm), (model.blend_, "seasonal naive"), (model.theta_, "Theta"))
+    parts = ((1 - model.blend_ - model.theta_ - model.holt_winters_, lstm), (model.blend_, "seasonal naive"),
+             (model.theta_, "Theta"), (model.holt_winters_, "Holt-Winters"))
     verdict = {"lstm": f"{lstm} forecasts", "seasonal_naive": "seasonal naive forecasts (the LSTM lost)",
                "blend": " + ".join(f"{w:g} x {name}" for w, name in parts if w) +
                         f" forecasts (that average: {v.get('chosen', float('nan')):.3f})"}[model.choice_]
     unit = ("MAPE (a fraction)" if model.config_.loss == "mape" else
             "MASE" if model.config_.scaler in ("history", "mase") else "normalised MAE")
     where = "every window of the history" if pre else "validation"
-    theta = f", Theta {v['theta']:.3f}" if "theta" in v else ""
+    theta = "".join(f", {name} {v[key]:.3f}" for key, name in (("theta", "Theta"), ("holt_winters", "Holt-Winters"))
+                    if key in v)
     return (f"{where}, {unit} over {v['windows']} windows: LSTM {v['lstm']:.3f}, seasonal naive "
             f"{v['seasonal_naive']:.3f}{theta}: {verdict}")

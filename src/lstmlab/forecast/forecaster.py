@@ -15,9 +15,9 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   naive on every validation window and calibrates the conformal intervals (on the last window of
   each series, in a panel of :data:`MIN_CALIBRATION` series or more); with ``fallback=True`` the forecast
   is the LSTM's, seasonal naive's, or for a trained panel or a pre-trained ensemble a weighted average of
-  the LSTM with the optimised Theta method and (a panel) seasonal naive (:data:`THETA_WEIGHTS`,
-  :data:`BLEND_WEIGHTS`), whichever did best there, and ``choice_``, ``blend_`` and ``theta_`` say
-  which; the networks that ship then continue the validation run's on every window for half as many
+  the LSTM with the optimised Theta method, damped additive Holt-Winters and (a panel) seasonal naive
+  (:data:`THETA_WEIGHTS`, :data:`HOLT_WINTERS_WEIGHTS`, :data:`BLEND_WEIGHTS`), whichever did best there,
+  and ``choice_``, ``blend_``, ``theta_`` and ``holt_winters_`` say which; the networks that ship then continue the validation run's on every window for half as many
   steps (``final_steps``);
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
@@ -56,6 +56,7 @@ from lstmlab.forecast.intervals import check_quantiles
 from lstmlab.forecast.panel import SCALERS, Batch, Panel, recent, sample_windows, some_windows, split_origins
 from lstmlab.forecast.paths import check_seed, copula_factor, copula_uniforms
 from lstmlab.forecast.seasonality import adjusted, factors, panel_indices
+from lstmlab.forecast.holt_winters import holt_winters_forecasts
 from lstmlab.forecast.theta import theta_forecasts
 
 log = logging.getLogger(__name__)
@@ -88,15 +89,20 @@ never forecasts alone nor outweighs the LSTM. Chosen on M1 and Tourism, as panel
 (docs/benchmarks.md, "Averaging with the Theta method"). One series that trains its own networks does
 not average (on AirPassengers its 19 validation windows chose half Theta, and the test year lost:
 MAE 21.5 against 8.9), nor does a quantile or distribution head."""
+HOLT_WINTERS_WEIGHTS = (0.0, 0.25, 0.5)
+"""The weights of damped additive Holt-Winters (:mod:`lstmlab.forecast.holt_winters`) in the point forecast,
+where Theta's apply, chosen with them: with Theta, Holt-Winters and seasonal naive together at most half
+(the LSTM keeps at least half). Chosen on M1 and Tourism (docs/benchmarks.md, "Averaging with
+Holt-Winters")."""
 CHOICES = {0.0: "lstm", 1.0: "seasonal_naive"}  # a weight of seasonal naive -> choice_ ("blend" in between)
 MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
 
 
-def choice_of(blend: float, theta: float) -> str:
-    """What a point forecast with these weights of seasonal naive and Theta is: "lstm", "seasonal_naive" or
-    "blend"."""
-    return "blend" if theta else CHOICES.get(blend, "blend")
+def choice_of(blend: float, theta: float, holt_winters: float = 0.0) -> str:
+    """What a point forecast with these weights of seasonal naive, Theta and Holt-Winters is: "lstm",
+    "seasonal_naive" or "blend"."""
+    return "blend" if theta or holt_winters else CHOICES.get(blend, "blend")
 
 
 @dataclass(frozen=True)
@@ -267,8 +273,9 @@ class LSTMForecaster(BaseForecaster):
     sample : "series" (every series weighs the same: the default) or "window" (long series weigh more).
     fallback : forecast whichever did best on validation of the LSTM, seasonal naive and, for a trained
         panel or a pre-trained ensemble, the LSTM's averages with a quarter or a half of the optimised
-        Theta method (:data:`THETA_WEIGHTS`), and for a trained panel also with a quarter, a half or
-        three quarters of seasonal naive (:data:`BLEND_WEIGHTS`). False: the LSTM alone.
+        Theta method, of damped additive Holt-Winters, or a quarter of each (:data:`THETA_WEIGHTS`,
+        :data:`HOLT_WINTERS_WEIGHTS`), and for a trained panel also with a quarter, a half or three
+        quarters of seasonal naive (:data:`BLEND_WEIGHTS`). False: the LSTM alone.
     seed : seeds initialisation, dropout and sampling (the global RNG is left untouched).
     device : "auto" (CUDA, else MPS, else CPU), "cpu", "cuda" or "mps": where the networks train and
         forecast; forecasts come back to the CPU. Reproducible on the CPU.
@@ -329,9 +336,11 @@ class LSTMForecaster(BaseForecaster):
     config_ : ResolvedConfig, every setting used. model_ : the torch ModuleList of members.
     choice_ : "lstm", "seasonal_naive" (the fallback) or "blend". blend_ : the weight of seasonal naive
     in the point forecast (0: the LSTM alone, 1: seasonal naive); theta_ : that of the optimised Theta
-    method (:mod:`lstmlab.forecast.theta`); the LSTM has the rest. validation_ : the number of
-    validation windows, the weights chosen ("blend", "theta_weight") and the mean absolute errors on them
-    of the LSTM, of seasonal naive (and of Theta, "theta") and of the average chosen ("chosen"), in normalised
+    method (:mod:`lstmlab.forecast.theta`); holt_winters_ : that of damped additive Holt-Winters
+    (:mod:`lstmlab.forecast.holt_winters`); the LSTM has the rest. validation_ : the number of validation
+    windows, the weights chosen ("blend", "theta_weight", "holt_winters_weight") and the mean absolute
+    errors on them of the LSTM, of seasonal naive (and of Theta, "theta", and Holt-Winters,
+    "holt_winters") and of the average chosen ("chosen"), in normalised
     units (MASE with the "history" and "mase" scalers; with ``loss="mape"`` their mean absolute
     percentage errors, as fractions). history_ : the validation run's TrainResult
     (None without validation windows). calibration_scores_ : (n_cal, H) conformal scores of the
@@ -373,8 +382,9 @@ class LSTMForecaster(BaseForecaster):
 
     @property
     def choice_(self) -> str:
-        """What the point forecast is, from ``blend_`` and ``theta_``: "lstm", "seasonal_naive" or "blend"."""
-        return choice_of(self.blend_, self.theta_)
+        """What the point forecast is, from ``blend_``, ``theta_`` and ``holt_winters_``: "lstm",
+        "seasonal_naive" or "blend"."""
+        return choice_of(self.blend_, self.theta_, self.holt_winters_)
 
     @property
     def min_history(self) -> int:
@@ -677,7 +687,7 @@ class LSTMForecaster(BaseForecaster):
         # 1. Validation run: the whole ensemble, trained before each series' validation windows, so that
         #    the errors that choose among the LSTM, seasonal naive and their averages (and calibrate the
         #    intervals) are those of the median forecast that ships, not of one member.
-        self.validation_, self.blend_, self.theta_ = {"windows": int(len(vs))}, 0.0, 0.0
+        self.validation_, self.blend_, self.theta_, self.holt_winters_ = {"windows": int(len(vs))}, 0.0, 0.0, 0.0
         keep = recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION)  # (n_val,) the windows that calibrate
         starts = [None] * len(cfg.input_sizes)  # where each final member starts: fresh weights, or its validation run's
         if len(vs):
@@ -703,9 +713,11 @@ class LSTMForecaster(BaseForecaster):
                 self.cqr_scores_ = cqr_scores(point[keep], actual[keep], val.scale[keep])  # (P, n_cal, H), normalised
                 point = point[..., len(cfg.quantiles) // 2]  # (n_val, H), the 0.5 quantile
             if len(series) > 1 and fam is None and not cfg.quantiles:  # a panel's point: averages too
-                # Theta from each window's history, seasonally adjusted by indices from before validation
+                # Theta and Holt-Winters from each window's history, seasonally adjusted (Theta) or started (Holt-
+                # Winters) by indices from before validation
                 indices = val_indices if cfg.seasonal else panel_indices(arrays, m, origins.val_lo)
-                self._choose(point, val, keep, BLEND_WEIGHTS, theta_forecasts(arrays, indices, vs, vt, H))
+                self._choose(point, val, keep, BLEND_WEIGHTS, theta_forecasts(arrays, indices, vs, vt, H),
+                             holt_winters_forecasts(arrays, m, vs, vt, H, ends=origins.val_lo))
             else:
                 self._choose(point, val, keep)
         else:
@@ -724,40 +736,44 @@ class LSTMForecaster(BaseForecaster):
         self.model_.eval()
 
     def _choose(self, point: np.ndarray, val: Batch, keep: np.ndarray, grid: tuple = (0.0, 1.0),
-                theta: np.ndarray | None = None) -> None:
+                theta: np.ndarray | None = None, holt_winters: np.ndarray | None = None) -> None:
         """Score the forecasts ``point`` (n, H) of the windows ``val`` against seasonal naive's and the
-        weighted averages of the two with seasonal naive's weights ``grid`` (and, given the Theta method's
-        forecasts ``theta`` (n, H), of the three with Theta's weights :data:`THETA_WEIGHTS`), keep the best
-        (among equals the most Theta, then the most seasonal naive; with ``fallback=False`` the LSTM), and
-        keep its scores on the windows ``keep`` (n,) bool to calibrate the intervals: on the metric the
-        networks were trained for (the percentage error with ``loss="mape"``, else the error in normalised
-        units: MASE with the "history" and "mase" scalers)."""
+        weighted averages of the two with seasonal naive's weights ``grid`` (and, given the forecasts of the
+        Theta method and Holt-Winters, ``theta`` and ``holt_winters`` (n, H), of them all with their weights
+        :data:`THETA_WEIGHTS` and :data:`HOLT_WINTERS_WEIGHTS`), keep the best (among equals the most
+        Holt-Winters, Theta, then seasonal naive; with ``fallback=False`` the LSTM), and keep its scores on
+        the windows ``keep`` (n,) bool to calibrate the intervals: on the metric the networks were trained for
+        (the percentage error with ``loss="mape"``, else the error in normalised units: MASE with the
+        "history" and "mase" scalers)."""
         cfg = self.config_
         actual = val.decode(val.y.astype(np.float64))
         signed = (actual - point) / val.scale[:, None]  # (n, H), normalised
         naive_signed = (val.y - val.base).astype(np.float64)
-        theta_signed = 0.0 if theta is None else (actual - theta) / val.scale[:, None]
-        pairs = [(w, v) for v in (THETA_WEIGHTS if theta is not None else (0.0,)) for w in grid
-                 if v == 0 or w + v <= 0.5]  # with Theta, the LSTM keeps at least half
+        others = [(actual - f) / val.scale[:, None] if f is not None else 0.0 for f in (theta, holt_winters)]
+        options = [(w, v, u) for u in (HOLT_WINTERS_WEIGHTS if holt_winters is not None else (0.0,))
+                   for v in (THETA_WEIGHTS if theta is not None else (0.0,)) for w in grid
+                   if v + u == 0 or w + v + u <= 0.5]  # with Theta or Holt-Winters, the LSTM keeps at least half
         weight = val.percentage_weights() if cfg.loss == "mape" else 1.0  # normalised -> percentage
 
-        def mixed(w: float, v: float) -> np.ndarray:
-            return (1 - w - v) * signed + w * naive_signed + v * theta_signed
+        def mixed(w: float, v: float, u: float) -> np.ndarray:
+            return (1 - w - v - u) * signed + w * naive_signed + v * others[0] + u * others[1]
 
         def error(e: np.ndarray) -> float:
             out = float((np.abs(e) * weight).mean())
             return out if np.isfinite(out) else np.inf  # a non-finite forecast never wins
 
-        errors = [error(mixed(w, v)) for w, v in pairs]
-        best = len(pairs) - 1 - int(np.argmin(errors[::-1])) if cfg.fallback else 0
-        w, v = pairs[best]
-        chosen = mixed(w, v)
+        errors = [error(mixed(*o)) for o in options]
+        best = len(options) - 1 - int(np.argmin(errors[::-1])) if cfg.fallback else 0
+        w, v, u = options[best]
+        chosen = mixed(w, v, u)
         self.calibration_scores_, self.signed_errors_ = np.abs(chosen[keep]), chosen[keep]
-        self.blend_, self.theta_ = w, v
-        self.validation_ |= {"lstm": errors[0], "seasonal_naive": errors[pairs.index((grid[-1], 0.0))],
+        self.blend_, self.theta_, self.holt_winters_ = w, v, u
+        self.validation_ |= {"lstm": errors[0], "seasonal_naive": errors[options.index((grid[-1], 0.0, 0.0))],
                              "blend": w, "chosen": errors[best]}
         if theta is not None:
-            self.validation_ |= {"theta": error(theta_signed), "theta_weight": v}
+            self.validation_ |= {"theta": error(others[0]), "theta_weight": v}
+        if holt_winters is not None:
+            self.validation_ |= {"holt_winters": error(others[1]), "holt_winters_weight": u}
         if w == 1:
             log.warning("the LSTM's validation error %.4g is not below seasonal naive's %.4g, nor is any average "
                         "with it: forecasting seasonal naive (fallback=False keeps the LSTM)", errors[0],
@@ -819,16 +835,17 @@ class LSTMForecaster(BaseForecaster):
         lengths = np.array([len(s.values) for s in series])
         origins = _origins(lengths, H, m, cfg.val_fraction)
         vs, vt = some_windows(origins.lo, origins.hi, MAX_VALIDATION, [cfg.seed, 2])
-        self.validation_, self.blend_, self.theta_ = {"windows": int(len(vs))}, 0.0, 0.0
+        self.validation_, self.blend_, self.theta_, self.holt_winters_ = {"windows": int(len(vs))}, 0.0, 0.0, 0.0
         if not len(vs):
             self.calibration_scores_ = self.signed_errors_ = np.zeros((0, H))
             return
         arrays = [s.values for s in series]
         # scales floored by each series' scale before its first scored window (none of their targets)
         panel = Panel(arrays, m, self.config_.scaler, self.config_.loc, self.config_.scale).with_scale_end(origins.lo)
-        theta = self._window_forecasts(arrays, vs, vt, self._theta)  # each from its window's history, as predict
+        # Theta and Holt-Winters each from its window's history, as predict makes them
+        theta, holt_winters = (self._window_forecasts(arrays, vs, vt, f) for f in (self._theta, self._holt_winters))
         self._choose(self._window_forecasts(arrays, vs, vt), panel.batch(vs, vt, self.config_.input_sizes[0], H),
-                     recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION), theta=theta)
+                     recent(origins.hi[vs] - 1 - vt, MIN_CALIBRATION), theta=theta, holt_winters=holt_winters)
 
     def _window_forecasts(self, arrays: list[np.ndarray], sidx: np.ndarray, origin: np.ndarray,
                           forecast: Callable[[list[np.ndarray]], np.ndarray] | None = None,
@@ -881,7 +898,7 @@ class LSTMForecaster(BaseForecaster):
 
     def _forecast_many(self, histories: list[np.ndarray]) -> np.ndarray:
         """Forecasts (N, H) from N histories of any lengths, in batched forward passes."""
-        cfg, w, v = self.config_, self.blend_, self.theta_
+        cfg, w, v, u = self.config_, self.blend_, self.theta_, self.holt_winters_
         if w > 0:
             panel = Panel(histories, cfg.seasonal_period, cfg.scaler, cfg.loc, cfg.scale)
             naive = panel.seasonal_naive(np.arange(len(panel)), panel.lengths, cfg.horizon)
@@ -891,10 +908,11 @@ class LSTMForecaster(BaseForecaster):
         if cfg.distribution:
             return _constants_kept(cfg.family.median(out), histories)  # the distribution's median is the point
         out = out[..., len(cfg.quantiles) // 2] if cfg.quantiles else out  # the 0.5 quantile is the point
-        if w == v == 0:
+        if w == v == u == 0:
             return out
-        # shrunk towards seasonal naive and averaged with the Theta method
-        return (1 - w - v) * out + (w * naive if w else 0.0) + (v * self._theta(histories) if v else 0.0)
+        # shrunk towards seasonal naive and averaged with the Theta method and Holt-Winters
+        return ((1 - w - v - u) * out + (w * naive if w else 0.0) + (v * self._theta(histories) if v else 0.0)
+                + (u * self._holt_winters(histories) if u else 0.0))
 
     def _theta(self, histories: list[np.ndarray]) -> np.ndarray:
         """The Theta method's forecasts (N, H) from N histories, seasonally adjusted by indices from each
@@ -905,6 +923,13 @@ class LSTMForecaster(BaseForecaster):
             panel_indices(histories, cfg.seasonal_period)
         lengths = np.array([len(h) for h in histories])
         out = theta_forecasts(histories, indices, np.arange(len(histories)), lengths, cfg.horizon)
+        return _constants_kept(out, histories)
+
+    def _holt_winters(self, histories: list[np.ndarray]) -> np.ndarray:
+        """Damped additive Holt-Winters' forecasts (N, H) from N histories, seasonal states started by each."""
+        lengths = np.array([len(h) for h in histories])
+        out = holt_winters_forecasts(histories, self.config_.seasonal_period, np.arange(len(histories)), lengths,
+                                     self.config_.horizon)
         return _constants_kept(out, histories)
 
     def _ensemble(self, histories: list[np.ndarray]) -> np.ndarray:

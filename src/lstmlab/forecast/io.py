@@ -30,15 +30,15 @@ from lstmlab.errors import LstmlabError, LstmlabTypeError
 from lstmlab.forecast.covariates import SeriesCovariates
 from lstmlab.forecast.data import SeriesData
 
-FORMAT, VERSION = "lstmlab-forecaster", 11  # 2: an ensemble of members with their own input sizes; 3: quantile
+FORMAT, VERSION = "lstmlab-forecaster", 12  # 2: an ensemble of members with their own input sizes; 3: quantile
 # heads; 4: members that may forecast further than the horizon (a pre-trained ensemble) and their source;
 # 5: covariates (their names and scalings in the settings, the fitted series' covariates in state.json);
 # 6: whether training used mixed precision; 7: distribution heads (their family in the settings, the validation
 # forecasts and PIT values in state.json) and the signed validation errors behind sample paths; 8: whether the
 # networks read seasonally adjusted series; 9: the weight of seasonal naive in the point forecast ("blend");
 # 10: how the final networks were trained (final_steps: 0, from fresh weights, before); 11: the weight of the
-# Theta method in the point forecast ("theta")
-READS = (2, 3, 4, 5, 6, 7, 8, 9, 10, 11)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
+# Theta method in the point forecast ("theta"); 12: that of Holt-Winters ("holt_winters")
+READS = (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)  # a version 2 directory is a point forecaster (no quantiles, no CQR scores)
 BEFORE = {2: {"quantiles": []}, 3: {"net_horizon": 0, "pretrained": ""}}  # settings a version predates, with
 BEFORE[2] |= BEFORE[3]  # their values then
 BEFORE[4] = {"past_covariates": [], "future_covariates": [], "static_covariates": [], "covariate_scaling": None,
@@ -118,7 +118,7 @@ def save(model, path: str | Path) -> Path:
                  "covariates": None if covs is None else [{"steps": c.steps.tolist(), "static": c.static.tolist(),
                                                            "codes": c.codes.tolist()} for c in covs],
                  "calibration_scores": model.calibration_scores_.tolist(), "choice": model.choice_,
-                 "blend": model.blend_, "theta": model.theta_,
+                 "blend": model.blend_, "theta": model.theta_, "holt_winters": model.holt_winters_,
                  "cqr_scores": None if model.cqr_scores_ is None else model.cqr_scores_.tolist(),
                  "signed_errors": None if model.signed_errors_ is None else model.signed_errors_.tolist(),
                  "pit": None if model.pit_ is None else model.pit_.tolist(),
@@ -236,9 +236,11 @@ def load(path: str | Path):
         choice, validation = str(state["choice"]), dict(state["validation"])
         blend = float(state["blend"] if config["version"] >= 9 else choice == "seasonal_naive")  # before 9: 0 or 1
         theta = float(state["theta"] if config["version"] >= 11 else 0.0)
-        if not (0 <= blend and 0 <= theta and blend + theta <= 1) or \
-                choice != choice_of(blend, theta):
-            raise ValueError(f"choice {choice!r} with the weights of seasonal naive {blend!r} and Theta {theta!r}")
+        holt_winters = float(state["holt_winters"] if config["version"] >= 12 else 0.0)
+        if not (0 <= blend and 0 <= theta and 0 <= holt_winters and blend + theta + holt_winters <= 1) or \
+                choice != choice_of(blend, theta, holt_winters):
+            raise ValueError(f"choice {choice!r} with the weights of seasonal naive {blend!r}, Theta {theta!r} and "
+                             f"Holt-Winters {holt_winters!r}")
     except (LstmlabError, KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as exc:
         raise LstmlabError(f"model directory {path} is inconsistent: {exc}") from None
     net.eval()
@@ -247,4 +249,5 @@ def load(path: str | Path):
     model.calibration_scores_, model.cqr_scores_ = scores, cqr
     model.signed_errors_, model.pit_, model.dist_validation_ = signed, pit, dist
     model.history_, model.validation_, model.blend_, model.theta_ = history, validation, blend, theta
+    model.holt_winters_ = holt_winters
     return model

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from lstmlab.forecast.seasonality import factors
+from lstmlab.forecast.smoothing import by_chunks
 
 ALPHAS = np.linspace(0.05, 1.0, 20)
 """The smoothing weights searched (a grid: vectorised over series and origins, and never stuck in a local
@@ -54,29 +55,13 @@ def theta_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndar
     horizon : steps ahead.
     """
     sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
-    out = np.empty((len(sidx), horizon))
-    if not len(sidx):
-        return out
-    used, row = np.unique(sidx, return_inverse=True)  # the series read, and each window's row among them
-    last = np.zeros(len(used), dtype=np.int64)
-    np.maximum.at(last, row, origin)  # the longest history read of each series
-    rank = np.empty(len(used), dtype=np.int64)
-    rank[np.argsort(-last, kind="stable")] = np.arange(len(used))  # rows longest first
-    used[rank], last[rank], row = used.copy(), last.copy(), rank[row]
-    by_row = np.argsort(row, kind="stable")
-    lo = 0
-    while lo < len(used):  # a chunk of series at a time, at most CHUNK cells (the first is the longest)
-        hi = min(len(used), lo + max(1, CHUNK // int(last[lo])))
-        w = by_row[np.searchsorted(row[by_row], lo):np.searchsorted(row[by_row], hi)]  # their windows
-        x = np.zeros((hi - lo, int(last[lo])))  # (S, T) adjusted values, zero beyond what is read
-        for r, (i, n) in enumerate(zip(used[lo:hi], last[lo:hi])):
-            x[r, :n] = arrays[i][:n] / indices[i, np.arange(n) % indices.shape[1]]
-        first = x[:, 0].copy()  # the method moves with a constant shift: fitted from the first value, so
-        x -= first[:, None]  # that the squared errors' sums are not swamped by a large level
-        level, alpha, drift = _fit(x, row[w] - lo, origin[w])  # (len(w),) each
-        g = (1 - (1 - alpha) ** (origin[w] + 1.0)) / alpha  # g_n, n = origin
-        out[w] = (first[row[w] - lo] + level)[:, None] + drift[:, None] * (np.arange(horizon) + g[:, None])
-        lo = hi
+
+    def fit(x: np.ndarray, series: np.ndarray, row: np.ndarray, at: np.ndarray) -> np.ndarray:
+        level, alpha, drift = _fit(x, row, at)  # (w,) each
+        g = (1 - (1 - alpha) ** (at + 1.0)) / alpha  # g_n, n = origin
+        return level[:, None] + drift[:, None] * (np.arange(horizon) + g[:, None])
+
+    out = by_chunks(arrays, sidx, origin, horizon, CHUNK, fit, indices)
     return out * factors(indices, sidx, origin[:, None] + np.arange(horizon))
 
 
