@@ -23,20 +23,23 @@ from bench_fcomp import DATASETS, GROUPS, load, scores
 
 
 def lstmlab_theta(series: list[dict], horizon: int) -> np.ndarray:
-    from lstmlab.forecast.seasonality import panel_indices
-    from lstmlab.forecast.theta import theta_forecasts
-
-    arrays = [np.asarray(s["x"], dtype=np.float64) for s in series]
-    lengths = np.array([len(a) for a in arrays])
-    return theta_forecasts(arrays, panel_indices(arrays, series[0]["m"]), np.arange(len(arrays)), lengths, horizon)
+    return _lstmlab("theta", series, horizon)
 
 
 def lstmlab_holt_winters(series: list[dict], horizon: int) -> np.ndarray:
-    from lstmlab.forecast.holt_winters import holt_winters_forecasts
+    return _lstmlab("holt_winters", series, horizon)
 
+
+def _lstmlab(name: str, series: list[dict], horizon: int) -> np.ndarray:
+    """lstmlab's ``name`` (theta or holt_winters) forecasts of every series at once, adjusted by its indices."""
+    import importlib
+
+    from lstmlab.forecast.seasonality import panel_indices
+
+    method = getattr(importlib.import_module(f"lstmlab.forecast.{name}"), f"{name}_forecasts")
     arrays = [np.asarray(s["x"], dtype=np.float64) for s in series]
     lengths = np.array([len(a) for a in arrays])
-    return holt_winters_forecasts(arrays, series[0]["m"], np.arange(len(arrays)), lengths, horizon)
+    return method(arrays, panel_indices(arrays, series[0]["m"]), np.arange(len(arrays)), lengths, horizon)
 
 
 def statsforecast_model(name: str):

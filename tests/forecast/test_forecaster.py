@@ -270,6 +270,7 @@ def test_validation_may_average_with_holt_winters_too(seasonal, tmp_path):
     from lstmlab.forecast.holt_winters import holt_winters_forecasts
     from lstmlab.forecast.io import load, save
     from lstmlab.forecast.panel import Panel
+    from lstmlab.forecast.seasonality import panel_indices
 
     two = pd.concat([seasonal.rename("y").rename_axis("ds").reset_index().assign(unique_id=k) for k in "ab"])
     f = LSTMForecaster(horizon=3, seasonal_period=12, **TINY).fit(two)
@@ -292,7 +293,7 @@ def test_validation_may_average_with_holt_winters_too(seasonal, tmp_path):
     # the forecast that ships is that average, of forecasts from the whole history; a saved model keeps it
     histories = [y[:150], y]
     lstm = f._ensemble(histories)
-    hw = holt_winters_forecasts(histories, 12, np.arange(2), np.array([150, len(y)]), 3)
+    hw = holt_winters_forecasts(histories, panel_indices(histories, 12), np.arange(2), np.array([150, len(y)]), 3)
     out = f.predict(y=pd.concat([two[two.unique_id == "a"].iloc[:150], two[two.unique_id == "b"]]))
     np.testing.assert_allclose(out["y_hat"].to_numpy().reshape(2, 3), 0.5 * lstm + 0.5 * hw, rtol=1e-6)
     back = load(save(f, tmp_path / "m"))

@@ -1,24 +1,26 @@
-"""Additive Holt-Winters with a damped trend, for many series and forecast origins at once.
+"""Holt-Winters with a damped trend, for many series and forecast origins at once.
 
 Exponential smoothing of a level l, a damped trend b and m seasonal states s (Gardner and McKenzie's
-damped trend with additive seasonality; the ETS(A,Ad,A) model's point forecasts, Hyndman et al. 2008).
-For a history x_0 .. x_{n-1}:
+damped trend with additive seasonal states; the point forecasts of the ETS(A,Ad,A) model, Hyndman et al.
+2008), on the series seasonally adjusted by the multiplicative indices of
+:mod:`lstmlab.forecast.seasonality` (the Theta method's adjustment), so that the states carry what the
+fixed indices miss: a season that changes, or one the seasonality test did not accept. For an adjusted
+history x_0 .. x_{n-1}:
 
 - the one-step forecast of x_t is f_t = l_{t-1} + φ b_{t-1} + s_{t-m}, its error e_t = x_t - f_t;
 - l_t = l_{t-1} + φ b_{t-1} + α e_t, b_t = φ b_{t-1} + β e_t, s_t = s_{t-m} + γ e_t;
-- the seasonal states start from the additive indices of :func:`~lstmlab.forecast.seasonality.additive_indices`
-  (of the values the caller says, before every origin asked for); the initial level and trend are those of
-  least squared one-step errors (the errors are affine in them: closed form); (α, β, γ, φ) is the point of
-  :data:`GRID` with the least squared error;
-- the forecast h steps ahead is l_{n-1} + (φ + ... + φ^h) b_{n-1} + its season's state, at least 0 when the
-  history is (a non-negative series is not forecast below zero).
+- the seasonal states start at 0; the initial level and trend are those of least squared one-step
+  errors (the errors are affine in them: closed form); (α, β, γ, φ) is the point of :data:`GRID` with the
+  least squared error;
+- the forecast h steps ahead is l_{n-1} + (φ + ... + φ^h) b_{n-1} + its season's state, times its index,
+  and at least 0 when the history is (a non-negative series is not forecast below zero).
 
 statsforecast's AutoETS chooses among ETS models by AICc with continuous parameters; this one searches
 one model family on a grid. On M1 and Tourism (development data, each series' training part, scored
-on its test part; ``benchmarks/bench_statistical.py``) it scores mean MASE 3.805, 1.661, 1.036 (M1
-yearly, quarterly, monthly) and 2.595, 1.570, 1.579 (Tourism), beside AutoETS' 3.950, 1.659, 1.090 and
-2.790, 1.599, 1.531 (docs/benchmarks.md, "Averaging with Holt-Winters"). A panel forecaster averages
-it with its networks' where validation says so.
+on its test part; ``benchmarks/bench_statistical.py``) it scores mean MASE 3.805, 1.674, 1.058 (M1
+yearly, quarterly, monthly) and 2.595, 1.533, 1.531 (Tourism), beside AutoETS' 3.950, 1.659, 1.090 and
+2.790, 1.599, 1.531 (docs/benchmarks.md, "Averaging with Holt-Winters"). A trained panel averages it with
+its networks' where validation says so.
 """
 
 from __future__ import annotations
@@ -27,63 +29,59 @@ import itertools
 
 import numpy as np
 
-from lstmlab.forecast.seasonality import additive_indices
+from lstmlab.forecast.seasonality import factors
 from lstmlab.forecast.smoothing import by_chunks
 
 GRID = np.array([(a, a * b, g * (1 - a), p) for a, b, g, p in itertools.product(
     (0.1, 0.3, 0.5, 0.8), (0.0, 0.1), (0.0, 0.1, 0.3), (0.9, 0.98))])
 """(α, β, γ, φ) searched: α in 0.1 .. 0.8, β as 0 or a tenth of α, γ as 0, 0.1 or 0.3 of 1 - α, φ 0.9 or
-0.98 (48 points; without a season, γ = 0 only: 16). Chosen on M1 and Tourism among grids of 24, 36, 48
-and 252 points: better than the 252-point one in four groups of six, and a fifth of its cost
-(docs/benchmarks.md, "Averaging with Holt-Winters")."""
+0.98 (48 points; without a season, γ = 0 only: 16). Chosen on M1 and Tourism (docs/benchmarks.md,
+"Averaging with Holt-Winters")."""
 
 CELLS = 2_000_000
 """Values of the (series x grid points x season) state arrays smoothed at once, at most: a few tens of MB."""
 
 
-def holt_winters_forecasts(arrays: list[np.ndarray], season: int, sidx: np.ndarray, origin: np.ndarray,
-                           horizon: int, ends: np.ndarray | None = None) -> np.ndarray:
-    """Damped additive Holt-Winters forecasts (n, horizon) of the windows (``sidx``, ``origin``).
+def holt_winters_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndarray, origin: np.ndarray,
+                           horizon: int) -> np.ndarray:
+    """Damped Holt-Winters forecasts (n, horizon) of the windows (``sidx``, ``origin``) of the series ``arrays``.
 
     Parameters
     ----------
     arrays : N series, each a 1-D float array.
-    season : m (1: no season).
+    indices : (N, m) multiplicative seasonal indices of each series (all 1: not seasonal), positions
+        counted from each series' first value; they must come from values before every origin asked for.
+        m is the season of the smoothing's seasonal states too (1: none).
     sidx : (n,) the series of each window.
     origin : (n,) each window's history length, 1 <= origin <= len(series).
     horizon : steps ahead.
-    ends : (N,) optional: the starting seasonal states of series i from its first ``ends[i]`` values
-        (default: all); each must be at most every origin of its series asked for, so that no value after
-        an origin is read.
     """
-    m = max(int(season), 1)
+    sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
+    m = indices.shape[1]
     grid = GRID if m > 1 else GRID[GRID[:, 2] == 0]
-    ends = [len(a) for a in arrays] if ends is None else ends
 
     def fit(x: np.ndarray, series: np.ndarray, row: np.ndarray, at: np.ndarray) -> np.ndarray:
-        init = np.stack([additive_indices(arrays[i][:int(ends[i])], m) for i in series])  # (S, m)
-        return _fit(x, init, grid, row, at, horizon)
+        return _fit(x, m, grid, row, at, horizon)
 
-    out = by_chunks(arrays, sidx, origin, horizon, max(1, CELLS // (len(grid) * m)), fit)
+    out = by_chunks(arrays, sidx, origin, horizon, max(1, CELLS // (len(grid) * m)), fit, indices)
+    out *= factors(indices, sidx, origin[:, None] + np.arange(horizon))
     least = np.array([np.min(arrays[i][:t]) for i, t in zip(sidx, origin)])  # (n,) of each history
     return np.where(least[:, None] >= 0, np.maximum(out, 0.0), out) if len(out) else out
 
 
-def _fit(x: np.ndarray, init: np.ndarray, grid: np.ndarray, row: np.ndarray, origin: np.ndarray,
-         horizon: int) -> np.ndarray:
-    """Forecasts (w, horizon) of the windows (``row``, ``origin``) of the rows of ``x`` (S, T), seasonal
-    states starting at ``init`` (S, m), fitted as the module says.
+def _fit(x: np.ndarray, m: int, grid: np.ndarray, row: np.ndarray, origin: np.ndarray, horizon: int) -> np.ndarray:
+    """Forecasts (w, horizon) of the windows (``row``, ``origin``) of the rows of ``x`` (S, T), with m
+    seasonal states, fitted as the module says.
 
     Smoothing from a zero level and trend gives errors u_t; a unit initial level (or trend) with no data
     gives one-step forecasts q_t that depend on the grid point only. The errors from (l, b) are then
     u_t - l q^l_t - b q^b_t: linear least squares in (l, b) for every grid point, from the running sums of
     u², u q and q q'; where they cannot be told apart (one value) the trend is 0."""
     S, T = x.shape
-    m = init.shape[1]
     alpha, beta, gamma, phi = grid.T  # (P,) each
     P = len(grid)
     level, trend = np.zeros((S, P)), np.zeros((S, P))
-    states = np.repeat(init[:, None, :], P, axis=1)  # (S, P, m): states[..., j] for positions j mod m
+    states = np.zeros((S, P, m))  # states[..., j] for positions j mod m
     unit_level, unit_trend = np.zeros((2, P)), np.zeros((2, P))  # runs 0 and 1: a unit initial level, trend
     unit_level[0], unit_trend[1] = 1.0, 1.0
     unit_states = np.zeros((2, P, m))

@@ -42,35 +42,16 @@ def seasonal_indices(values: np.ndarray, season: int) -> np.ndarray:
     acf = np.array([xc[k:] @ xc[:n - k] for k in range(1, m + 1)]) / denom  # (m,) lags 1..m
     if abs(acf[-1]) <= Z90 * np.sqrt((1 + 2 * np.sum(acf[:-1] ** 2)) / n):
         return ones
-    trend, part, pos = _centred(x, m)
+    w = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+    trend = np.convolve(x, w, mode="valid")  # centred moving average, (n - len(w) + 1,)
+    off = (len(w) - 1) // 2
     if trend.min() <= 0:  # a season of zeros: no ratio to it
         return ones
-    idx = np.bincount(pos, weights=part / trend, minlength=m) / np.bincount(pos, minlength=m)
+    ratio = x[off:off + len(trend)] / trend
+    pos = np.arange(off, off + len(trend)) % m
+    idx = np.bincount(pos, weights=ratio, minlength=m) / np.bincount(pos, minlength=m)
     idx = idx / idx.mean()
     return idx if idx.min() > 0 else ones  # a position that is always zero cannot be divided by
-
-
-def additive_indices(values: np.ndarray, season: int) -> np.ndarray:
-    """The (m,) additive seasonal indices of one series: the difference of each value from the centred
-    moving average of one season, averaged per position in the season and centred on 0 (no test: all 0
-    only for a series shorter than two seasons, or m = 1). The starting seasonal states of
-    :mod:`lstmlab.forecast.holt_winters`, whose smoothing then adapts them."""
-    x = np.asarray(values, dtype=np.float64)
-    m, n = int(season), len(x)
-    if m <= 1 or n < 2 * m:
-        return np.zeros(max(m, 1))
-    trend, part, pos = _centred(x, m)
-    idx = np.bincount(pos, weights=part - trend, minlength=m) / np.bincount(pos, minlength=m)
-    return idx - idx.mean()
-
-
-def _centred(x: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The centred moving average of one season (2 x m for an even m) where it is defined, (k,), the values
-    there, (k,), and their positions in the season, (k,)."""
-    w = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
-    trend = np.convolve(x, w, mode="valid")  # (k,) = (n - len(w) + 1,)
-    off = (len(w) - 1) // 2
-    return trend, x[off:off + len(trend)], np.arange(off, off + len(trend)) % m
 
 
 def panel_indices(arrays: list[np.ndarray], season: int, ends: np.ndarray | None = None) -> np.ndarray:
