@@ -230,20 +230,26 @@ def test_validation_chooses_the_weighted_average_with_seasonal_naive_that_does_b
     assert f.blend_ in (0, 1)
 
 
-def test_validation_may_average_with_the_theta_method(seasonal, tmp_path):
-    from lstmlab.forecast import forecaster
-    from lstmlab.forecast.io import load, save
+def _two_series_fit(seasonal):
+    """A fitted two-series panel and 20 validation windows of the series, their actuals and seasonal naive's
+    errors (``gap``): what the tests of validation's averages score made-up forecasts on."""
     from lstmlab.forecast.panel import Panel
-    from lstmlab.forecast.seasonality import panel_indices
-    from lstmlab.forecast.theta import theta_forecasts
 
     two = pd.concat([seasonal.rename("y").rename_axis("ds").reset_index().assign(unique_id=k) for k in "ab"])
     f = LSTMForecaster(horizon=3, seasonal_period=12, **TINY).fit(two)
-    y = seasonal.to_numpy()
-    val = Panel([y], 12, f.config_.scaler).batch(np.zeros(20, int), np.arange(100, 120), 12, 3)
+    val = Panel([seasonal.to_numpy()], 12, f.config_.scaler).batch(np.zeros(20, int), np.arange(100, 120), 12, 3)
     actual, naive = val.decode(val.y.astype(np.float64)), val.decode(val.base.astype(np.float64))
-    keep = np.ones(20, dtype=bool)
-    gap = actual - naive
+    return f, two, val, actual, np.ones(20, dtype=bool), actual - naive
+
+
+def test_validation_may_average_with_the_theta_method(seasonal, tmp_path):
+    from lstmlab.forecast import forecaster
+    from lstmlab.forecast.io import load, save
+    from lstmlab.forecast.seasonality import panel_indices
+    from lstmlab.forecast.theta import theta_forecasts
+
+    f, two, val, actual, keep, gap = _two_series_fit(seasonal)
+    y = seasonal.to_numpy()
     f._choose(actual + gap, val, keep, forecaster.BLEND_WEIGHTS, actual - gap)  # Theta errs the other way
     assert (f.blend_, f.theta_, f.choice_) == (0.0, 0.5, "blend") and f.validation_["chosen"] < 1e-6
     assert f.validation_["theta"] == pytest.approx(f.validation_["lstm"]) and f.validation_["theta_weight"] == 0.5
@@ -269,15 +275,10 @@ def test_validation_may_average_with_holt_winters_too(seasonal, tmp_path):
     from lstmlab.forecast import forecaster
     from lstmlab.forecast.holt_winters import holt_winters_forecasts
     from lstmlab.forecast.io import load, save
-    from lstmlab.forecast.panel import Panel
     from lstmlab.forecast.seasonality import panel_indices
 
-    two = pd.concat([seasonal.rename("y").rename_axis("ds").reset_index().assign(unique_id=k) for k in "ab"])
-    f = LSTMForecaster(horizon=3, seasonal_period=12, **TINY).fit(two)
+    f, two, val, actual, keep, gap = _two_series_fit(seasonal)
     y = seasonal.to_numpy()
-    val = Panel([y], 12, f.config_.scaler).batch(np.zeros(20, int), np.arange(100, 120), 12, 3)
-    actual, naive = val.decode(val.y.astype(np.float64)), val.decode(val.base.astype(np.float64))
-    keep, gap = np.ones(20, dtype=bool), actual - naive
     far = actual + 9 * gap  # a Theta no average wants
     f._choose(actual + gap, val, keep, forecaster.BLEND_WEIGHTS, far, actual - gap)  # Holt-Winters errs the other way
     assert (f.blend_, f.theta_, f.holt_winters_, f.choice_) == (0.0, 0.0, 0.5, "blend")

@@ -29,7 +29,6 @@ import itertools
 
 import numpy as np
 
-from lstmlab.forecast.seasonality import factors
 from lstmlab.forecast.smoothing import by_chunks
 
 GRID = np.array([(a, a * b, g * (1 - a), p) for a, b, g, p in itertools.product(
@@ -44,18 +43,9 @@ CELLS = 2_000_000
 
 def holt_winters_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndarray, origin: np.ndarray,
                            horizon: int) -> np.ndarray:
-    """Damped Holt-Winters forecasts (n, horizon) of the windows (``sidx``, ``origin``) of the series ``arrays``.
-
-    Parameters
-    ----------
-    arrays : N series, each a 1-D float array.
-    indices : (N, m) multiplicative seasonal indices of each series (all 1: not seasonal), positions
-        counted from each series' first value; they must come from values before every origin asked for.
-        m is the season of the smoothing's seasonal states too (1: none).
-    sidx : (n,) the series of each window.
-    origin : (n,) each window's history length, 1 <= origin <= len(series).
-    horizon : steps ahead.
-    """
+    """Damped Holt-Winters forecasts (n, horizon) of the windows (``sidx``, ``origin``) of the series ``arrays``,
+    parameters as :func:`~lstmlab.forecast.theta.theta_forecasts`'; m, the width of ``indices``, is also the
+    number of seasonal states (1: none)."""
     sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
     m = indices.shape[1]
     grid = GRID if m > 1 else GRID[GRID[:, 2] == 0]
@@ -64,7 +54,6 @@ def holt_winters_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: 
         return _fit(x, m, grid, row, at, horizon)
 
     out = by_chunks(arrays, sidx, origin, horizon, max(1, CELLS // (len(grid) * m)), fit, indices)
-    out *= factors(indices, sidx, origin[:, None] + np.arange(horizon))
     least = np.array([np.min(arrays[i][:t]) for i, t in zip(sidx, origin)])  # (n,) of each history
     return np.where(least[:, None] >= 0, np.maximum(out, 0.0), out) if len(out) else out
 

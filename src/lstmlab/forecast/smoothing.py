@@ -13,11 +13,14 @@ from typing import Callable
 
 import numpy as np
 
+from lstmlab.forecast.seasonality import factors
+
 
 def by_chunks(arrays: list[np.ndarray], sidx: np.ndarray, origin: np.ndarray, horizon: int, cells: int,
               fit: Callable, indices: np.ndarray | None = None) -> np.ndarray:
-    """Forecasts (n, horizon) of the windows (``sidx``, ``origin``), each (n,), of the series ``arrays``
-    (divided by their multiplicative seasonal ``indices`` (N, m), if given, a chunk at a time).
+    """Forecasts (n, horizon) of the windows (``sidx``, ``origin``), each (n,), of the series ``arrays``; with
+    multiplicative seasonal ``indices`` (N, m), of the series divided by them (a chunk at a time), the
+    forecasts multiplied back by the indices of the steps ahead.
 
     The series read are taken longest first, as many at a time as keep ``rows x longest history`` at most
     ``cells`` (a longer series alone), so the padding of a chunk to its longest is small. For each chunk,
@@ -49,4 +52,4 @@ def by_chunks(arrays: list[np.ndarray], sidx: np.ndarray, origin: np.ndarray, ho
         x -= first[:, None]
         out[w] = first[row[w] - lo][:, None] + fit(x, used[lo:hi], row[w] - lo, origin[w])
         lo = hi
-    return out
+    return out if indices is None else out * factors(indices, sidx, origin[:, None] + np.arange(horizon))

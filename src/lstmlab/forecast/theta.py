@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstmlab.forecast.seasonality import factors
 from lstmlab.forecast.smoothing import by_chunks
 
 ALPHAS = np.linspace(0.05, 1.0, 20)
@@ -61,8 +60,7 @@ def theta_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndar
         g = (1 - (1 - alpha) ** (at + 1.0)) / alpha  # g_n, n = origin
         return level[:, None] + drift[:, None] * (np.arange(horizon) + g[:, None])
 
-    out = by_chunks(arrays, sidx, origin, horizon, CHUNK, fit, indices)
-    return out * factors(indices, sidx, origin[:, None] + np.arange(horizon))
+    return by_chunks(arrays, sidx, origin, horizon, CHUNK, fit, indices)
 
 
 def _fit(x: np.ndarray, row: np.ndarray, origin: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
