@@ -37,8 +37,9 @@ GRID = np.array([(a, a * b, g * (1 - a), p) for a, b, g, p in itertools.product(
 0.98 (48 points; without a season, γ = 0 only: 16). Chosen on M1 and Tourism (docs/benchmarks.md,
 "Averaging with Holt-Winters")."""
 
-CELLS = 2_000_000
-"""Values of the (series x grid points x season) state arrays smoothed at once, at most: a few tens of MB."""
+CELLS = 500_000
+"""Values of the (series x grid points x season) state arrays smoothed at once, at most (4 MB each; at
+2,000,000 the 100,000-series benchmark's memory grew by 16 MiB more)."""
 
 
 def holt_winters_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndarray, origin: np.ndarray,
