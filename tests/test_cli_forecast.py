@@ -186,20 +186,23 @@ def test_seasonal_adjust_flag(long_csv, tmp_path, flag, seasonal):
     assert load(out / "model").config_.seasonal is seasonal  # a monthly panel: adjusted unless turned off
 
 
-@pytest.mark.parametrize("blend, theta, choice, says", [
-    (0.0, 0.0, "lstm", "the LSTM forecasts"),
-    (1.0, 0.0, "seasonal_naive", "seasonal naive forecasts (the LSTM lost)"),
-    (0.25, 0.0, "blend", "0.75 x the LSTM + 0.25 x seasonal naive forecasts (that average: 0.700)"),
-    (0.25, 0.25, "blend", "0.5 x the LSTM + 0.25 x seasonal naive + 0.25 x Theta forecasts (that average: 0.700)"),
-    (0.0, 0.5, "blend", "0.5 x the LSTM + 0.5 x Theta forecasts (that average: 0.700)"),
+@pytest.mark.parametrize("blend, theta, hw, choice, says", [
+    (0.0, 0.0, 0.0, "lstm", "the LSTM forecasts"),
+    (1.0, 0.0, 0.0, "seasonal_naive", "seasonal naive forecasts (the LSTM lost)"),
+    (0.25, 0.0, 0.0, "blend", "0.75 x the LSTM + 0.25 x seasonal naive forecasts (that average: 0.700)"),
+    (0.25, 0.25, 0.0, "blend", "0.5 x the LSTM + 0.25 x seasonal naive + 0.25 x Theta forecasts (that average: 0.700)"),
+    (0.0, 0.5, 0.0, "blend", "0.5 x the LSTM + 0.5 x Theta forecasts (that average: 0.700)"),
+    (0.0, 0.25, 0.25, "blend", "0.5 x the LSTM + 0.25 x Theta + 0.25 x Holt-Winters forecasts (that average: 0.700)"),
 ])
-def test_the_fit_says_what_validation_chose(blend, theta, choice, says):
+def test_the_fit_says_what_validation_chose(blend, theta, hw, choice, says):
     from types import SimpleNamespace
 
     from lstmlab.cli.forecast import _choice_line
 
-    model = SimpleNamespace(blend_=blend, theta_=theta, holt_winters_=0.0, choice_=choice,
+    model = SimpleNamespace(blend_=blend, theta_=theta, holt_winters_=hw, choice_=choice,
                             config_=SimpleNamespace(pretrained="", loss="mae", scaler="history"),
-                            validation_={"windows": 40, "lstm": 0.8, "seasonal_naive": 0.9, "chosen": 0.7, "theta": 0.85})
+                            validation_={"windows": 40, "lstm": 0.8, "seasonal_naive": 0.9, "chosen": 0.7, "theta": 0.85,
+                                         "holt_winters": 0.83})
     line = _choice_line(model)
-    assert line == f"validation, MASE over 40 windows: LSTM 0.800, seasonal naive 0.900, Theta 0.850: {says}"
+    assert line == (f"validation, MASE over 40 windows: LSTM 0.800, seasonal naive 0.900, Theta 0.850, "
+                    f"Holt-Winters 0.830: {says}")

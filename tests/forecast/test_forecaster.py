@@ -300,6 +300,39 @@ def test_validation_may_average_with_holt_winters_too(seasonal, tmp_path):
     back = load(save(f, tmp_path / "m"))
     assert (back.blend_, back.theta_, back.holt_winters_, back.choice_) == (0.0, 0.0, 0.5, "blend")
     np.testing.assert_allclose(back.predict()["y_hat"], f.predict()["y_hat"])
+    state = json.loads((tmp_path / "m" / "state.json").read_text())  # Holt-Winters outweighing the LSTM: refused
+    (tmp_path / "m" / "state.json").write_text(json.dumps(state | {"holt_winters": 0.75}))
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    config["sha256"]["state.json"] = hashlib.sha256((tmp_path / "m" / "state.json").read_bytes()).hexdigest()
+    (tmp_path / "m" / "config.json").write_text(json.dumps(config))
+    with pytest.raises(LstmlabError, match="Holt-Winters 0.75"):
+        load(tmp_path / "m")
+
+
+def test_validation_scores_holt_winters_from_before_each_window(seasonal, monkeypatch):
+    from lstmlab.forecast import forecaster
+    from lstmlab.forecast.holt_winters import holt_winters_forecasts
+    from lstmlab.forecast.panel import some_windows
+    from lstmlab.forecast.seasonality import panel_indices
+
+    seen = {}
+    real = forecaster.LSTMForecaster._choose
+
+    def spy(self, point, val, keep, grid=(0.0, 1.0), theta=None, holt_winters=None):
+        seen["holt_winters"] = holt_winters
+        return real(self, point, val, keep, grid, theta, holt_winters)
+
+    monkeypatch.setattr(forecaster.LSTMForecaster, "_choose", spy)
+    y = seasonal.to_numpy()
+    arrays = [y, 2 * y[20:] + 5]
+    frame = pd.concat([pd.DataFrame({"unique_id": k, "ds": np.arange(len(a)), "y": a}) for k, a in zip("ab", arrays)])
+    LSTMForecaster(horizon=3, seasonal_period=12, **TINY).fit(frame)
+    origins = forecaster._origins(np.array([len(a) for a in arrays]), 3, 12, 0.2)
+    vs, vt = some_windows(origins.val_lo, origins.hi, forecaster.MAX_VALIDATION, [0, 2])
+    # each window from its own history, seasonally adjusted by indices from before the first validation origin
+    want = holt_winters_forecasts(arrays, panel_indices(arrays, 12, origins.val_lo), vs, vt, 3)
+    np.testing.assert_allclose(seen["holt_winters"], want, rtol=1e-12)
+    assert np.all(vt >= origins.val_lo[vs])
 
 
 def test_which_fits_choose_among_which_weights(seasonal, monkeypatch):

@@ -96,7 +96,7 @@ def test_no_windows_and_the_shortest_histories():
     assert holt_winters_forecasts([np.arange(5.0)], ones, np.zeros(0, int), np.zeros(0, int), 3).shape == (0, 3)
     out = holt_winters_forecasts([np.array([3.0, 5.0])], ones, [0, 0], [1, 2], 3)
     np.testing.assert_allclose(out[0], 3.0)  # one value: that value
-    assert np.all(np.isfinite(out))
+    np.testing.assert_allclose(out[1], direct(np.array([3.0, 5.0]), np.ones(4), 3))  # two: fitted exactly, ties to the first
 
 
 def test_chunks_of_series_give_the_same_forecasts(monkeypatch):
@@ -106,7 +106,18 @@ def test_chunks_of_series_give_the_same_forecasts(monkeypatch):
     origin = np.array([len(a) for a in arrays])
     idx = panel_indices(arrays, 4)
     whole = holt_winters_forecasts(arrays, idx, sidx, origin, 4)
-    monkeypatch.setattr(holt_winters, "CELLS", 48 * 4 * 40)  # about one series of 40 values per chunk
+    import lstmlab.forecast.smoothing as smoothing
+
+    sizes, real = [], smoothing.by_chunks
+
+    def spy(*args, **kwargs):
+        sizes.append((args[4], kwargs["state"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(holt_winters, "by_chunks", spy)
+    holt_winters_forecasts(arrays, idx, sidx, origin, 4)
+    assert sizes == [(holt_winters.CELLS, 48 * 4)]  # rows bounded by the state held per series, not by time too
+    monkeypatch.setattr(holt_winters, "CELLS", 48 * 4 * 3)  # three series per chunk
     np.testing.assert_array_equal(holt_winters_forecasts(arrays, idx, sidx, origin, 4), whole)
 
 

@@ -119,6 +119,8 @@ def test_a_panel_with_indices_equals_a_panel_of_the_adjusted_series(scaler):
     np.testing.assert_allclose(got.series_scale, want.series_scale, rtol=1e-12)
     later = Panel(arrays, season=4, scaler=scaler).with_indices(indices).with_scale_end(end)
     np.testing.assert_array_equal(later.series_scale, got.series_scale)
+    first = Panel(arrays, season=4, scaler=scaler, scale_end=end).with_indices(indices)  # keeps its scale_end
+    np.testing.assert_array_equal(first.series_scale, got.series_scale)
     sidx = rng.integers(0, 10, 300)
     origin = 1 + (rng.random(300) * lengths[sidx]).astype(int)
     a, b = got.batch(sidx, origin, 8, 5), want.batch(sidx, origin, 8, 5)
@@ -126,8 +128,11 @@ def test_a_panel_with_indices_equals_a_panel_of_the_adjusted_series(scaler):
         np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-5, atol=1e-6, err_msg=name)
     assert not np.allclose(a.level, Panel(arrays, season=4, scaler=scaler).batch(sidx, origin, 8, 5).level)
     assert Panel(arrays, season=4, indices=np.ones((10, 4))).indices is None  # all ones: nothing to divide
-    with pytest.raises(LstmlabError, match="indices of shape"):
-        Panel(arrays, season=4, indices=indices[:9])
+    for bad in (indices[:9], np.ones((9, 4))):
+        with pytest.raises(LstmlabError, match="indices of shape"):
+            Panel(arrays, season=4, indices=bad)
+    with pytest.raises(LstmlabError, match="finite and above 0"):
+        Panel(arrays, season=4, indices=np.where(indices > 1.4, 0.0, indices))
 
 
 def test_percentage_weights_make_the_loss_the_mape():

@@ -38,8 +38,8 @@ GRID = np.array([(a, a * b, g * (1 - a), p) for a, b, g, p in itertools.product(
 "Averaging with Holt-Winters")."""
 
 CELLS = 500_000
-"""Values of the (series x grid points x season) state arrays smoothed at once, at most (4 MB each; at
-2,000,000 the 100,000-series benchmark's memory grew by 16 MiB more)."""
+"""Values of the (series x grid points x season) state arrays (and of the series x time histories)
+smoothed at once, at most: 4 MB each."""
 
 
 def holt_winters_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndarray, origin: np.ndarray,
@@ -51,10 +51,10 @@ def holt_winters_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: 
     m = indices.shape[1]
     grid = GRID if m > 1 else GRID[GRID[:, 2] == 0]
 
-    def fit(x: np.ndarray, series: np.ndarray, row: np.ndarray, at: np.ndarray) -> np.ndarray:
+    def fit(x: np.ndarray, row: np.ndarray, at: np.ndarray) -> np.ndarray:
         return _fit(x, m, grid, row, at, horizon)
 
-    out = by_chunks(arrays, sidx, origin, horizon, max(1, CELLS // (len(grid) * m)), fit, indices)
+    out = by_chunks(arrays, sidx, origin, horizon, CELLS, fit, indices, state=len(grid) * m)
     least = np.array([np.min(arrays[i][:t]) for i, t in zip(sidx, origin)])  # (n,) of each history
     return np.where(least[:, None] >= 0, np.maximum(out, 0.0), out) if len(out) else out
 

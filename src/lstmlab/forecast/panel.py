@@ -151,33 +151,36 @@ class Panel:
         self.values = flat_values(arrays, self.lengths)  # (ΣT,)
         self.season, self.scaler, self.loc, self.std = max(1, int(season)), scaler, float(loc), float(scale)
         self.indices = self._checked(indices)
-        end = self.lengths if scale_end is None else np.clip(np.asarray(scale_end, dtype=np.int64), 1, self.lengths)
-        self.series_scale = self.mase_scale(np.arange(len(self.lengths)), end)  # (N,)
+        self.scale_end = self.lengths if scale_end is None else np.clip(np.asarray(scale_end, dtype=np.int64), 1,
+                                                                         self.lengths)  # (N,)
+        self.series_scale = self.mase_scale(np.arange(len(self.lengths)), self.scale_end)  # (N,)
 
     def __len__(self) -> int:
         return len(self.lengths)
 
     def _checked(self, indices: np.ndarray | None) -> np.ndarray | None:
-        if indices is None or np.all(indices == 1):
-            return None  # nothing seasonal: the values as they are
+        if indices is None:
+            return None
         if indices.ndim != 2 or indices.shape[0] != len(self.lengths):
             raise LstmlabError(f"indices of shape {indices.shape}: expected one row for each of {len(self)} series")
-        return indices
+        if not np.all(np.isfinite(indices) & (indices > 0)):
+            raise LstmlabError("seasonal indices must be finite and above 0")
+        return None if np.all(indices == 1) else indices  # all 1: nothing seasonal, the values as they are
 
     def with_indices(self, indices: np.ndarray | None) -> "Panel":
-        """This panel of the series divided by ``indices`` (N, k) (None: as they are), each series' scale
-        from all its values: its values are shared, not copied."""
+        """This panel of the series divided by ``indices`` (N, k) (None: as they are), each series' scale from
+        as many values as this panel's: its values are shared, not copied."""
         other = copy.copy(self)
         other.indices = self._checked(indices)
-        other.series_scale = other.mase_scale(np.arange(len(self.lengths)), self.lengths)
+        other.series_scale = other.mase_scale(np.arange(len(self.lengths)), self.scale_end)
         return other
 
     def with_scale_end(self, scale_end: np.ndarray) -> "Panel":
         """This panel with each series' scale measured on its first ``scale_end`` values, (N,): its values
         are shared, not copied."""
         other = copy.copy(self)
-        end = np.clip(np.asarray(scale_end, dtype=np.int64), 1, self.lengths)
-        other.series_scale = self.mase_scale(np.arange(len(self.lengths)), end)
+        other.scale_end = np.clip(np.asarray(scale_end, dtype=np.int64), 1, self.lengths)
+        other.series_scale = self.mase_scale(np.arange(len(self.lengths)), other.scale_end)
         return other
 
     def take(self, sidx: np.ndarray, pos: np.ndarray) -> np.ndarray:

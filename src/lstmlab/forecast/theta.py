@@ -55,7 +55,7 @@ def theta_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndar
     """
     sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
 
-    def fit(x: np.ndarray, series: np.ndarray, row: np.ndarray, at: np.ndarray) -> np.ndarray:
+    def fit(x: np.ndarray, row: np.ndarray, at: np.ndarray) -> np.ndarray:
         level, alpha, drift = _fit(x, row, at)  # (w,) each
         g = (1 - (1 - alpha) ** (at + 1.0)) / alpha  # g_n, n = origin
         return level[:, None] + drift[:, None] * (np.arange(horizon) + g[:, None])
