@@ -45,8 +45,8 @@ smoothed at once, at most: 4 MB each."""
 def holt_winters_forecasts(arrays: list[np.ndarray], indices: np.ndarray, sidx: np.ndarray, origin: np.ndarray,
                            horizon: int) -> np.ndarray:
     """Damped Holt-Winters forecasts (n, horizon) of the windows (``sidx``, ``origin``) of the series ``arrays``,
-    parameters as :func:`~lstmlab.forecast.theta.theta_forecasts`'; m, the width of ``indices``, is also the
-    number of seasonal states (1: none)."""
+    with the parameters of :func:`~lstmlab.forecast.theta.theta_forecasts`; m, the width of ``indices``, is
+    also the number of seasonal states (1: none)."""
     sidx, origin = np.asarray(sidx, dtype=np.int64), np.asarray(origin, dtype=np.int64)
     m = indices.shape[1]
     grid = GRID if m > 1 else GRID[GRID[:, 2] == 0]
