@@ -97,7 +97,8 @@ def main() -> None:
     print(f"{args.series} series x {args.length} points ({len(frame)} values, {raw:.1f} MiB raw float64); "
           f"{n_nets} networks x {cfg.steps} steps x batch {cfg.batch_size}, validation run + final fit")
     print(f"fit {fit_s:.1f} s ({windows / fit_s:.0f} training windows/s), predict {predict_s:.1f} s for "
-          f"{len(out)} forecasts; choice: {model.choice_} (seasonal naive {model.blend_:g}, Theta {model.theta_:g})")
+          f"{len(out)} forecasts; choice: {model.choice_} (seasonal naive {model.blend_:g}, Theta {model.theta_:g}, "
+          f"Holt-Winters {model.holt_winters_:g})")
     growth = rss_mib() - base
     if not reset:
         print(f"(the peak could not be reset after the data were made: it includes their making, {data_peak:.0f} MiB)")

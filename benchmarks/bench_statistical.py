@@ -1,4 +1,4 @@
-"""lstmlab's statistical forecasters (the optimised Theta method, damped additive Holt-Winters) beside
+"""lstmlab's statistical forecasters (the optimised Theta method, damped Holt-Winters) beside
 statsforecast's Theta and ETS models, on M1 and Tourism.
 
     OMP_NUM_THREADS=1 /tmp/fcomp-venv/bin/python benchmarks/bench_statistical.py [--methods NAME ...]

@@ -15,10 +15,10 @@ series or on thousands (a long frame), of any lengths, flat ones included:
   naive on every validation window and calibrates the conformal intervals (on the last window of
   each series, in a panel of :data:`MIN_CALIBRATION` series or more); with ``fallback=True`` the forecast
   is the LSTM's, seasonal naive's, or for a trained panel or a pre-trained ensemble a weighted average of
-  the LSTM with the optimised Theta method and (a trained panel) damped additive Holt-Winters and seasonal
+  the LSTM with the optimised Theta method and (a trained panel) damped Holt-Winters and seasonal
   naive (:data:`THETA_WEIGHTS`, :data:`HOLT_WINTERS_WEIGHTS`, :data:`BLEND_WEIGHTS`), whichever did best
-  there, and ``choice_``, ``blend_``, ``theta_`` and ``holt_winters_`` say which; the networks that ship then continue the validation run's on every window for half as many
-  steps (``final_steps``);
+  there, and ``choice_``, ``blend_``, ``theta_`` and ``holt_winters_`` say which; the networks that ship
+  then continue the validation run's on every window for half as many steps (``final_steps``);
 - with ``quantiles`` each network forecasts those quantiles, trained with the pinball loss, and the
   validation run calibrates them by conformalized quantile regression
   (:meth:`LSTMForecaster.predict_quantiles`);
@@ -52,11 +52,11 @@ from lstmlab.forecast.covariates import (CovariatePanel, CovariateScaling, Covar
                                          with_categories)
 from lstmlab.forecast.data import SeriesData, SeriesInput, seasonal_period_from_freq, to_output, to_series_list
 from lstmlab.forecast.cqr import calibrated_levels, calibrated_pairs, cqr_margin, cqr_scores
+from lstmlab.forecast.holt_winters import holt_winters_forecasts
 from lstmlab.forecast.intervals import check_quantiles
 from lstmlab.forecast.panel import SCALERS, Batch, Panel, recent, sample_windows, some_windows, split_origins
 from lstmlab.forecast.paths import check_seed, copula_factor, copula_uniforms
 from lstmlab.forecast.seasonality import adjusted, factors, panel_indices
-from lstmlab.forecast.holt_winters import holt_winters_forecasts
 from lstmlab.forecast.theta import theta_forecasts
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ never forecasts alone nor outweighs the LSTM. Chosen on M1 and Tourism, as panel
 not average (on AirPassengers its 19 validation windows chose half Theta, and the test year lost:
 MAE 21.5 against 8.9), nor does a quantile or distribution head."""
 HOLT_WINTERS_WEIGHTS = (0.0, 0.25, 0.5)
-"""The weights of damped additive Holt-Winters (:mod:`lstmlab.forecast.holt_winters`) in the point forecast
+"""The weights of damped Holt-Winters (:mod:`lstmlab.forecast.holt_winters`) in the point forecast
 of a trained panel, chosen with those of Theta and seasonal naive: together at most half (the LSTM keeps
 at least half). Chosen on M1 and Tourism (docs/benchmarks.md, "Averaging with Holt-Winters"). A fit with a
 pre-trained ensemble does not average with it: on one series at a time it did not help (the 100-series
@@ -98,6 +98,14 @@ sample 2.237 to 2.241, AirPassengers' rolling origins 18.6 to 24.9)."""
 CHOICES = {0.0: "lstm", 1.0: "seasonal_naive"}  # a weight of seasonal naive -> choice_ ("blend" in between)
 MAX_VALIDATION = 20_000  # validation windows scored at most (beyond that each series' last and a seeded sample)
 CURVE_WINDOWS = 2_000  # validation windows behind each point of the training curve (display only)
+
+
+def weights_allowed(blend: float, theta: float, holt_winters: float = 0.0) -> bool:
+    """Whether a point forecast may have these weights of seasonal naive, Theta and Holt-Winters: none
+    negative, and with Theta or Holt-Winters in it the LSTM keeps at least half (else the weights add up to
+    at most 1)."""
+    averaged = theta + holt_winters
+    return min(blend, theta, holt_winters) >= 0 and blend + averaged <= (0.5 if averaged else 1.0)
 
 
 def choice_of(blend: float, theta: float, holt_winters: float = 0.0) -> str:
@@ -275,7 +283,7 @@ class LSTMForecaster(BaseForecaster):
     fallback : forecast whichever did best on validation of the LSTM, seasonal naive and, for a trained
         panel or a pre-trained ensemble, the LSTM's averages with a quarter or a half of the optimised
         Theta method (:data:`THETA_WEIGHTS`), and for a trained panel also with a quarter or a half of
-        damped additive Holt-Winters, or a quarter of each (:data:`HOLT_WINTERS_WEIGHTS`), and with a
+        damped Holt-Winters, or a quarter of each (:data:`HOLT_WINTERS_WEIGHTS`), and with a
         quarter, a half or three quarters of seasonal naive (:data:`BLEND_WEIGHTS`). False: the LSTM alone.
     seed : seeds initialisation, dropout and sampling (the global RNG is left untouched).
     device : "auto" (CUDA, else MPS, else CPU), "cpu", "cuda" or "mps": where the networks train and
@@ -337,7 +345,7 @@ class LSTMForecaster(BaseForecaster):
     config_ : ResolvedConfig, every setting used. model_ : the torch ModuleList of members.
     choice_ : "lstm", "seasonal_naive" (the fallback) or "blend". blend_ : the weight of seasonal naive
     in the point forecast (0: the LSTM alone, 1: seasonal naive); theta_ : that of the optimised Theta
-    method (:mod:`lstmlab.forecast.theta`); holt_winters_ : that of damped additive Holt-Winters
+    method (:mod:`lstmlab.forecast.theta`); holt_winters_ : that of damped Holt-Winters
     (:mod:`lstmlab.forecast.holt_winters`); the LSTM has the rest. validation_ : the number of validation
     windows, the weights chosen ("blend", "theta_weight", "holt_winters_weight") and the mean absolute
     errors on them of the LSTM, of seasonal naive (and of Theta, "theta", and Holt-Winters,
@@ -608,7 +616,7 @@ class LSTMForecaster(BaseForecaster):
         # The validation run's windows, scales from before validation; its forecasts are scored (and calibrate
         # the intervals) in the series' own units: with seasonal adjustment, on the panel of the series as they are.
         scored_panel = as_they_are.with_scale_end(origins.val_lo)
-        val_panel = as_they_are.with_indices(val_indices).with_scale_end(origins.val_lo) if cfg.seasonal else scored_panel
+        val_panel = scored_panel.with_indices(val_indices) if cfg.seasonal else scored_panel  # the same scale_end
         batch_size = min(cfg.batch_size, n_train)
         steps = cfg.steps or auto_steps(n_train, batch_size)
         # The validation windows (thousands of long series: a seeded sample, not every window); without any,
@@ -753,7 +761,7 @@ class LSTMForecaster(BaseForecaster):
         others = [(actual - f) / val.scale[:, None] if f is not None else 0.0 for f in (theta, holt_winters)]
         options = [(w, v, u) for u in (HOLT_WINTERS_WEIGHTS if holt_winters is not None else (0.0,))
                    for v in (THETA_WEIGHTS if theta is not None else (0.0,)) for w in grid
-                   if v + u == 0 or w + v + u <= 0.5]  # with Theta or Holt-Winters, the LSTM keeps at least half
+                   if weights_allowed(w, v, u)]
         weight = val.percentage_weights() if cfg.loss == "mape" else 1.0  # normalised -> percentage
 
         def mixed(w: float, v: float, u: float) -> np.ndarray:

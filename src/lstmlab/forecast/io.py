@@ -160,7 +160,7 @@ def load(path: str | Path):
     import torch
     from safetensors.torch import load_file
 
-    from lstmlab.forecast.forecaster import LSTMForecaster, ResolvedConfig, choice_of
+    from lstmlab.forecast.forecaster import LSTMForecaster, ResolvedConfig, choice_of, weights_allowed
     from lstmlab.forecast.model import ForecastNet
     from lstmlab.nn.train import TrainResult
 
@@ -237,9 +237,7 @@ def load(path: str | Path):
         blend = float(state["blend"] if config["version"] >= 9 else choice == "seasonal_naive")  # before 9: 0 or 1
         theta = float(state["theta"] if config["version"] >= 11 else 0.0)
         holt_winters = float(state["holt_winters"] if config["version"] >= 12 else 0.0)
-        averaged = theta + holt_winters  # with Theta or Holt-Winters in it, the LSTM keeps at least half
-        if not (0 <= blend and 0 <= theta and 0 <= holt_winters and blend + averaged <= (0.5 if averaged else 1)) \
-                or choice != choice_of(blend, theta, holt_winters):
+        if not weights_allowed(blend, theta, holt_winters) or choice != choice_of(blend, theta, holt_winters):
             raise ValueError(f"choice {choice!r} with the weights of seasonal naive {blend!r}, Theta {theta!r} and "
                              f"Holt-Winters {holt_winters!r}")
     except (LstmlabError, KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as exc:
